@@ -1,0 +1,79 @@
+//! Application state, built once at init and shared by every invocation.
+
+use crate::config::{Config, ConfigError};
+use crate::store::{auth::AuthStore, directory::Directory, mail::Mailer};
+use aws_config::{BehaviorVersion, SdkConfig};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Wall-clock seconds. The offset lets tests move time forward to cross expiry limits; in
+/// production it stays 0.
+#[derive(Clone, Default)]
+pub struct Clock {
+    offset: Arc<AtomicI64>,
+}
+
+impl Clock {
+    pub fn system() -> Self {
+        Clock::default()
+    }
+
+    pub fn now(&self) -> u64 {
+        let real = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        (real + self.offset.load(Ordering::Relaxed)).max(0) as u64
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.offset.fetch_add(seconds, Ordering::Relaxed);
+    }
+}
+
+pub struct App {
+    pub config: Config,
+    pub auth: AuthStore,
+    pub directory: Directory,
+    pub mailer: Mailer,
+    pub clock: Clock,
+}
+
+impl App {
+    /// Reads and validates the configuration, then builds the SDK clients once.
+    pub async fn from_env() -> Result<App, ConfigError> {
+        let config = Config::from_env()?;
+        let sdk = load_sdk_config().await?;
+        Ok(App::new(config, &sdk, Clock::system()))
+    }
+
+    pub fn new(config: Config, sdk: &SdkConfig, clock: Clock) -> App {
+        let dynamo = aws_sdk_dynamodb::Client::new(sdk);
+        App {
+            auth: AuthStore::new(dynamo.clone(), &config.auth_table),
+            directory: Directory::new(dynamo, &config.portal_table),
+            mailer: Mailer::new(aws_sdk_sesv2::Client::new(sdk), &config),
+            config,
+            clock,
+        }
+    }
+}
+
+/// The SDK configuration from the environment (region, credentials, `AWS_ENDPOINT_URL`), with
+/// one rustls/ring HTTPS client instead of the SDK's default TLS stack.
+pub async fn load_sdk_config() -> Result<SdkConfig, ConfigError> {
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    let sdk = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client)
+        .load()
+        .await;
+    if sdk.region().is_none() {
+        return Err(ConfigError::Missing("AWS_REGION"));
+    }
+    Ok(sdk)
+}

@@ -1,0 +1,43 @@
+//! Passwordless login: request a link and code by mail, redeem one of them for a session,
+//! choose the company to act for, ask who is logged in, log out.
+
+mod login_mail;
+mod redeem;
+mod request;
+mod session;
+
+pub use redeem::{inspect_link, redeem};
+pub use request::request_login;
+pub use session::{authenticate, current_session, logout, select_customer, Authenticated};
+
+use crate::app::App;
+use crate::error::ApiError;
+use crate::http::ApiRequest;
+use crate::store::auth::RateDecision;
+
+/// Counts a hit against a rate limit and turns a refusal into 429 + Retry-After.
+pub(crate) async fn rate_limit(
+    app: &App,
+    scope: &str,
+    key: &str,
+    limit: u32,
+) -> Result<(), ApiError> {
+    let now = app.clock.now();
+    match app
+        .auth
+        .hit_rate_limit(scope, key, limit, app.config.login.window_seconds, now)
+        .await?
+    {
+        RateDecision::Allowed => Ok(()),
+        RateDecision::Limited { retry_after } => Err(ApiError::RateLimited { retry_after }),
+    }
+}
+
+/// Per-IP limit shared by the unauthenticated auth endpoints.
+pub(crate) async fn limit_client_ip(app: &App, req: &ApiRequest, scope: &str) -> Result<(), ApiError> {
+    let ip = req
+        .client_ip(app.config.client_ip_header.as_deref())
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    rate_limit(app, scope, &ip, app.config.login.per_ip).await
+}

@@ -1,0 +1,181 @@
+//! Sessions: start one after login, authenticate requests by cookie, choose the company,
+//! who-am-I, logout.
+
+use crate::app::App;
+use crate::domain::email::EmailAddress;
+use crate::domain::ids::CustomerId;
+use crate::domain::secret::Secret;
+use crate::domain::session::{
+    session_state, SessionState, ABSOLUTE_TIMEOUT_SECONDS, IDLE_TIMEOUT_SECONDS,
+    TOUCH_INTERVAL_SECONDS,
+};
+use crate::error::ApiError;
+use crate::http::{clear_cookie, host_cookie, ApiRequest, ApiResponse, SESSION_COOKIE};
+use crate::store::auth::SessionRecord;
+use crate::store::directory::{Login, Membership};
+use http::StatusCode;
+use serde::Deserialize;
+
+/// A request with a valid session, and the login as it is now (roles may have changed).
+pub struct Authenticated {
+    pub session_hash: String,
+    pub session: SessionRecord,
+    pub login: Login,
+}
+
+impl Authenticated {
+    /// The membership of the company the session acts for, if chosen and still granted.
+    pub fn active(&self) -> Option<&Membership> {
+        let customer = self.session.customer.as_ref()?;
+        self.login
+            .memberships
+            .iter()
+            .find(|m| &m.customer_id == customer)
+    }
+}
+
+/// Creates a fresh session (a cookie sent before login is never adopted: its session, if any,
+/// is deleted) and returns the `Set-Cookie` value.
+pub(crate) async fn start_session(
+    app: &App,
+    req: &ApiRequest,
+    email: &EmailAddress,
+) -> Result<(String, SessionRecord, Login), ApiError> {
+    let login = app
+        .directory
+        .find_login(email)
+        .await?
+        .ok_or(ApiError::LinkInvalid)?;
+    if let Some(old) = req.cookie(SESSION_COOKIE).and_then(|c| Secret::parse(&c).ok()) {
+        app.auth.delete_session(&old.hash()).await?;
+    }
+    let now = app.clock.now();
+    let session_id = Secret::generate();
+    let session = SessionRecord {
+        email: email.clone(),
+        customer: match login.memberships.as_slice() {
+            [only] => Some(only.customer_id.clone()),
+            _ => None,
+        },
+        created_at: now,
+        last_seen: now,
+        expires_at: now + ABSOLUTE_TIMEOUT_SECONDS,
+    };
+    app.auth.put_session(&session_id.hash(), &session).await?;
+    tracing::info!(email = %email.masked(), "session started");
+    let cookie = host_cookie(SESSION_COOKIE, session_id.expose(), ABSOLUTE_TIMEOUT_SECONDS);
+    Ok((cookie, session, login))
+}
+
+/// Resolves the session cookie, enforcing idle and absolute timeouts server-side.
+pub async fn authenticate(app: &App, req: &ApiRequest) -> Result<Authenticated, ApiError> {
+    let id = req
+        .cookie(SESSION_COOKIE)
+        .and_then(|c| Secret::parse(&c).ok())
+        .ok_or(ApiError::Unauthenticated)?;
+    let hash = id.hash();
+    let session = app
+        .auth
+        .get_session(&hash)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let now = app.clock.now();
+    if session_state(session.created_at, session.last_seen, now) != SessionState::Active {
+        app.auth.delete_session(&hash).await?;
+        return Err(ApiError::Unauthenticated);
+    }
+    let Some(login) = app.directory.find_login(&session.email).await? else {
+        app.auth.delete_session(&hash).await?;
+        return Err(ApiError::Unauthenticated);
+    };
+    if now.saturating_sub(session.last_seen) >= TOUCH_INTERVAL_SECONDS
+        && !app.auth.touch_session(&hash, now, None).await?
+    {
+        return Err(ApiError::Unauthenticated);
+    }
+    Ok(Authenticated {
+        session_hash: hash,
+        session,
+        login,
+    })
+}
+
+pub(crate) fn session_body(session: &SessionRecord, login: &Login) -> serde_json::Value {
+    let customers: Vec<_> = login
+        .memberships
+        .iter()
+        .map(|m| {
+            serde_json::json!({ "id": m.customer_id, "name": m.customer_name, "role": m.role })
+        })
+        .collect();
+    let active = session
+        .customer
+        .as_ref()
+        .and_then(|c| customers.iter().find(|m| m["id"] == c.as_str()))
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    serde_json::json!({
+        "email": login.email.as_str(),
+        "language": login.lang.map(|l| l.code()),
+        "customers": customers,
+        "customer": active,
+        "expires_at": session.expires_at,
+        "idle_timeout_seconds": IDLE_TIMEOUT_SECONDS,
+    })
+}
+
+/// `GET /api/auth/session`: who is logged in, for which companies, acting for which.
+pub async fn current_session(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    let auth = authenticate(app, &req).await?;
+    Ok(ApiResponse::json(
+        StatusCode::OK,
+        &session_body(&auth.session, &auth.login),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SelectBody {
+    customer_id: String,
+}
+
+/// `PUT /api/auth/session/customer`: choose the company to act for; a company the login does
+/// not belong to is simply not found.
+pub async fn select_customer(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    req.require_same_origin(&app.config.base_url)?;
+    let body: SelectBody = req.json()?;
+    let customer = CustomerId::parse(&body.customer_id).map_err(|_| ApiError::NotFound)?;
+    let mut auth = authenticate(app, &req).await?;
+    if !auth
+        .login
+        .memberships
+        .iter()
+        .any(|m| m.customer_id == customer)
+    {
+        return Err(ApiError::NotFound);
+    }
+    let now = app.clock.now();
+    if !app
+        .auth
+        .touch_session(&auth.session_hash, now, Some(&customer))
+        .await?
+    {
+        return Err(ApiError::Unauthenticated);
+    }
+    auth.session.customer = Some(customer);
+    auth.session.last_seen = now;
+    Ok(ApiResponse::json(
+        StatusCode::OK,
+        &session_body(&auth.session, &auth.login),
+    ))
+}
+
+/// `DELETE /api/auth/session`: ends the session server-side and clears the cookie; answers 204
+/// whether or not a session was there.
+pub async fn logout(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    req.require_same_origin(&app.config.base_url)?;
+    if let Some(id) = req.cookie(SESSION_COOKIE).and_then(|c| Secret::parse(&c).ok()) {
+        app.auth.delete_session(&id.hash()).await?;
+    }
+    Ok(ApiResponse::new(StatusCode::NO_CONTENT).with_cookie(clear_cookie(SESSION_COOKIE)))
+}

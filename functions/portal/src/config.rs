@@ -1,0 +1,209 @@
+//! Typed configuration, read once at start-up from environment variables.
+//!
+//! Every problem names the variable at fault, so a function that refuses to start says why.
+
+use std::collections::HashMap;
+
+/// What goes wrong while reading the configuration.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("configuration: environment variable {0} is missing")]
+    Missing(&'static str),
+    #[error("configuration: environment variable {name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+/// Limits of the login endpoints; all have production defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginLimits {
+    /// Login requests per address and window.
+    pub per_email: u32,
+    /// Login requests, redemptions and link look-ups per client IP and window.
+    pub per_ip: u32,
+    pub window_seconds: u64,
+    /// Minimum duration of a login request, so that known and unknown addresses take equally long.
+    pub response_floor_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Public origin of the portal, e.g. `https://portal.example.com`; used for links in mails
+    /// and as the only accepted `Origin` of state-changing requests. Never taken from Host headers.
+    pub base_url: String,
+    pub auth_table: String,
+    pub portal_table: String,
+    /// Sender of all mails, e.g. `Kundenportal <portal@example.com>`.
+    pub mail_from: String,
+    pub ses_configuration_set: Option<String>,
+    pub login: LoginLimits,
+    /// Lower-case header that carries the viewer's IP (e.g. `cloudfront-viewer-address`) when
+    /// the API is only reachable through a proxy that sets it; otherwise the source IP is used.
+    pub client_ip_header: Option<String>,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_map(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &'static str| -> Option<String> {
+            lookup(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+        };
+        let required = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
+        let number = |name: &'static str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(raw) => match raw.parse::<u64>() {
+                    Ok(n) if (min..=max).contains(&n) => Ok(n),
+                    _ => Err(ConfigError::Invalid {
+                        name,
+                        reason: format!("expected a whole number from {min} to {max}"),
+                    }),
+                },
+            }
+        };
+        let resource_name = |name: &'static str| -> Result<String, ConfigError> {
+            let value = required(name)?;
+            let ok = value.len() <= 255
+                && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            if ok {
+                Ok(value)
+            } else {
+                Err(ConfigError::Invalid {
+                    name,
+                    reason: "expected a DynamoDB/S3 resource name (letters, digits, - _ .)".into(),
+                })
+            }
+        };
+
+        let base_url = parse_base_url(&required("PORTAL_BASE_URL")?).map_err(|reason| {
+            ConfigError::Invalid {
+                name: "PORTAL_BASE_URL",
+                reason,
+            }
+        })?;
+        let mail_from = required("MAIL_FROM")?;
+        if crate::domain::email::EmailAddress::parse(mailbox_address(&mail_from)).is_err()
+            || mail_from.contains(['\r', '\n'])
+        {
+            return Err(ConfigError::Invalid {
+                name: "MAIL_FROM",
+                reason: "expected an address like `Kundenportal <portal@example.com>`".into(),
+            });
+        }
+        let client_ip_header = get("CLIENT_IP_HEADER").map(|h| h.to_ascii_lowercase());
+        if let Some(h) = &client_ip_header {
+            if http::HeaderName::from_bytes(h.as_bytes()).is_err() {
+                return Err(ConfigError::Invalid {
+                    name: "CLIENT_IP_HEADER",
+                    reason: "expected an HTTP header name".into(),
+                });
+            }
+        }
+
+        Ok(Config {
+            base_url,
+            auth_table: resource_name("AUTH_TABLE")?,
+            portal_table: resource_name("PORTAL_TABLE")?,
+            mail_from,
+            ses_configuration_set: get("SES_CONFIGURATION_SET"),
+            login: LoginLimits {
+                per_email: number("LOGIN_LIMIT_PER_EMAIL", 5, 1, 1000)? as u32,
+                per_ip: number("LOGIN_LIMIT_PER_IP", 30, 1, 100_000)? as u32,
+                window_seconds: number("LOGIN_LIMIT_WINDOW_SECONDS", 900, 10, 86_400)?,
+                response_floor_ms: number("LOGIN_RESPONSE_FLOOR_MS", 400, 0, 5_000)?,
+            },
+            client_ip_header,
+        })
+    }
+}
+
+/// The address inside `Name <address>`, or the whole string.
+fn mailbox_address(mailbox: &str) -> &str {
+    match (mailbox.rfind('<'), mailbox.rfind('>')) {
+        (Some(start), Some(end)) if start < end => &mailbox[start + 1..end],
+        _ => mailbox,
+    }
+}
+
+/// Accepts `http(s)://host[:port]` with an optional trailing slash and returns it without one.
+fn parse_base_url(raw: &str) -> Result<String, String> {
+    let trimmed = raw.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or("expected a URL starting with https:// (or http:// for local use)")?;
+    let valid_authority = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
+    if !valid_authority {
+        return Err("expected scheme and host only, e.g. https://portal.example.com".into());
+    }
+    Ok(trimmed.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn complete() -> HashMap<String, String> {
+        vars(&[
+            ("PORTAL_BASE_URL", "https://portal.example.com/"),
+            ("AUTH_TABLE", "portal-auth"),
+            ("PORTAL_TABLE", "portal-data"),
+            ("MAIL_FROM", "Kundenportal <portal@example.com>"),
+        ])
+    }
+
+    #[test]
+    fn a_complete_environment_gives_defaults_for_the_limits() {
+        let config = Config::from_map(&complete()).unwrap();
+        assert_eq!(config.base_url, "https://portal.example.com");
+        assert_eq!(config.login.per_email, 5);
+        assert_eq!(config.login.window_seconds, 900);
+    }
+
+    #[test]
+    fn each_missing_variable_is_named() {
+        for name in ["PORTAL_BASE_URL", "AUTH_TABLE", "PORTAL_TABLE", "MAIL_FROM"] {
+            let mut env = complete();
+            env.remove(name);
+            let err = Config::from_map(&env).unwrap_err();
+            assert!(err.to_string().contains(name), "{err}");
+        }
+    }
+
+    #[test]
+    fn invalid_values_are_named() {
+        for (name, value) in [
+            ("PORTAL_BASE_URL", "ftp://x"),
+            ("PORTAL_BASE_URL", "https://portal.example.com/path"),
+            ("AUTH_TABLE", "bad table"),
+            ("MAIL_FROM", "nobody"),
+            ("LOGIN_LIMIT_PER_EMAIL", "0"),
+            ("LOGIN_LIMIT_WINDOW_SECONDS", "soon"),
+            ("CLIENT_IP_HEADER", "bad header"),
+        ] {
+            let mut env = complete();
+            env.insert(name.into(), value.into());
+            let err = Config::from_map(&env).unwrap_err();
+            assert!(
+                matches!(&err, ConfigError::Invalid { name: n, .. } if *n == name),
+                "{name}={value}: {err}"
+            );
+        }
+    }
+}

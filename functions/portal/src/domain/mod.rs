@@ -1,0 +1,9 @@
+//! Pure rules of the portal: parsing of outside input into types that are valid by construction.
+//! Nothing here knows about HTTP or AWS.
+
+pub mod email;
+pub mod ids;
+pub mod lang;
+pub mod next;
+pub mod secret;
+pub mod session;

@@ -1,0 +1,76 @@
+//! The Lambda side: what each function's `main` calls.
+
+use crate::app::App;
+use crate::http::ApiRequest;
+use crate::routes::{self, Route};
+use crate::telemetry;
+use http::HeaderValue;
+use lambda_http::request::RequestContext;
+use lambda_http::{service_fn, Body, Request, RequestExt, Response};
+use std::convert::Infallible;
+
+/// Builds the app once (configuration validated, SDK clients created) and serves the route of
+/// `function` until the runtime stops. Invalid configuration ends the process at init, naming
+/// the variable.
+pub async fn run(function: &str) -> Result<(), lambda_http::Error> {
+    telemetry::init();
+    let route = routes::by_function(function)
+        .ok_or_else(|| format!("no route for function {function}"))?;
+    let app: &'static App = match App::from_env().await {
+        Ok(app) => Box::leak(Box::new(app)),
+        Err(err) => {
+            tracing::error!(function, error = %err, "refusing to start");
+            return Err(err.into());
+        }
+    };
+    lambda_http::run(service_fn(move |event: Request| async move {
+        Ok::<_, Infallible>(handle(app, route, event).await)
+    }))
+    .await
+}
+
+pub async fn handle(app: &App, route: &'static Route, event: Request) -> Response<Body> {
+    let response = routes::dispatch(app, route, from_lambda(event)).await;
+    let mut builder = Response::builder().status(response.status);
+    if let Some(headers) = builder.headers_mut() {
+        headers.extend(response.headers);
+    }
+    let body = match String::from_utf8(response.body.to_vec()) {
+        Ok(text) if text.is_empty() => Body::Empty,
+        Ok(text) => Body::Text(text),
+        Err(err) => Body::Binary(err.into_bytes()),
+    };
+    builder.body(body).unwrap_or_else(|_| {
+        let mut fallback = Response::new(Body::Empty);
+        *fallback.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+        fallback
+            .headers_mut()
+            .insert("cache-control", HeaderValue::from_static("no-store"));
+        fallback
+    })
+}
+
+fn from_lambda(event: Request) -> ApiRequest {
+    let (source_ip, request_id) = match event.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => (
+            ctx.http.source_ip.as_deref().and_then(|ip| ip.parse().ok()),
+            ctx.request_id.clone(),
+        ),
+        _ => (None, None),
+    };
+    let request_id = request_id.unwrap_or_else(|| event.lambda_context().request_id);
+    let (parts, body) = event.into_parts();
+    let body = match body {
+        Body::Empty => bytes::Bytes::new(),
+        Body::Text(text) => bytes::Bytes::from(text),
+        Body::Binary(data) => bytes::Bytes::from(data),
+        _ => bytes::Bytes::new(),
+    };
+    let mut req = ApiRequest::new(parts.method, parts.uri.path());
+    req.query = parts.uri.query().map(str::to_string);
+    req.headers = parts.headers;
+    req.body = body;
+    req.source_ip = source_ip;
+    req.request_id = request_id;
+    req
+}

@@ -1,0 +1,21 @@
+//! Shared library of the customer portal.
+//!
+//! Layers, outside in: `http` (parse, validate, map errors, cookies, headers) → `auth` and the
+//! other handler areas → `domain` (pure rules, no SDK types) → `store` (DynamoDB / SES adapters).
+//! `routes` is the one route table used by the Lambda binaries, the dev gateway and the tests.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod lambda;
+pub mod routes;
+pub mod schema;
+pub mod store;
+pub mod telemetry;
+
+pub use app::{App, Clock};
+pub use config::{Config, ConfigError};
+pub use error::ApiError;

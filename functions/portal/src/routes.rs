@@ -1,0 +1,227 @@
+//! The one route table: method + path → function (= binary = SAM resource) → handler.
+//! The Lambda binaries, the dev gateway and the template check all read it from here.
+
+use crate::app::App;
+use crate::auth;
+use crate::error::ApiError;
+use crate::http::{ApiRequest, ApiResponse};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Instant;
+
+pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<ApiResponse, ApiError>> + Send + 'a>>;
+pub type Handler = for<'a> fn(&'a App, ApiRequest) -> HandlerFuture<'a>;
+
+pub struct Route {
+    /// Function name: the binary, the crate under `functions/` and the template resource.
+    pub function: &'static str,
+    /// An HTTP method, or `ANY` for the fallback.
+    pub method: &'static str,
+    /// API Gateway syntax: `{name}` for one segment, `{name+}` for the rest of the path.
+    pub path: &'static str,
+    pub handler: Handler,
+}
+
+/// The fallback route answers every `/api/` request no other route takes: 405 with `Allow`
+/// when the path exists under another method, 404 otherwise; always our JSON error shape.
+pub const FALLBACK_FUNCTION: &str = "api-fallback";
+
+pub static ROUTES: &[Route] = &[
+    Route {
+        function: "auth-request",
+        method: "POST",
+        path: "/api/auth/login-request",
+        handler: |app, req| Box::pin(auth::request_login(app, req)),
+    },
+    Route {
+        function: "auth-inspect",
+        method: "POST",
+        path: "/api/auth/login-link",
+        handler: |app, req| Box::pin(auth::inspect_link(app, req)),
+    },
+    Route {
+        function: "auth-redeem",
+        method: "POST",
+        path: "/api/auth/session",
+        handler: |app, req| Box::pin(auth::redeem(app, req)),
+    },
+    Route {
+        function: "auth-session",
+        method: "GET",
+        path: "/api/auth/session",
+        handler: |app, req| Box::pin(auth::current_session(app, req)),
+    },
+    Route {
+        function: "auth-logout",
+        method: "DELETE",
+        path: "/api/auth/session",
+        handler: |app, req| Box::pin(auth::logout(app, req)),
+    },
+    Route {
+        function: "auth-select",
+        method: "PUT",
+        path: "/api/auth/session/customer",
+        handler: |app, req| Box::pin(auth::select_customer(app, req)),
+    },
+    Route {
+        function: FALLBACK_FUNCTION,
+        method: "ANY",
+        path: "/api/{proxy+}",
+        handler: |_app, req| Box::pin(async move { Err(unmatched(&req)) }),
+    },
+];
+
+pub fn by_function(function: &str) -> Option<&'static Route> {
+    ROUTES.iter().find(|r| r.function == function)
+}
+
+impl Route {
+    /// The `{name}` values when `path` fits this route's pattern.
+    pub fn match_path(&self, path: &str) -> Option<HashMap<String, String>> {
+        let mut params = HashMap::new();
+        let mut actual = path.split('/');
+        for pattern in self.path.split('/') {
+            if let Some(name) = pattern
+                .strip_prefix('{')
+                .and_then(|p| p.strip_suffix("+}"))
+            {
+                let rest: Vec<&str> = actual.by_ref().collect();
+                if rest.is_empty() || rest == [""] {
+                    return None;
+                }
+                params.insert(name.to_string(), rest.join("/"));
+                return Some(params);
+            }
+            let segment = actual.next()?;
+            match pattern.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(name) if !segment.is_empty() => {
+                    params.insert(name.to_string(), segment.to_string());
+                }
+                Some(_) => return None,
+                None if pattern == segment => {}
+                None => return None,
+            }
+        }
+        actual.next().is_none().then_some(params)
+    }
+
+    fn accepts(&self, method: &http::Method) -> bool {
+        self.method == "ANY" || self.method == method.as_str()
+    }
+}
+
+/// The route for a request, falling back to the fallback route.
+pub fn resolve(method: &http::Method, path: &str) -> &'static Route {
+    ROUTES
+        .iter()
+        .filter(|r| r.function != FALLBACK_FUNCTION)
+        .find(|r| r.accepts(method) && r.match_path(path).is_some())
+        .or_else(|| by_function(FALLBACK_FUNCTION))
+        .expect("the route table has a fallback")
+}
+
+fn unmatched(req: &ApiRequest) -> ApiError {
+    let allow: Vec<&'static str> = ROUTES
+        .iter()
+        .filter(|r| r.function != FALLBACK_FUNCTION && r.match_path(&req.path).is_some())
+        .map(|r| r.method)
+        .collect();
+    if allow.is_empty() {
+        ApiError::NotFound
+    } else {
+        ApiError::MethodNotAllowed { allow }
+    }
+}
+
+/// Runs one request through its route: checks the route really fits, calls the handler, maps
+/// errors to the JSON error shape, adds security headers and logs one line.
+pub async fn dispatch(app: &App, route: &'static Route, mut req: ApiRequest) -> ApiResponse {
+    let started = Instant::now();
+    let lang = req.lang();
+    let method = req.method.clone();
+    let request_id = req.request_id.clone();
+    let result = match route.match_path(&req.path) {
+        Some(params) if route.accepts(&req.method) => {
+            req.params = params;
+            (route.handler)(app, req).await
+        }
+        _ => Err(unmatched(&req)),
+    };
+    let (response, error_code) = match result {
+        Ok(response) => (response, None),
+        Err(err) => {
+            if err.status().is_server_error() {
+                let cause = std::error::Error::source(&err)
+                    .map(|c| c.to_string())
+                    .unwrap_or_default();
+                tracing::error!(function = route.function, request_id = %request_id, cause = %cause, "request failed");
+            }
+            let code = err.body(lang).code;
+            (ApiResponse::error(&err, lang), Some(code))
+        }
+    };
+    let response = response.finish();
+    tracing::info!(
+        function = route.function,
+        method = %method,
+        route = route.path,
+        status = response.status.as_u16(),
+        latency_ms = started.elapsed().as_millis() as u64,
+        request_id = %request_id,
+        error = error_code.unwrap_or(""),
+        "request"
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::Method;
+
+    #[test]
+    fn every_function_has_exactly_one_route_and_a_distinct_name() {
+        let mut names: Vec<_> = ROUTES.iter().map(|r| r.function).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), ROUTES.len());
+    }
+
+    #[test]
+    fn requests_resolve_to_their_route_or_the_fallback() {
+        assert_eq!(resolve(&Method::GET, "/api/auth/session").function, "auth-session");
+        assert_eq!(resolve(&Method::DELETE, "/api/auth/session").function, "auth-logout");
+        assert_eq!(resolve(&Method::GET, "/api/auth/login-request").function, FALLBACK_FUNCTION);
+        assert_eq!(resolve(&Method::GET, "/api/nothing").function, FALLBACK_FUNCTION);
+        assert_eq!(resolve(&Method::GET, "/api/auth/session/").function, FALLBACK_FUNCTION);
+    }
+
+    #[test]
+    fn patterns_capture_single_segments_and_greedy_rests() {
+        let route = Route {
+            function: "x",
+            method: "GET",
+            path: "/api/documents/{id}/pdf",
+            handler: |_app, req| Box::pin(async move { Err(unmatched(&req)) }),
+        };
+        let params = route.match_path("/api/documents/R-1/pdf").unwrap();
+        assert_eq!(params["id"], "R-1");
+        assert!(route.match_path("/api/documents//pdf").is_none());
+        assert!(route.match_path("/api/documents/a/b/pdf").is_none());
+        let fallback = by_function(FALLBACK_FUNCTION).unwrap();
+        assert_eq!(fallback.match_path("/api/a/b").unwrap()["proxy"], "a/b");
+        assert!(fallback.match_path("/api/").is_none());
+    }
+
+    #[test]
+    fn a_known_path_with_another_method_lists_the_allowed_ones() {
+        let req = ApiRequest::new(Method::PATCH, "/api/auth/session");
+        match unmatched(&req) {
+            ApiError::MethodNotAllowed { allow } => {
+                assert_eq!(allow, vec!["POST", "GET", "DELETE"])
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

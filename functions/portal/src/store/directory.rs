@@ -1,0 +1,159 @@
+//! The portal table's view of who may log in: logins, their companies and roles.
+//!
+//! Items: `login#<email>` / `profile` (language), `login#<email>` / `member#<customer>` (role,
+//! company name), mirrored as `customer#<id>` / `member#<email>` for the company's team list, and
+//! `customer#<id>` / `profile` (name, customer number).
+
+use super::{get_s, s, StoreError};
+use crate::domain::email::EmailAddress;
+use crate::domain::ids::{CustomerId, Role};
+use crate::domain::lang::Lang;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::Client;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub email: EmailAddress,
+    pub lang: Option<Lang>,
+    pub memberships: Vec<Membership>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub number: String,
+    pub name: String,
+}
+
+pub struct Directory {
+    client: Client,
+    table: String,
+}
+
+fn login_pk(email: &EmailAddress) -> String {
+    format!("login#{}", email.as_str())
+}
+fn customer_pk(id: &CustomerId) -> String {
+    format!("customer#{}", id.as_str())
+}
+
+impl Directory {
+    pub fn new(client: Client, table: &str) -> Self {
+        Directory {
+            client,
+            table: table.to_string(),
+        }
+    }
+
+    /// The login with its companies, or `None` when the address may not log in.
+    pub async fn find_login(&self, email: &EmailAddress) -> Result<Option<Login>, StoreError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(login_pk(email)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("query login", e))?;
+        let mut lang = None;
+        let mut memberships = Vec::new();
+        for item in output.items() {
+            match get_s(item, "sk") {
+                Some("profile") => lang = get_s(item, "lang").and_then(Lang::from_code),
+                Some(sk) if sk.starts_with("member#") => {
+                    let customer_id = get_s(item, "customer_id").and_then(|c| CustomerId::parse(c).ok());
+                    let role = get_s(item, "role").and_then(Role::from_code);
+                    let (Some(customer_id), Some(role)) = (customer_id, role) else {
+                        return Err(StoreError::corrupt("membership"));
+                    };
+                    memberships.push(Membership {
+                        customer_id,
+                        customer_name: get_s(item, "customer_name").unwrap_or_default().to_string(),
+                        role,
+                    });
+                }
+                _ => {}
+            }
+        }
+        if memberships.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Login {
+            email: email.clone(),
+            lang,
+            memberships,
+        }))
+    }
+
+    pub async fn put_customer(&self, customer: &Customer) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(customer_pk(&customer.id)))
+            .item("sk", s("profile"))
+            .item("customer_id", s(customer.id.as_str()))
+            .item("number", s(&customer.number))
+            .item("name", s(&customer.name))
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("put customer", e))?;
+        Ok(())
+    }
+
+    pub async fn put_login_profile(&self, email: &EmailAddress, lang: Lang) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(login_pk(email)))
+            .item("sk", s("profile"))
+            .item("email", s(email.as_str()))
+            .item("lang", s(lang.code()))
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("put login profile", e))?;
+        Ok(())
+    }
+
+    /// Grants a login a role at a company: both directions in one transaction.
+    pub async fn put_membership(
+        &self,
+        email: &EmailAddress,
+        customer: &Customer,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        let by_login = Put::builder()
+            .table_name(&self.table)
+            .item("pk", s(login_pk(email)))
+            .item("sk", s(format!("member#{}", customer.id.as_str())))
+            .item("customer_id", s(customer.id.as_str()))
+            .item("customer_name", s(&customer.name))
+            .item("role", s(role.code()))
+            .build()
+            .map_err(|e| StoreError::from_sdk("build", e))?;
+        let by_customer = Put::builder()
+            .table_name(&self.table)
+            .item("pk", s(customer_pk(&customer.id)))
+            .item("sk", s(format!("member#{}", email.as_str())))
+            .item("email", s(email.as_str()))
+            .item("role", s(role.code()))
+            .build()
+            .map_err(|e| StoreError::from_sdk("build", e))?;
+        self.client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(by_login).build())
+            .transact_items(TransactWriteItem::builder().put(by_customer).build())
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("put membership", e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,65 @@
+//! Sending mail through SES v2 from the configured sender.
+
+use super::StoreError;
+use crate::config::Config;
+use crate::domain::email::EmailAddress;
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::Client;
+
+/// A mail with a text and an HTML part; SES sends it as multipart/alternative.
+pub struct OutgoingMail {
+    pub to: EmailAddress,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub struct Mailer {
+    client: Client,
+    from: String,
+    configuration_set: Option<String>,
+}
+
+fn utf8(data: String) -> Result<Content, StoreError> {
+    Content::builder()
+        .data(data)
+        .charset("UTF-8")
+        .build()
+        .map_err(|e| StoreError::from_sdk("build mail", e))
+}
+
+impl Mailer {
+    pub fn new(client: Client, config: &Config) -> Self {
+        Mailer {
+            client,
+            from: config.mail_from.clone(),
+            configuration_set: config.ses_configuration_set.clone(),
+        }
+    }
+
+    pub async fn send(&self, mail: OutgoingMail) -> Result<(), StoreError> {
+        let message = Message::builder()
+            .subject(utf8(mail.subject)?)
+            .body(
+                Body::builder()
+                    .text(utf8(mail.text)?)
+                    .html(utf8(mail.html)?)
+                    .build(),
+            )
+            .build();
+        self.client
+            .send_email()
+            .from_email_address(&self.from)
+            .destination(
+                Destination::builder()
+                    .to_addresses(mail.to.as_str())
+                    .build(),
+            )
+            .content(EmailContent::builder().simple(message).build())
+            .set_configuration_set_name(self.configuration_set.clone())
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("send mail", e))?;
+        Ok(())
+    }
+}

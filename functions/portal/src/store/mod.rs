@@ -1,0 +1,46 @@
+//! Adapters to DynamoDB and SES. They turn items into domain types; no SDK type leaves here.
+
+pub mod auth;
+pub mod directory;
+pub mod mail;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+
+/// A backend call failed after the SDK's retries; the text is for the log only.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StoreError(String);
+
+impl StoreError {
+    pub fn from_sdk<E: std::error::Error + 'static>(what: &str, err: E) -> Self {
+        StoreError(format!(
+            "{what}: {}",
+            aws_sdk_dynamodb::error::DisplayErrorContext(err)
+        ))
+    }
+
+    pub fn corrupt(what: &str) -> Self {
+        StoreError(format!("stored item is malformed: {what}"))
+    }
+}
+
+pub(crate) type Item = HashMap<String, AttributeValue>;
+
+pub(crate) fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+pub(crate) fn n(value: u64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+pub(crate) fn get_s<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name).and_then(|v| v.as_s().ok()).map(String::as_str)
+}
+
+pub(crate) fn get_n(item: &Item, name: &str) -> Option<u64> {
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+}
