@@ -1,1 +1,186 @@
+//! Test support: a portal on a free port with its own tables in a shared moto server, a
+//! simulated browser with a cookie jar, the mailbox, and a Lambda Runtime API harness.
 
+pub mod browser;
+pub mod logs;
+pub mod runtime_api;
+
+pub use browser::{Browser, Reply};
+
+use devstack::local::{self, LocalResources};
+use devstack::mailbox::{Mail, Mailbox};
+use devstack::moto::MotoServer;
+use devstack::template::Template;
+use portal::domain::email::EmailAddress;
+use portal::domain::ids::{CustomerId, Role};
+use portal::domain::lang::Lang;
+use portal::store::directory::Customer;
+use portal::{App, Clock, Config};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+static MOTO: OnceLock<MotoServer> = OnceLock::new();
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// One moto server per test binary, on a free port; it ends with the test process.
+pub fn moto_url() -> &'static str {
+    &MOTO
+        .get_or_init(|| {
+            let log = devstack::workspace_root().join("target/moto-tests.log");
+            MotoServer::start(&devstack::moto::default_binary(), None, &log)
+                .expect("moto_server starts (run `make setup` first)")
+        })
+        .url
+}
+
+pub fn template() -> Template {
+    Template::load(&devstack::workspace_root().join("infra/template.yaml")).expect("template loads")
+}
+
+/// A unique name part for this test, so parallel tests never share tables or addresses.
+pub fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}{}x{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub struct TestPortal {
+    pub base_url: String,
+    pub mailbox: Mailbox,
+    pub clock: Clock,
+    pub resources: LocalResources,
+    pub env: HashMap<String, String>,
+    pub app_for_seeding: App,
+    tag: String,
+}
+
+impl TestPortal {
+    /// A portal with the default limits and no response floor (tests stay fast).
+    pub async fn spawn() -> TestPortal {
+        TestPortal::spawn_with(&[]).await
+    }
+
+    pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestPortal {
+        logs::capture();
+        let moto = moto_url();
+        let tag = unique("t");
+        let sdk = local::sdk_config(moto);
+        let resources = local::ensure_resources(&sdk, &template(), &format!("{tag}-"))
+            .await
+            .expect("local resources");
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let base_url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let mut all: Vec<(&str, &str)> = vec![("PORTAL_BASE_URL", &base_url), ("LOGIN_RESPONSE_FLOOR_MS", "0")];
+        all.extend_from_slice(overrides);
+        let env = resources.function_env(&template(), &all);
+        let clock = Clock::system();
+        let config = Config::from_map(&env).expect("test config is valid");
+        let app = App::new(config.clone(), &sdk, clock.clone());
+        let mut gateway = devstack::gateway::Gateway::new(
+            app,
+            devstack::workspace_root().join("site/public"),
+            Some(Mailbox::new(moto)),
+        );
+        gateway.trust_forwarded_for = true;
+        tokio::spawn(devstack::gateway::serve(
+            listener,
+            Arc::new(gateway),
+            std::future::pending(),
+        ));
+        TestPortal {
+            base_url,
+            mailbox: Mailbox::new(moto),
+            clock: clock.clone(),
+            resources,
+            env,
+            app_for_seeding: App::new(config, &sdk, clock),
+            tag,
+        }
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base_url)
+    }
+
+    /// Creates a company (id unique to this test) and returns its id.
+    pub async fn add_company(&self, name: &str) -> CustomerId {
+        let id = CustomerId::parse(&unique("c")).unwrap();
+        self.app_for_seeding
+            .directory
+            .put_customer(&self.customer(&id, name))
+            .await
+            .unwrap();
+        id
+    }
+
+    fn customer(&self, id: &CustomerId, name: &str) -> Customer {
+        Customer {
+            id: id.clone(),
+            number: id.as_str().to_string(),
+            name: name.to_string(),
+        }
+    }
+
+    /// Creates a login with an address unique to this test.
+    pub async fn add_login(&self, lang: Lang, memberships: &[(&CustomerId, &str, Role)]) -> String {
+        let email = format!("{}@example.com", unique(&format!("{}-u", self.tag)));
+        let address = EmailAddress::parse(&email).unwrap();
+        let directory = &self.app_for_seeding.directory;
+        directory.put_login_profile(&address, lang).await.unwrap();
+        for (id, name, role) in memberships {
+            directory
+                .put_membership(&address, &self.customer(id, name), *role)
+                .await
+                .unwrap();
+        }
+        email
+    }
+
+    /// A login of one new company, as owner.
+    pub async fn owner(&self) -> String {
+        let company = self.add_company("Testfirma GmbH").await;
+        self.add_login(Lang::De, &[(&company, "Testfirma GmbH", Role::Owner)])
+            .await
+    }
+
+    /// Waits for the `n`-th mail to `address` (mail is sent before the 202, so this is quick).
+    pub async fn mail(&self, address: &str, n: usize) -> Mail {
+        for _ in 0..50 {
+            let mails = self.mailbox.to(address).await.unwrap();
+            if mails.len() >= n {
+                return mails[n - 1].clone();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no mail number {n} to {address}");
+    }
+
+    pub async fn mail_count(&self, address: &str) -> usize {
+        self.mailbox.to(address).await.unwrap().len()
+    }
+
+    /// The token of the login link in the `n`-th mail.
+    pub async fn token(&self, address: &str, n: usize) -> String {
+        let link = self.mail(address, n).await.login_link().expect("mail has a link");
+        link.split_once('#').expect("token in fragment").1.to_string()
+    }
+
+    /// Logs `address` in by link in `browser` and returns the session JSON.
+    pub async fn log_in(&self, browser: &mut Browser, address: &str) -> serde_json::Value {
+        let before = self.mail_count(address).await;
+        let reply = browser
+            .post("/api/auth/login-request", &serde_json::json!({ "email": address }))
+            .await;
+        assert_eq!(reply.status, 202, "{reply:?}");
+        let token = self.token(address, before + 1).await;
+        let reply = browser
+            .post("/api/auth/session", &serde_json::json!({ "token": token }))
+            .await;
+        assert_eq!(reply.status, 200, "{reply:?}");
+        reply.json
+    }
+}

@@ -63,17 +63,21 @@ impl App {
 /// The SDK configuration from the environment (region, credentials, `AWS_ENDPOINT_URL`), with
 /// one rustls/ring HTTPS client instead of the SDK's default TLS stack.
 pub async fn load_sdk_config() -> Result<SdkConfig, ConfigError> {
-    let http_client = aws_smithy_http_client::Builder::new()
-        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-        ))
-        .build_https();
     let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http_client)
+        .http_client(http_client())
         .load()
         .await;
     if sdk.region().is_none() {
         return Err(ConfigError::Missing("AWS_REGION"));
     }
     Ok(sdk)
+}
+
+/// The one HTTP client of the SDK clients: hyper 1 with rustls on ring.
+pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https()
 }

@@ -121,8 +121,9 @@ impl ApiRequest {
                 },
                 None => ApiError::InvalidJson {
                     field: field.or_else(|| {
-                        message
-                            .strip_prefix("duplicate field `")
+                        ["duplicate field `", "missing field `"]
+                            .iter()
+                            .find_map(|prefix| message.strip_prefix(prefix))
                             .and_then(|rest| rest.split('`').next())
                             .map(str::to_string)
                     }),

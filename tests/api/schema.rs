@@ -1,0 +1,84 @@
+//! One schema, one route table: the template, the code's expectations and the local stand-in
+//! must agree.
+
+use portal::routes::ROUTES;
+use portal::schema::TABLES;
+use portal_tests::{template, TestPortal};
+
+#[test]
+fn the_template_defines_exactly_the_tables_the_stores_expect() {
+    let tables = template().tables();
+    assert_eq!(tables.len(), TABLES.len(), "{tables:?}");
+    for spec in TABLES {
+        let table = tables
+            .iter()
+            .find(|t| t.logical_id == spec.logical_id)
+            .unwrap_or_else(|| panic!("{} is not in the template", spec.logical_id));
+        assert_eq!(table.key("HASH"), Some(spec.partition_key), "{}", spec.logical_id);
+        assert_eq!(table.key("RANGE"), spec.sort_key, "{}", spec.logical_id);
+        assert_eq!(table.ttl_attribute.as_deref(), spec.ttl_attribute, "{}", spec.logical_id);
+    }
+}
+
+#[test]
+fn every_function_gets_the_table_names_from_the_template() {
+    let env = template().function_environment();
+    for spec in TABLES {
+        assert_eq!(
+            env.get(spec.env),
+            Some(&devstack::template::EnvValue::Ref(spec.logical_id.to_string())),
+            "{}",
+            spec.env
+        );
+    }
+}
+
+#[test]
+fn the_template_has_exactly_the_routes_of_the_route_table() {
+    let mut ours: Vec<(String, String, String)> = ROUTES
+        .iter()
+        .map(|r| (r.function.to_string(), r.method.to_string(), r.path.to_string()))
+        .collect();
+    ours.sort();
+    let theirs: Vec<(String, String, String)> = template()
+        .routes()
+        .into_iter()
+        .map(|r| (r.function, r.method, r.path))
+        .collect();
+    assert_eq!(ours, theirs);
+    for route in ROUTES {
+        let crate_dir = devstack::workspace_root().join("functions").join(route.function);
+        assert!(crate_dir.join("src/main.rs").exists(), "functions/{} is missing", route.function);
+        let event = devstack::workspace_root().join("tests/events").join(format!("{}.json", route.function));
+        assert!(event.exists(), "tests/events/{}.json is missing", route.function);
+    }
+}
+
+#[tokio::test]
+async fn the_local_tables_match_the_template() {
+    let portal = TestPortal::spawn().await;
+    let sdk = devstack::local::sdk_config(portal_tests::moto_url());
+    let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
+    for table in template().tables() {
+        let name = &portal.resources.tables[&table.logical_id];
+        let described = dynamo.describe_table().table_name(name).send().await.unwrap();
+        let described = described.table.unwrap();
+        let keys: Vec<(String, String)> = described
+            .key_schema()
+            .iter()
+            .map(|k| (k.attribute_name().to_string(), k.key_type().as_str().to_string()))
+            .collect();
+        let expected: Vec<(String, String)> = table
+            .key_schema
+            .iter()
+            .map(|k| (k.name.clone(), k.key_type.clone()))
+            .collect();
+        assert_eq!(keys, expected, "{name}");
+        let ttl = dynamo.describe_time_to_live().table_name(name).send().await.unwrap();
+        let ttl_attribute = ttl
+            .time_to_live_description()
+            .and_then(|d| d.attribute_name())
+            .map(str::to_string);
+        assert_eq!(ttl_attribute, table.ttl_attribute, "{name}");
+    }
+}

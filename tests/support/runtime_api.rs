@@ -1,0 +1,98 @@
+//! A small Lambda Runtime API on loopback: it hands events to a real function binary and
+//! collects what the binary answers, as the Lambda service would.
+
+use bytes::Bytes;
+use http::{Method, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use tokio::sync::{mpsc, Mutex, Notify};
+
+/// What the function posted back for one invocation.
+#[derive(Debug)]
+pub enum Outcome {
+    Response(serde_json::Value),
+    Error(String),
+    InitError(String),
+}
+
+pub struct RuntimeApi {
+    /// `host:port`, for `AWS_LAMBDA_RUNTIME_API`.
+    pub address: String,
+    events: Arc<Mutex<VecDeque<(String, Bytes)>>>,
+    ready: Arc<Notify>,
+    outcomes: mpsc::UnboundedReceiver<Outcome>,
+}
+
+impl RuntimeApi {
+    pub async fn start() -> RuntimeApi {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        let events: Arc<Mutex<VecDeque<(String, Bytes)>>> = Arc::default();
+        let ready = Arc::new(Notify::new());
+        let (sender, outcomes) = mpsc::unbounded_channel();
+        let (ev, rd) = (events.clone(), ready.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { break };
+                let (ev, rd, sender) = (ev.clone(), rd.clone(), sender.clone());
+                tokio::spawn(async move {
+                    let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                        let (ev, rd, sender) = (ev.clone(), rd.clone(), sender.clone());
+                        async move {
+                            let path = req.uri().path().to_string();
+                            let method = req.method().clone();
+                            let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                            let text = String::from_utf8_lossy(&body).into_owned();
+                            let reply = if method == Method::GET && path.ends_with("/invocation/next") {
+                                loop {
+                                    let waiting = rd.notified();
+                                    if let Some((id, event)) = ev.lock().await.pop_front() {
+                                        break Response::builder()
+                                            .header("lambda-runtime-aws-request-id", id)
+                                            .header("lambda-runtime-deadline-ms", "9999999999999")
+                                            .header("lambda-runtime-invoked-function-arn", "arn:aws:lambda:eu-central-1:000000000000:function:test")
+                                            .header("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000")
+                                            .body(Full::new(event))
+                                            .unwrap();
+                                    }
+                                    waiting.await;
+                                }
+                            } else {
+                                let outcome = if path.ends_with("/response") {
+                                    Outcome::Response(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+                                } else if path.ends_with("/init/error") {
+                                    Outcome::InitError(text)
+                                } else {
+                                    Outcome::Error(text)
+                                };
+                                let _ = sender.send(outcome);
+                                Response::builder().status(StatusCode::ACCEPTED).body(Full::new(Bytes::new())).unwrap()
+                            };
+                            Ok::<_, std::convert::Infallible>(reply)
+                        }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        RuntimeApi { address, events, ready, outcomes }
+    }
+
+    /// Queues one invocation and waits for the function's answer.
+    pub async fn invoke(&mut self, request_id: &str, event: &serde_json::Value) -> Outcome {
+        self.events
+            .lock()
+            .await
+            .push_back((request_id.to_string(), Bytes::from(event.to_string())));
+        self.ready.notify_waiters();
+        tokio::time::timeout(std::time::Duration::from_secs(60), self.outcomes.recv())
+            .await
+            .expect("the function answers within 60 s")
+            .expect("runtime API still running")
+    }
+}

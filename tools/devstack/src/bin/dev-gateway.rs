@@ -1,0 +1,69 @@
+//! `make run`: the AWS stand-in, schema and demo data, and the dev gateway on 127.0.0.1:8080.
+
+use devstack::{demo, gateway, local, mailbox::Mailbox, moto, template::Template, workspace_root, DevError};
+use std::sync::Arc;
+
+fn port_from_env(name: &str, default: u16) -> Result<u16, DevError> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(raw) => raw
+            .parse()
+            .map_err(|_| DevError::msg(format!("{name}={raw} is not a port number"))),
+    }
+}
+
+async fn run() -> Result<(), DevError> {
+    let root = workspace_root();
+    let port = port_from_env("PORT", 8080)?;
+    let moto_port = port_from_env("MOTO_PORT", 5555)?;
+    moto::ensure_port_free(port, "PORT")?;
+    let base_url = format!("http://127.0.0.1:{port}");
+    let site_dir = root.join("site/public");
+    if !site_dir.join("index.html").is_file() {
+        return Err(DevError::msg("site/public is missing: run `make site` (or `make run`) first"));
+    }
+
+    std::fs::create_dir_all(root.join(".local")).map_err(DevError::io("creating .local"))?;
+    println!("▸ Starting the AWS stand-in (moto) on 127.0.0.1:{moto_port} …");
+    let moto = moto::MotoServer::start(&moto::default_binary(), Some(moto_port), &root.join(".local/moto.log"))?;
+
+    println!("▸ Creating tables, bucket and SES sender from infra/template.yaml …");
+    let template = Template::load(&root.join("infra/template.yaml"))?;
+    let sdk = local::sdk_config(&moto.url);
+    let resources = local::ensure_resources(&sdk, &template, "portal-local-").await?;
+    let env = resources.function_env(&template, &[("PORTAL_BASE_URL", &base_url)]);
+    let config = portal::Config::from_map(&env).map_err(|e| DevError::msg(e.to_string()))?;
+    let app = portal::App::new(config, &sdk, portal::Clock::system());
+
+    println!("▸ Seeding demo data …");
+    demo::seed(&app.directory).await?;
+
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|_| DevError::msg(format!("port {port} is already in use; choose another with PORT=<port>")))?;
+    let mut gw = gateway::Gateway::new(app, site_dir, Some(Mailbox::new(&moto.url)));
+    gw.print_login_mails = true;
+
+    println!("\n{}", demo::describe());
+    println!("  Portal & Hilfe-Center:  {base_url}/");
+    println!("  Anmelden / sign in:     {base_url}/anmelden/");
+    println!("  Dev-Postfach / mailbox: {base_url}/_dev/mail");
+    println!("\n  Strg-C / Ctrl-C beendet alles. Login links are also printed here.\n");
+
+    gateway::serve(listener, Arc::new(gw), async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    println!("\n▸ Stopping …");
+    moto.stop();
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    portal::telemetry::init();
+    if let Err(err) = run().await {
+        eprintln!("\nmake run: {err}");
+        std::process::exit(1);
+    }
+}

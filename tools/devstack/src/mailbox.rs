@@ -1,0 +1,162 @@
+//! The dev mailbox: mails sent through SES, read back from moto's state. Local only.
+
+use crate::DevError;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Mail {
+    pub id: String,
+    pub from: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    /// The HTML body as sent (moto keeps the HTML part of a simple message).
+    pub body: String,
+}
+
+impl Mail {
+    /// The login link in the mail, if any.
+    pub fn login_link(&self) -> Option<String> {
+        let start = self.body.find("href=\"")? + 6;
+        let end = self.body[start..].find('"')? + start;
+        Some(self.body[start..end].replace("&amp;", "&"))
+    }
+
+    /// The 8-digit login code in the mail, if any (printed as `1234 5678`).
+    pub fn login_code(&self) -> Option<String> {
+        let b = self.body.as_bytes();
+        let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
+        (0..b.len().saturating_sub(8)).find_map(|i| {
+            let fits = (i == 0 || !b[i - 1].is_ascii_digit())
+                && b.get(i + 9).is_none_or(|c| !c.is_ascii_digit())
+                && digits(i..i + 4)
+                && b[i + 4] == b' '
+                && digits(i + 5..i + 9);
+            fits.then(|| format!("{}{}", &self.body[i..i + 4], &self.body[i + 5..i + 9]))
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct Mailbox {
+    moto_url: String,
+    http: reqwest::Client,
+}
+
+impl Mailbox {
+    pub fn new(moto_url: &str) -> Self {
+        Mailbox {
+            moto_url: moto_url.trim_end_matches('/').to_string(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// All mails, oldest first.
+    pub async fn all(&self) -> Result<Vec<Mail>, DevError> {
+        let url = format!("{}/moto-api/data.json", self.moto_url);
+        let data: serde_json::Value = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| DevError::msg(format!("reading {url}: {e}")))?
+            .json()
+            .await
+            .map_err(|e| DevError::msg(format!("reading {url}: {e}")))?;
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        Ok(data["ses"]["Message"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| Mail {
+                id: text(&m["id"]),
+                from: text(&m["source"]),
+                to: m["destinations"]["ToAddresses"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(text)
+                    .collect(),
+                subject: text(&m["subject"]),
+                body: text(&m["body"]),
+            })
+            .collect())
+    }
+
+    /// Mails to one address, oldest first.
+    pub async fn to(&self, address: &str) -> Result<Vec<Mail>, DevError> {
+        Ok(self
+            .all()
+            .await?
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address)))
+            .collect())
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// The `/_dev/mail` page: newest first, with the login link and code pulled out for one click.
+pub fn render_html(mails: &[Mail]) -> String {
+    let mut out = String::from(
+        "<!doctype html><html lang=\"de\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>Dev-Postfach · dev mailbox</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head>\
+<body><main class=\"container\"><h1>Dev-Postfach <small>(nur lokal · local only)</small></h1>\
+<p>Alle über SES (moto) gesendeten E-Mails, neueste zuerst. All mails sent through SES (moto), newest first.</p>",
+    );
+    if mails.is_empty() {
+        out.push_str("<p><em>Noch keine E-Mails. No mails yet.</em></p>");
+    }
+    for mail in mails.iter().rev() {
+        out.push_str(&format!(
+            "<article class=\"card mail\"><h2>{}</h2><p><strong>An / To:</strong> {} · <strong>Von / From:</strong> {}</p>",
+            escape(&mail.subject),
+            escape(&mail.to.join(", ")),
+            escape(&mail.from)
+        ));
+        if let Some(link) = mail.login_link() {
+            out.push_str(&format!(
+                "<p><a class=\"button\" href=\"{}\">Link öffnen · open link</a></p>",
+                escape(&link)
+            ));
+        }
+        if let Some(code) = mail.login_code() {
+            out.push_str(&format!("<p>Code: <code>{}</code></p>", escape(&code)));
+        }
+        out.push_str(&format!(
+            "<details><summary>HTML</summary><pre>{}</pre></details></article>",
+            escape(&mail.body)
+        ));
+    }
+    out.push_str("</main></body></html>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_and_code_are_found_in_a_login_mail() {
+        let mail = Mail {
+            id: "1".into(),
+            from: "p@example.com".into(),
+            to: vec!["a@example.com".into()],
+            subject: "s".into(),
+            body: "<p>x</p><a href=\"http://127.0.0.1:8080/anmelden/bestaetigen/#abc\">go</a>\
+<p style=\"font-size:24px\">1234 5678</p><p>Sent 2026</p>"
+                .into(),
+        };
+        assert_eq!(
+            mail.login_link().as_deref(),
+            Some("http://127.0.0.1:8080/anmelden/bestaetigen/#abc")
+        );
+        assert_eq!(mail.login_code().as_deref(), Some("12345678"));
+    }
+}
