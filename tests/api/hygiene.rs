@@ -63,13 +63,21 @@ async fn cross_site_and_origin_less_requests_are_refused_with_403() {
 async fn a_form_encoded_post_is_refused_with_415() {
     let portal = TestPortal::spawn().await;
     let mut browser = portal.browser();
-    for content_type in ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x"] {
+    for content_type in [
+        "application/x-www-form-urlencoded",
+        "text/plain",
+        "multipart/form-data; boundary=x",
+    ] {
         let req = browser
             .request(reqwest::Method::POST, "/api/auth/login-request")
             .header("content-type", content_type)
             .body("email=a%40example.com");
         let reply = browser.send(req).await;
-        assert_eq!((reply.status, reply.code()), (415, "unsupported_media_type"), "{content_type}");
+        assert_eq!(
+            (reply.status, reply.code()),
+            (415, "unsupported_media_type"),
+            "{content_type}"
+        );
     }
 }
 
@@ -97,7 +105,10 @@ async fn malformed_json_is_refused_with_400_naming_the_field() {
         (r#"{"email": 42}"#, "email"),
         (r#"{"email": ["a@example.com"]}"#, "email"),
         (r#"{"email": {"nested": {"deeper": 1}}}"#, "email"),
-        (r#"{"email": "a@example.com", "email": "b@example.com"}"#, "email"),
+        (
+            r#"{"email": "a@example.com", "email": "b@example.com"}"#,
+            "email",
+        ),
         (r#"["a@example.com"]"#, ""),
         (r#"null"#, ""),
         (r#"{}"#, "email"),
@@ -119,12 +130,22 @@ async fn fields_a_caller_may_not_set_are_refused() {
     let portal = TestPortal::spawn().await;
     let mut browser = portal.browser();
     for (path, body) in [
-        ("/api/auth/login-request", json!({ "email": "a@example.com", "customer_id": "10001" })),
-        ("/api/auth/login-request", json!({ "email": "a@example.com", "role": "owner" })),
+        (
+            "/api/auth/login-request",
+            json!({ "email": "a@example.com", "customer_id": "10001" }),
+        ),
+        (
+            "/api/auth/login-request",
+            json!({ "email": "a@example.com", "role": "owner" }),
+        ),
         ("/api/auth/session", json!({ "token": "x", "version": 3 })),
     ] {
         let reply = browser.post(path, &body).await;
-        assert_eq!((reply.status, reply.code()), (400, "unknown_field"), "{body}");
+        assert_eq!(
+            (reply.status, reply.code()),
+            (400, "unknown_field"),
+            "{body}"
+        );
     }
 }
 
@@ -142,7 +163,11 @@ async fn unknown_routes_get_404_and_wrong_methods_405_in_the_json_shape() {
     let reply = browser.send(req).await;
     assert_eq!(reply.status, 405);
     assert_eq!(reply.header("allow"), Some("POST, GET, DELETE"));
-    for path in ["/api/..%2f..%2fetc%2fpasswd", "/api/%2e%2e/auth/session", "/api/auth/session%2fcustomer"] {
+    for path in [
+        "/api/..%2f..%2fetc%2fpasswd",
+        "/api/%2e%2e/auth/session",
+        "/api/auth/session%2fcustomer",
+    ] {
         let reply = browser.get(path).await;
         assert_eq!(reply.status, 404, "{path}");
     }
@@ -155,22 +180,43 @@ async fn every_answer_carries_the_security_headers_errors_included() {
     let replies = vec![
         browser.get("/api/auth/session").await,
         browser.get("/api/nothing").await,
-        browser.post("/api/auth/login-request", &json!({ "email": "bad" })).await,
-        browser.post("/api/auth/login-request", &json!({ "email": "a@example.com" })).await,
+        browser
+            .post("/api/auth/login-request", &json!({ "email": "bad" }))
+            .await,
+        browser
+            .post(
+                "/api/auth/login-request",
+                &json!({ "email": "a@example.com" }),
+            )
+            .await,
     ];
     for reply in replies {
         let csp = reply.header("content-security-policy").expect("CSP");
-        for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"] {
+        for directive in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "script-src 'self'",
+        ] {
             assert!(csp.contains(directive), "{csp}");
         }
         assert!(!csp.contains("unsafe-inline"));
         let hsts = reply.header("strict-transport-security").unwrap();
-        let max_age: u64 = hsts.split(';').next().unwrap().trim_start_matches("max-age=").parse().unwrap();
+        let max_age: u64 = hsts
+            .split(';')
+            .next()
+            .unwrap()
+            .trim_start_matches("max-age=")
+            .parse()
+            .unwrap();
         assert!(max_age >= 31_536_000 && hsts.contains("includeSubDomains"));
         assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
         assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));
         assert_eq!(reply.header("cache-control"), Some("no-store"));
-        assert!(reply.header("content-type").unwrap().starts_with("application/json"));
+        assert!(reply
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/json"));
     }
 }
 
@@ -178,10 +224,20 @@ async fn every_answer_carries_the_security_headers_errors_included() {
 async fn messages_follow_the_requests_language_german_by_default() {
     let portal = TestPortal::spawn().await;
     let mut browser = portal.browser();
-    let german = browser.post("/api/auth/login-request", &json!({ "email": "x" })).await;
-    assert!(german.json["error"]["message"].as_str().unwrap().contains("gültige"));
+    let german = browser
+        .post("/api/auth/login-request", &json!({ "email": "x" }))
+        .await;
+    assert!(german.json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("gültige"));
     browser.lang = "en-GB,en;q=0.9";
-    let english = browser.post("/api/auth/login-request", &json!({ "email": "x" })).await;
-    assert!(english.json["error"]["message"].as_str().unwrap().contains("valid email"));
+    let english = browser
+        .post("/api/auth/login-request", &json!({ "email": "x" }))
+        .await;
+    assert!(english.json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("valid email"));
     assert_eq!(german.code(), english.code());
 }

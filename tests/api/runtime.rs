@@ -10,16 +10,26 @@ fn binary(name: &str) -> PathBuf {
     // target/debug/deps/api-… → target/debug/<name>
     let exe = std::env::current_exe().unwrap();
     let path = exe.parent().unwrap().parent().unwrap().join(name);
-    assert!(path.exists(), "{} is missing: run `cargo build --workspace --bins` first", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build --workspace --bins` first",
+        path.display()
+    );
     path
 }
 
 fn event(name: &str) -> serde_json::Value {
-    let path = devstack::workspace_root().join("tests/events").join(format!("{name}.json"));
+    let path = devstack::workspace_root()
+        .join("tests/events")
+        .join(format!("{name}.json"));
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
-fn spawn(function: &str, env: &std::collections::HashMap<String, String>, runtime: &RuntimeApi) -> tokio::process::Child {
+fn spawn(
+    function: &str,
+    env: &std::collections::HashMap<String, String>,
+    runtime: &RuntimeApi,
+) -> tokio::process::Child {
     tokio::process::Command::new(binary(function))
         .env_clear()
         .envs(env)
@@ -49,7 +59,8 @@ async fn the_built_functions_answer_api_gateway_events_through_the_runtime_api()
     match runtime.invoke("req-1", &event("auth-session")).await {
         Outcome::Response(response) => {
             assert_eq!(response["statusCode"], 401, "{response}");
-            let body: serde_json::Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+            let body: serde_json::Value =
+                serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
             assert_eq!(body["error"]["code"], "unauthenticated");
             assert_eq!(response["headers"]["x-content-type-options"], "nosniff");
         }
@@ -61,8 +72,13 @@ async fn the_built_functions_answer_api_gateway_events_through_the_runtime_api()
     match runtime.invoke("req-2", &event("auth-request")).await {
         Outcome::Response(response) => {
             assert_eq!(response["statusCode"], 202, "{response}");
-            let cookies = response["cookies"].as_array().expect("cookies in the v2 response");
-            assert!(cookies[0].as_str().unwrap().starts_with("__Host-portal_attempt="));
+            let cookies = response["cookies"]
+                .as_array()
+                .expect("cookies in the v2 response");
+            assert!(cookies[0]
+                .as_str()
+                .unwrap()
+                .starts_with("__Host-portal_attempt="));
         }
         other => panic!("{other:?}"),
     }
@@ -87,6 +103,10 @@ async fn a_function_with_a_missing_variable_refuses_to_start_and_names_it() {
         .expect("exits promptly")
         .unwrap();
     assert!(!output.status.success());
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(text.contains("AUTH_TABLE"), "{text}");
 }

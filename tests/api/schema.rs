@@ -14,9 +14,19 @@ fn the_template_defines_exactly_the_tables_the_stores_expect() {
             .iter()
             .find(|t| t.logical_id == spec.logical_id)
             .unwrap_or_else(|| panic!("{} is not in the template", spec.logical_id));
-        assert_eq!(table.key("HASH"), Some(spec.partition_key), "{}", spec.logical_id);
+        assert_eq!(
+            table.key("HASH"),
+            Some(spec.partition_key),
+            "{}",
+            spec.logical_id
+        );
         assert_eq!(table.key("RANGE"), spec.sort_key, "{}", spec.logical_id);
-        assert_eq!(table.ttl_attribute.as_deref(), spec.ttl_attribute, "{}", spec.logical_id);
+        assert_eq!(
+            table.ttl_attribute.as_deref(),
+            spec.ttl_attribute,
+            "{}",
+            spec.logical_id
+        );
     }
 }
 
@@ -26,7 +36,9 @@ fn every_function_gets_the_table_names_from_the_template() {
     for spec in TABLES {
         assert_eq!(
             env.get(spec.env),
-            Some(&devstack::template::EnvValue::Ref(spec.logical_id.to_string())),
+            Some(&devstack::template::EnvValue::Ref(
+                spec.logical_id.to_string()
+            )),
             "{}",
             spec.env
         );
@@ -37,7 +49,13 @@ fn every_function_gets_the_table_names_from_the_template() {
 fn the_template_has_exactly_the_routes_of_the_route_table() {
     let mut ours: Vec<(String, String, String)> = ROUTES
         .iter()
-        .map(|r| (r.function.to_string(), r.method.to_string(), r.path.to_string()))
+        .map(|r| {
+            (
+                r.function.to_string(),
+                r.method.to_string(),
+                r.path.to_string(),
+            )
+        })
         .collect();
     ours.sort();
     let theirs: Vec<(String, String, String)> = template()
@@ -47,10 +65,22 @@ fn the_template_has_exactly_the_routes_of_the_route_table() {
         .collect();
     assert_eq!(ours, theirs);
     for route in ROUTES {
-        let crate_dir = devstack::workspace_root().join("functions").join(route.function);
-        assert!(crate_dir.join("src/main.rs").exists(), "functions/{} is missing", route.function);
-        let event = devstack::workspace_root().join("tests/events").join(format!("{}.json", route.function));
-        assert!(event.exists(), "tests/events/{}.json is missing", route.function);
+        let crate_dir = devstack::workspace_root()
+            .join("functions")
+            .join(route.function);
+        assert!(
+            crate_dir.join("src/main.rs").exists(),
+            "functions/{} is missing",
+            route.function
+        );
+        let event = devstack::workspace_root()
+            .join("tests/events")
+            .join(format!("{}.json", route.function));
+        assert!(
+            event.exists(),
+            "tests/events/{}.json is missing",
+            route.function
+        );
     }
 }
 
@@ -61,12 +91,22 @@ async fn the_local_tables_match_the_template() {
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
     for table in template().tables() {
         let name = &portal.resources.tables[&table.logical_id];
-        let described = dynamo.describe_table().table_name(name).send().await.unwrap();
+        let described = dynamo
+            .describe_table()
+            .table_name(name)
+            .send()
+            .await
+            .unwrap();
         let described = described.table.unwrap();
         let keys: Vec<(String, String)> = described
             .key_schema()
             .iter()
-            .map(|k| (k.attribute_name().to_string(), k.key_type().as_str().to_string()))
+            .map(|k| {
+                (
+                    k.attribute_name().to_string(),
+                    k.key_type().as_str().to_string(),
+                )
+            })
             .collect();
         let expected: Vec<(String, String)> = table
             .key_schema
@@ -74,7 +114,12 @@ async fn the_local_tables_match_the_template() {
             .map(|k| (k.name.clone(), k.key_type.clone()))
             .collect();
         assert_eq!(keys, expected, "{name}");
-        let ttl = dynamo.describe_time_to_live().table_name(name).send().await.unwrap();
+        let ttl = dynamo
+            .describe_time_to_live()
+            .table_name(name)
+            .send()
+            .await
+            .unwrap();
         let ttl_attribute = ttl
             .time_to_live_description()
             .and_then(|d| d.attribute_name())

@@ -12,9 +12,13 @@ async fn the_session_cookie_is_a_host_cookie_with_every_protection() {
     let portal = TestPortal::spawn().await;
     let email = portal.owner().await;
     let mut browser = portal.browser();
-    browser.post("/api/auth/login-request", &json!({ "email": email })).await;
+    browser
+        .post("/api/auth/login-request", &json!({ "email": email }))
+        .await;
     let token = portal.token(&email, 1).await;
-    let reply = browser.post("/api/auth/session", &json!({ "token": token })).await;
+    let reply = browser
+        .post("/api/auth/session", &json!({ "token": token }))
+        .await;
     let cookie = reply
         .set_cookies()
         .into_iter()
@@ -42,7 +46,10 @@ async fn a_cookie_planted_before_login_is_never_adopted() {
     portal.log_in(&mut victim, &email).await;
     let fresh = victim.cookie(SESSION).unwrap();
     assert_ne!(fresh, planted);
-    assert_eq!(victim.get("/api/auth/session").await.json["email"], email.as_str());
+    assert_eq!(
+        victim.get("/api/auth/session").await.json["email"],
+        email.as_str()
+    );
     // The planted session is gone server-side.
     assert_eq!(attacker.get("/api/auth/session").await.status, 401);
 }
@@ -51,9 +58,14 @@ async fn a_cookie_planted_before_login_is_never_adopted() {
 async fn a_made_up_session_id_is_not_accepted() {
     let portal = TestPortal::spawn().await;
     let mut browser = portal.browser();
-    browser.cookies.insert(SESSION.into(), portal::domain::secret::Secret::generate().expose().into());
+    browser.cookies.insert(
+        SESSION.into(),
+        portal::domain::secret::Secret::generate().expose().into(),
+    );
     assert_eq!(browser.get("/api/auth/session").await.status, 401);
-    browser.cookies.insert(SESSION.into(), "../../etc/passwd".into());
+    browser
+        .cookies
+        .insert(SESSION.into(), "../../etc/passwd".into());
     let reply = browser.get("/api/auth/session").await;
     assert_eq!((reply.status, reply.code()), (401, "unauthenticated"));
 }
@@ -80,7 +92,11 @@ async fn thirty_idle_minutes_end_a_session() {
     portal.clock.advance(29 * 60);
     assert_eq!(browser.get("/api/auth/session").await.status, 200);
     portal.clock.advance(29 * 60);
-    assert_eq!(browser.get("/api/auth/session").await.status, 200, "activity renews");
+    assert_eq!(
+        browser.get("/api/auth/session").await.status,
+        200,
+        "activity renews"
+    );
     portal.clock.advance(30 * 60);
     assert_eq!(browser.get("/api/auth/session").await.status, 401);
 }
@@ -105,7 +121,13 @@ async fn a_login_of_two_companies_chooses_which_one_to_act_for() {
     let first = portal.add_company("Erste GmbH").await;
     let second = portal.add_company("Zweite AG").await;
     let email = portal
-        .add_login(Lang::De, &[(&first, "Erste GmbH", Role::Billing), (&second, "Zweite AG", Role::Owner)])
+        .add_login(
+            Lang::De,
+            &[
+                (&first, "Erste GmbH", Role::Billing),
+                (&second, "Zweite AG", Role::Owner),
+            ],
+        )
         .await;
     let mut browser = portal.browser();
     let session = portal.log_in(&mut browser, &email).await;
@@ -113,21 +135,32 @@ async fn a_login_of_two_companies_chooses_which_one_to_act_for() {
     assert_eq!(session["customers"].as_array().unwrap().len(), 2);
 
     let reply = browser
-        .put("/api/auth/session/customer", &json!({ "customer_id": second.as_str() }))
+        .put(
+            "/api/auth/session/customer",
+            &json!({ "customer_id": second.as_str() }),
+        )
         .await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json["customer"]["name"], "Zweite AG");
     assert_eq!(reply.json["customer"]["role"], "owner");
-    assert_eq!(browser.get("/api/auth/session").await.json["customer"]["id"], second.as_str());
+    assert_eq!(
+        browser.get("/api/auth/session").await.json["customer"]["id"],
+        second.as_str()
+    );
 
     // A company the login does not belong to, and malformed ids, are simply not found.
     let foreign = portal.add_company("Fremd KG").await;
     for id in [foreign.as_str(), "../10001", "%2e%2e%2f10001", "a/b"] {
-        let reply = browser.put("/api/auth/session/customer", &json!({ "customer_id": id })).await;
+        let reply = browser
+            .put("/api/auth/session/customer", &json!({ "customer_id": id }))
+            .await;
         assert_eq!(reply.status, 404, "{id}");
     }
     let reply = browser
-        .put("/api/auth/session/customer", &json!({ "customer_id": first.as_str(), "role": "owner" }))
+        .put(
+            "/api/auth/session/customer",
+            &json!({ "customer_id": first.as_str(), "role": "owner" }),
+        )
         .await;
     assert_eq!((reply.status, reply.code()), (400, "unknown_field"));
 }
@@ -137,7 +170,10 @@ async fn choosing_a_company_needs_a_session() {
     let portal = TestPortal::spawn().await;
     let reply = portal
         .browser()
-        .put("/api/auth/session/customer", &json!({ "customer_id": "10001" }))
+        .put(
+            "/api/auth/session/customer",
+            &json!({ "customer_id": "10001" }),
+        )
         .await;
     assert_eq!(reply.status, 401);
 }

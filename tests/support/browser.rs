@@ -71,7 +71,11 @@ impl Browser {
             req = req.header("origin", &self.base_url);
         }
         if !self.cookies.is_empty() {
-            let header: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let header: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             req = req.header("cookie", header.join("; "));
         }
         if let Some(ip) = &self.forwarded_for {
@@ -86,7 +90,12 @@ impl Browser {
         let headers = response.headers().clone();
         let text = response.text().await.unwrap_or_default();
         let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
-        let reply = Reply { status, headers, text, json };
+        let reply = Reply {
+            status,
+            headers,
+            text,
+            json,
+        };
         for set_cookie in reply.set_cookies() {
             let pair = set_cookie.split(';').next().unwrap_or("");
             if let Some((name, value)) = pair.split_once('=') {
@@ -108,7 +117,12 @@ impl Browser {
         self.send_json(reqwest::Method::PUT, path, body).await
     }
 
-    pub async fn send_json(&mut self, method: reqwest::Method, path: &str, body: &serde_json::Value) -> Reply {
+    pub async fn send_json(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Reply {
         let req = self
             .request(method, path)
             .header("content-type", "application/json")

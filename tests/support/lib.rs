@@ -72,9 +72,14 @@ impl TestPortal {
         let resources = local::ensure_resources(&sdk, &template(), &format!("{tag}-"))
             .await
             .expect("local resources");
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
         let base_url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-        let mut all: Vec<(&str, &str)> = vec![("PORTAL_BASE_URL", &base_url), ("LOGIN_RESPONSE_FLOOR_MS", "0")];
+        let mut all: Vec<(&str, &str)> = vec![
+            ("PORTAL_BASE_URL", &base_url),
+            ("LOGIN_RESPONSE_FLOOR_MS", "0"),
+        ];
         all.extend_from_slice(overrides);
         let env = resources.function_env(&template(), &all);
         let clock = Clock::system();
@@ -165,15 +170,25 @@ impl TestPortal {
 
     /// The token of the login link in the `n`-th mail.
     pub async fn token(&self, address: &str, n: usize) -> String {
-        let link = self.mail(address, n).await.login_link().expect("mail has a link");
-        link.split_once('#').expect("token in fragment").1.to_string()
+        let link = self
+            .mail(address, n)
+            .await
+            .login_link()
+            .expect("mail has a link");
+        link.split_once('#')
+            .expect("token in fragment")
+            .1
+            .to_string()
     }
 
     /// Logs `address` in by link in `browser` and returns the session JSON.
     pub async fn log_in(&self, browser: &mut Browser, address: &str) -> serde_json::Value {
         let before = self.mail_count(address).await;
         let reply = browser
-            .post("/api/auth/login-request", &serde_json::json!({ "email": address }))
+            .post(
+                "/api/auth/login-request",
+                &serde_json::json!({ "email": address }),
+            )
             .await;
         assert_eq!(reply.status, 202, "{reply:?}");
         let token = self.token(address, before + 1).await;

@@ -23,7 +23,9 @@ pub fn capture() {
     INSTALL.call_once(|| {
         let _ = tracing_subscriber::fmt()
             .json()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("info,portal=debug,devstack=debug"))
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "info,portal=debug,devstack=debug",
+            ))
             .with_writer(|| Capture)
             .try_init();
     });

@@ -28,7 +28,9 @@ pub struct RuntimeApi {
 
 impl RuntimeApi {
     pub async fn start() -> RuntimeApi {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
         let address = listener.local_addr().unwrap().to_string();
         let events: Arc<Mutex<VecDeque<(String, Bytes)>>> = Arc::default();
         let ready = Arc::new(Notify::new());
@@ -36,7 +38,9 @@ impl RuntimeApi {
         let (ev, rd) = (events.clone(), ready.clone());
         tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { break };
+                let Ok((stream, _)) = listener.accept().await else {
+                    break;
+                };
                 let (ev, rd, sender) = (ev.clone(), rd.clone(), sender.clone());
                 tokio::spawn(async move {
                     let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
@@ -44,9 +48,16 @@ impl RuntimeApi {
                         async move {
                             let path = req.uri().path().to_string();
                             let method = req.method().clone();
-                            let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                            let body = req
+                                .into_body()
+                                .collect()
+                                .await
+                                .map(|b| b.to_bytes())
+                                .unwrap_or_default();
                             let text = String::from_utf8_lossy(&body).into_owned();
-                            let reply = if method == Method::GET && path.ends_with("/invocation/next") {
+                            let reply = if method == Method::GET
+                                && path.ends_with("/invocation/next")
+                            {
                                 loop {
                                     let waiting = rd.notified();
                                     if let Some((id, event)) = ev.lock().await.pop_front() {
@@ -62,14 +73,20 @@ impl RuntimeApi {
                                 }
                             } else {
                                 let outcome = if path.ends_with("/response") {
-                                    Outcome::Response(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+                                    Outcome::Response(
+                                        serde_json::from_str(&text)
+                                            .unwrap_or(serde_json::Value::Null),
+                                    )
                                 } else if path.ends_with("/init/error") {
                                     Outcome::InitError(text)
                                 } else {
                                     Outcome::Error(text)
                                 };
                                 let _ = sender.send(outcome);
-                                Response::builder().status(StatusCode::ACCEPTED).body(Full::new(Bytes::new())).unwrap()
+                                Response::builder()
+                                    .status(StatusCode::ACCEPTED)
+                                    .body(Full::new(Bytes::new()))
+                                    .unwrap()
                             };
                             Ok::<_, std::convert::Infallible>(reply)
                         }
@@ -80,7 +97,12 @@ impl RuntimeApi {
                 });
             }
         });
-        RuntimeApi { address, events, ready, outcomes }
+        RuntimeApi {
+            address,
+            events,
+            ready,
+            outcomes,
+        }
     }
 
     /// Queues one invocation and waits for the function's answer.

@@ -52,25 +52,30 @@ impl Config {
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &'static str| -> Option<String> {
-            lookup(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+            lookup(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
         };
         let required = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
-        let number = |name: &'static str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
-            match get(name) {
-                None => Ok(default),
-                Some(raw) => match raw.parse::<u64>() {
-                    Ok(n) if (min..=max).contains(&n) => Ok(n),
-                    _ => Err(ConfigError::Invalid {
-                        name,
-                        reason: format!("expected a whole number from {min} to {max}"),
-                    }),
-                },
-            }
-        };
+        let number =
+            |name: &'static str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
+                match get(name) {
+                    None => Ok(default),
+                    Some(raw) => match raw.parse::<u64>() {
+                        Ok(n) if (min..=max).contains(&n) => Ok(n),
+                        _ => Err(ConfigError::Invalid {
+                            name,
+                            reason: format!("expected a whole number from {min} to {max}"),
+                        }),
+                    },
+                }
+            };
         let resource_name = |name: &'static str| -> Result<String, ConfigError> {
             let value = required(name)?;
             let ok = value.len() <= 255
-                && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
             if ok {
                 Ok(value)
             } else {

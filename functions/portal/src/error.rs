@@ -64,7 +64,12 @@ impl ApiError {
         de: &'static str,
         en: &'static str,
     ) -> Self {
-        ApiError::InvalidField { field, code, de, en }
+        ApiError::InvalidField {
+            field,
+            code,
+            de,
+            en,
+        }
     }
 
     pub fn unavailable(cause: impl Into<Cause>) -> Self {

@@ -14,8 +14,8 @@ use std::convert::Infallible;
 /// the variable.
 pub async fn run(function: &str) -> Result<(), lambda_http::Error> {
     telemetry::init();
-    let route = routes::by_function(function)
-        .ok_or_else(|| format!("no route for function {function}"))?;
+    let route =
+        routes::by_function(function).ok_or_else(|| format!("no route for function {function}"))?;
     let app: &'static App = match App::from_env().await {
         Ok(app) => Box::leak(Box::new(app)),
         Err(err) => {

@@ -10,7 +10,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Instant;
 
-pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = Result<ApiResponse, ApiError>> + Send + 'a>>;
+pub type HandlerFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<ApiResponse, ApiError>> + Send + 'a>>;
 pub type Handler = for<'a> fn(&'a App, ApiRequest) -> HandlerFuture<'a>;
 
 pub struct Route {
@@ -82,10 +83,7 @@ impl Route {
         let mut params = HashMap::new();
         let mut actual = path.split('/');
         for pattern in self.path.split('/') {
-            if let Some(name) = pattern
-                .strip_prefix('{')
-                .and_then(|p| p.strip_suffix("+}"))
-            {
+            if let Some(name) = pattern.strip_prefix('{').and_then(|p| p.strip_suffix("+}")) {
                 let rest: Vec<&str> = actual.by_ref().collect();
                 if rest.is_empty() || rest == [""] {
                     return None;
@@ -190,11 +188,26 @@ mod tests {
 
     #[test]
     fn requests_resolve_to_their_route_or_the_fallback() {
-        assert_eq!(resolve(&Method::GET, "/api/auth/session").function, "auth-session");
-        assert_eq!(resolve(&Method::DELETE, "/api/auth/session").function, "auth-logout");
-        assert_eq!(resolve(&Method::GET, "/api/auth/login-request").function, FALLBACK_FUNCTION);
-        assert_eq!(resolve(&Method::GET, "/api/nothing").function, FALLBACK_FUNCTION);
-        assert_eq!(resolve(&Method::GET, "/api/auth/session/").function, FALLBACK_FUNCTION);
+        assert_eq!(
+            resolve(&Method::GET, "/api/auth/session").function,
+            "auth-session"
+        );
+        assert_eq!(
+            resolve(&Method::DELETE, "/api/auth/session").function,
+            "auth-logout"
+        );
+        assert_eq!(
+            resolve(&Method::GET, "/api/auth/login-request").function,
+            FALLBACK_FUNCTION
+        );
+        assert_eq!(
+            resolve(&Method::GET, "/api/nothing").function,
+            FALLBACK_FUNCTION
+        );
+        assert_eq!(
+            resolve(&Method::GET, "/api/auth/session/").function,
+            FALLBACK_FUNCTION
+        );
     }
 
     #[test]

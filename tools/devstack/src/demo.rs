@@ -57,7 +57,10 @@ fn customer(id: &str) -> Customer {
 pub async fn seed(directory: &Directory) -> Result<(), DevError> {
     let failed = |e: portal::store::StoreError| DevError::msg(format!("seeding demo data: {e}"));
     for (id, _, _) in DEMO_COMPANIES {
-        directory.put_customer(&customer(id)).await.map_err(failed)?;
+        directory
+            .put_customer(&customer(id))
+            .await
+            .map_err(failed)?;
     }
     for login in DEMO_LOGINS {
         let email = EmailAddress::parse(login.email).expect("demo address is valid");

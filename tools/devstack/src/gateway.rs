@@ -79,7 +79,9 @@ impl Gateway {
         api.body = match Limited::new(body, GATEWAY_BODY_LIMIT).collect().await {
             Ok(collected) => collected.to_bytes(),
             Err(_) => {
-                return to_hyper(ApiResponse::error(&ApiError::PayloadTooLarge, api.lang()).finish())
+                return to_hyper(
+                    ApiResponse::error(&ApiError::PayloadTooLarge, api.lang()).finish(),
+                )
             }
         };
         let route = routes::resolve(&api.method, &api.path);
@@ -92,7 +94,9 @@ impl Gateway {
 
     async fn print_new_login_mails(&self) {
         let Some(mailbox) = &self.mailbox else { return };
-        let Ok(mails) = mailbox.all().await else { return };
+        let Ok(mails) = mailbox.all().await else {
+            return;
+        };
         let mut printed = self.printed.lock().expect("not poisoned");
         for mail in mails {
             if printed.insert(mail.id.clone()) {
@@ -129,7 +133,8 @@ impl Gateway {
     async fn static_file(&self, method: &Method, path: &str) -> Reply {
         if method != Method::GET && method != Method::HEAD {
             let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
-            r.headers_mut().insert("allow", HeaderValue::from_static("GET, HEAD"));
+            r.headers_mut()
+                .insert("allow", HeaderValue::from_static("GET, HEAD"));
             return r;
         }
         let mut response = match site_path(&self.site_dir, path) {
@@ -154,7 +159,11 @@ impl Gateway {
 
     async fn not_found(&self) -> Reply {
         match tokio::fs::read(self.site_dir.join("404.html")).await {
-            Ok(bytes) => reply(StatusCode::NOT_FOUND, "text/html; charset=utf-8", Bytes::from(bytes)),
+            Ok(bytes) => reply(
+                StatusCode::NOT_FOUND,
+                "text/html; charset=utf-8",
+                Bytes::from(bytes),
+            ),
             Err(_) => plain(StatusCode::NOT_FOUND, "not found"),
         }
     }
@@ -182,7 +191,11 @@ fn site_path(root: &Path, path: &str) -> Lookup {
             return Lookup::AddSlash;
         }
         let index = candidate.join("index.html");
-        return if index.is_file() { Lookup::File(index) } else { Lookup::Missing };
+        return if index.is_file() {
+            Lookup::File(index)
+        } else {
+            Lookup::Missing
+        };
     }
     if candidate.is_file() {
         Lookup::File(candidate)
@@ -258,7 +271,11 @@ fn reply(status: StatusCode, content_type: &'static str, body: Bytes) -> Reply {
 }
 
 fn plain(status: StatusCode, text: &str) -> Reply {
-    reply(status, "text/plain; charset=utf-8", Bytes::from(text.to_string()))
+    reply(
+        status,
+        "text/plain; charset=utf-8",
+        Bytes::from(text.to_string()),
+    )
 }
 
 fn to_hyper(response: ApiResponse) -> Reply {
@@ -302,7 +319,13 @@ mod tests {
     #[test]
     fn paths_cannot_leave_the_site_directory() {
         let root = std::env::temp_dir();
-        for path in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/a/%2f/b", "/..%5c..%5cx", "/%00"] {
+        for path in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/a/%2f/b",
+            "/..%5c..%5cx",
+            "/%00",
+        ] {
             assert!(matches!(site_path(&root, path), Lookup::Missing), "{path}");
         }
     }

@@ -13,12 +13,15 @@ pub const REGION: &str = "eu-central-1";
 
 /// The SDK configuration for the stand-in at `endpoint`, with dummy credentials.
 pub fn sdk_config(endpoint: &str) -> SdkConfig {
-    let credentials = aws_sdk_dynamodb::config::Credentials::new("local", "local", None, None, "devstack");
+    let credentials =
+        aws_sdk_dynamodb::config::Credentials::new("local", "local", None, None, "devstack");
     SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(REGION))
         .endpoint_url(endpoint)
-        .credentials_provider(aws_sdk_dynamodb::config::SharedCredentialsProvider::new(credentials))
+        .credentials_provider(aws_sdk_dynamodb::config::SharedCredentialsProvider::new(
+            credentials,
+        ))
         .http_client(portal::app::http_client())
         .build()
 }
@@ -37,9 +40,17 @@ fn sdk_err(what: String) -> impl FnOnce(String) -> DevError {
 
 /// Creates every table, bucket and SES identity of the template in the stand-in. Idempotent:
 /// what exists already is kept.
-pub async fn ensure_resources(sdk: &SdkConfig, template: &Template, prefix: &str) -> Result<LocalResources, DevError> {
+pub async fn ensure_resources(
+    sdk: &SdkConfig,
+    template: &Template,
+    prefix: &str,
+) -> Result<LocalResources, DevError> {
     let dynamo = aws_sdk_dynamodb::Client::new(sdk);
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(true)
+            .build(),
+    );
     let ses = aws_sdk_sesv2::Client::new(sdk);
     let mut resources = LocalResources {
         prefix: prefix.to_string(),
@@ -49,7 +60,12 @@ pub async fn ensure_resources(sdk: &SdkConfig, template: &Template, prefix: &str
 
     for table in template.tables() {
         let name = format!("{prefix}{}", table.logical_id);
-        let exists = dynamo.describe_table().table_name(&name).send().await.is_ok();
+        let exists = dynamo
+            .describe_table()
+            .table_name(&name)
+            .send()
+            .await
+            .is_ok();
         if !exists {
             let key = |k: &crate::template::KeyElement| {
                 KeySchemaElement::builder()
@@ -77,7 +93,11 @@ pub async fn ensure_resources(sdk: &SdkConfig, template: &Template, prefix: &str
                     GlobalSecondaryIndex::builder()
                         .index_name(&index.name)
                         .set_key_schema(Some(index.key_schema.iter().map(key).collect()))
-                        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                        .projection(
+                            Projection::builder()
+                                .projection_type(ProjectionType::All)
+                                .build(),
+                        )
                         .build()
                         .expect("index"),
                 );
@@ -114,7 +134,9 @@ pub async fn ensure_resources(sdk: &SdkConfig, template: &Template, prefix: &str
                 .bucket(&name)
                 .create_bucket_configuration(
                     aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                        .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(REGION))
+                        .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
+                            REGION,
+                        ))
                         .build(),
                 )
                 .send()
@@ -126,7 +148,12 @@ pub async fn ensure_resources(sdk: &SdkConfig, template: &Template, prefix: &str
     }
 
     for identity in template.email_identities() {
-        let known = ses.get_email_identity().email_identity(&identity).send().await.is_ok();
+        let known = ses
+            .get_email_identity()
+            .email_identity(&identity)
+            .send()
+            .await
+            .is_ok();
         if !known {
             ses.create_email_identity()
                 .email_identity(&identity)
@@ -143,7 +170,11 @@ impl LocalResources {
     /// The functions' environment as the template defines it, with resources pointing at the
     /// local names, parameters at their defaults, and `overrides` on top (e.g. the base URL,
     /// which has no default).
-    pub fn function_env(&self, template: &Template, overrides: &[(&str, &str)]) -> HashMap<String, String> {
+    pub fn function_env(
+        &self,
+        template: &Template,
+        overrides: &[(&str, &str)],
+    ) -> HashMap<String, String> {
         let mut env = HashMap::new();
         for (name, value) in template.function_environment() {
             let resolved = match value {

@@ -23,16 +23,19 @@ pub fn default_binary() -> PathBuf {
 
 /// Fails with a message naming the port (and the variable to change it) when it is taken.
 pub fn ensure_port_free(port: u16, variable: &str) -> Result<(), DevError> {
-    TcpListener::bind(("127.0.0.1", port)).map(drop).map_err(|_| {
-        DevError::msg(format!(
+    TcpListener::bind(("127.0.0.1", port))
+        .map(drop)
+        .map_err(|_| {
+            DevError::msg(format!(
             "port {port} on 127.0.0.1 is already in use (is another `make run` still running?). \
              Stop that process or choose another port with {variable}=<port>."
         ))
-    })
+        })
 }
 
 fn free_port() -> Result<u16, DevError> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(DevError::io("finding a free port"))?;
+    let listener =
+        TcpListener::bind(("127.0.0.1", 0)).map_err(DevError::io("finding a free port"))?;
     Ok(listener
         .local_addr()
         .map_err(DevError::io("finding a free port"))?
@@ -55,7 +58,8 @@ impl MotoServer {
             }
             None => free_port()?,
         };
-        let log_file = std::fs::File::create(log).map_err(DevError::io(format!("creating {}", log.display())))?;
+        let log_file = std::fs::File::create(log)
+            .map_err(DevError::io(format!("creating {}", log.display())))?;
         let child = Command::new("sh")
             .arg("-c")
             .arg(r#""$0" "$@" & pid=$!; read _ignored; kill "$pid" 2>/dev/null; wait "$pid""#)

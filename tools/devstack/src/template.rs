@@ -105,7 +105,9 @@ impl Template {
             .map(|(id, resource)| {
                 let props = &resource["Properties"];
                 let attributes = seq(&props["AttributeDefinitions"])
-                    .filter_map(|a| Some((scalar(&a["AttributeName"])?, scalar(&a["AttributeType"])?)))
+                    .filter_map(|a| {
+                        Some((scalar(&a["AttributeName"])?, scalar(&a["AttributeType"])?))
+                    })
                     .collect();
                 let ttl = &props["TimeToLiveSpecification"];
                 TableDef {
@@ -145,7 +147,8 @@ impl Template {
         let mut routes: Vec<RouteDef> = self
             .resources_of("AWS::Serverless::Function")
             .flat_map(|(_, function)| {
-                let binary = scalar(&function["Metadata"]["BuildProperties"]["Binary"]).unwrap_or_default();
+                let binary =
+                    scalar(&function["Metadata"]["BuildProperties"]["Binary"]).unwrap_or_default();
                 function["Properties"]["Events"]
                     .as_mapping()
                     .into_iter()
@@ -174,9 +177,13 @@ impl Template {
             .flatten()
             .filter_map(|(k, v)| {
                 let value = match v {
-                    Value::Tagged(t) if t.tag == "!Ref" => EnvValue::Ref(t.value.as_str()?.to_string()),
+                    Value::Tagged(t) if t.tag == "!Ref" => {
+                        EnvValue::Ref(t.value.as_str()?.to_string())
+                    }
                     Value::Tagged(_) => EnvValue::Other,
-                    other => scalar(other).map(EnvValue::Literal).unwrap_or(EnvValue::Other),
+                    other => scalar(other)
+                        .map(EnvValue::Literal)
+                        .unwrap_or(EnvValue::Other),
                 };
                 Some((k.as_str()?.to_string(), value))
             })

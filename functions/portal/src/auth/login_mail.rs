@@ -102,7 +102,10 @@ mod tests {
         let url = confirm_url("https://portal.example.com", Lang::De, &token);
         assert_eq!(
             url,
-            format!("https://portal.example.com/anmelden/bestaetigen/#{}", token.expose())
+            format!(
+                "https://portal.example.com/anmelden/bestaetigen/#{}",
+                token.expose()
+            )
         );
         assert!(confirm_url("https://p.example", Lang::En, &token).contains("/en/login/confirm/#"));
     }
@@ -124,6 +127,9 @@ mod tests {
 
     #[test]
     fn html_is_escaped() {
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

@@ -34,7 +34,11 @@ pub(crate) async fn rate_limit(
 }
 
 /// Per-IP limit shared by the unauthenticated auth endpoints.
-pub(crate) async fn limit_client_ip(app: &App, req: &ApiRequest, scope: &str) -> Result<(), ApiError> {
+pub(crate) async fn limit_client_ip(
+    app: &App,
+    req: &ApiRequest,
+    scope: &str,
+) -> Result<(), ApiError> {
     let ip = req
         .client_ip(app.config.client_ip_header.as_deref())
         .map(|ip| ip.to_string())

@@ -99,7 +99,10 @@ pub async fn redeem(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
     let email = redeemed.email.expect("usable logins have an address");
     let (session_id, session, login) = start_session(app, &req, &email).await?;
     let mut body = session_body(&session, &login);
-    body["next"] = redeemed.next.map(Into::into).unwrap_or(serde_json::Value::Null);
+    body["next"] = redeemed
+        .next
+        .map(Into::into)
+        .unwrap_or(serde_json::Value::Null);
     Ok(ApiResponse::json(StatusCode::OK, &body)
         .with_cookie(session_id)
         .with_cookie(clear_cookie(ATTEMPT_COOKIE)))

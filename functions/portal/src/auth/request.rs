@@ -51,7 +51,13 @@ pub async fn request_login(app: &App, req: ApiRequest) -> Result<ApiResponse, Ap
         })?;
 
     limit_client_ip(app, &req, "login-ip").await?;
-    rate_limit(app, "login-email", email.as_str(), app.config.login.per_email).await?;
+    rate_limit(
+        app,
+        "login-email",
+        email.as_str(),
+        app.config.login.per_email,
+    )
+    .await?;
 
     let login = app.directory.find_login(&email).await?;
     let lang = login

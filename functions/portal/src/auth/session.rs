@@ -46,7 +46,10 @@ pub(crate) async fn start_session(
         .find_login(email)
         .await?
         .ok_or(ApiError::LinkInvalid)?;
-    if let Some(old) = req.cookie(SESSION_COOKIE).and_then(|c| Secret::parse(&c).ok()) {
+    if let Some(old) = req
+        .cookie(SESSION_COOKIE)
+        .and_then(|c| Secret::parse(&c).ok())
+    {
         app.auth.delete_session(&old.hash()).await?;
     }
     let now = app.clock.now();
@@ -63,7 +66,11 @@ pub(crate) async fn start_session(
     };
     app.auth.put_session(&session_id.hash(), &session).await?;
     tracing::info!(email = %email.masked(), "session started");
-    let cookie = host_cookie(SESSION_COOKIE, session_id.expose(), ABSOLUTE_TIMEOUT_SECONDS);
+    let cookie = host_cookie(
+        SESSION_COOKIE,
+        session_id.expose(),
+        ABSOLUTE_TIMEOUT_SECONDS,
+    );
     Ok((cookie, session, login))
 }
 
@@ -104,9 +111,9 @@ pub(crate) fn session_body(session: &SessionRecord, login: &Login) -> serde_json
     let customers: Vec<_> = login
         .memberships
         .iter()
-        .map(|m| {
-            serde_json::json!({ "id": m.customer_id, "name": m.customer_name, "role": m.role })
-        })
+        .map(
+            |m| serde_json::json!({ "id": m.customer_id, "name": m.customer_name, "role": m.role }),
+        )
         .collect();
     let active = session
         .customer
@@ -174,7 +181,10 @@ pub async fn select_customer(app: &App, req: ApiRequest) -> Result<ApiResponse, 
 /// whether or not a session was there.
 pub async fn logout(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     req.require_same_origin(&app.config.base_url)?;
-    if let Some(id) = req.cookie(SESSION_COOKIE).and_then(|c| Secret::parse(&c).ok()) {
+    if let Some(id) = req
+        .cookie(SESSION_COOKIE)
+        .and_then(|c| Secret::parse(&c).ok())
+    {
         app.auth.delete_session(&id.hash()).await?;
     }
     Ok(ApiResponse::new(StatusCode::NO_CONTENT).with_cookie(clear_cookie(SESSION_COOKIE)))

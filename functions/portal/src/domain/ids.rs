@@ -94,7 +94,16 @@ mod tests {
     fn customer_ids_reject_traversal_and_encoding() {
         assert!(CustomerId::parse("10001").is_ok());
         assert!(CustomerId::parse("acme_gmbh-2").is_ok());
-        for bad in ["", "../10001", "%2e%2e%2f", "a/b", "a%2Fb", "10001 ", "ä", &"1".repeat(41)] {
+        for bad in [
+            "",
+            "../10001",
+            "%2e%2e%2f",
+            "a/b",
+            "a%2Fb",
+            "10001 ",
+            "ä",
+            &"1".repeat(41),
+        ] {
             assert!(CustomerId::parse(bad).is_err(), "accepted {bad:?}");
         }
     }

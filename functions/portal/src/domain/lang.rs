@@ -63,8 +63,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
-        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,de;q=0.8"), Lang::En);
-        assert_eq!(Lang::from_accept_language("fr-FR,de;q=0.5,en;q=0.4"), Lang::De);
+        assert_eq!(
+            Lang::from_accept_language("en-GB,en;q=0.9,de;q=0.8"),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-FR,de;q=0.5,en;q=0.4"),
+            Lang::De
+        );
         assert_eq!(Lang::from_accept_language("de;q=0.2,en;q=0.7"), Lang::En);
         assert_eq!(Lang::from_accept_language("fr"), Lang::De);
         assert_eq!(Lang::from_accept_language(""), Lang::De);

@@ -41,7 +41,12 @@ mod tests {
 
     #[test]
     fn same_site_paths_are_accepted() {
-        for raw in ["/", "/portal/", "/en/portal/?tab=documents#top", "/portal/rechnungen/"] {
+        for raw in [
+            "/",
+            "/portal/",
+            "/en/portal/?tab=documents#top",
+            "/portal/rechnungen/",
+        ] {
             assert!(NextPath::parse(raw).is_ok(), "{raw}");
         }
     }

@@ -148,7 +148,14 @@ mod tests {
         assert_eq!(code.0.len(), 8);
         assert_eq!(LoginCode::parse(&code.grouped()).unwrap(), code);
         assert!(LoginCode::parse("1234-5678").is_ok());
-        for bad in ["1234567", "123456789", "12 34 56 78", "abcdefgh", "１２３４５６７８", ""] {
+        for bad in [
+            "1234567",
+            "123456789",
+            "12 34 56 78",
+            "abcdefgh",
+            "１２３４５６７８",
+            "",
+        ] {
             assert!(LoginCode::parse(bad).is_err(), "accepted {bad:?}");
         }
     }

@@ -41,10 +41,19 @@ mod tests {
     fn sessions_expire_after_idle_and_absolute_limits() {
         let t0 = 1_000_000;
         assert_eq!(session_state(t0, t0, t0 + 10), SessionState::Active);
-        assert_eq!(session_state(t0, t0, t0 + IDLE_TIMEOUT_SECONDS - 1), SessionState::Active);
-        assert_eq!(session_state(t0, t0, t0 + IDLE_TIMEOUT_SECONDS), SessionState::IdleExpired);
+        assert_eq!(
+            session_state(t0, t0, t0 + IDLE_TIMEOUT_SECONDS - 1),
+            SessionState::Active
+        );
+        assert_eq!(
+            session_state(t0, t0, t0 + IDLE_TIMEOUT_SECONDS),
+            SessionState::IdleExpired
+        );
         let late = t0 + ABSOLUTE_TIMEOUT_SECONDS;
-        assert_eq!(session_state(t0, late - 5, late), SessionState::AbsoluteExpired);
+        assert_eq!(
+            session_state(t0, late - 5, late),
+            SessionState::AbsoluteExpired
+        );
     }
 
     #[test]

@@ -30,7 +30,13 @@ mod tests {
     fn host_cookies_carry_every_required_attribute() {
         let header = host_cookie(SESSION_COOKIE, "abc", 600);
         assert!(header.starts_with("__Host-portal_session=abc;"));
-        for attribute in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=600"] {
+        for attribute in [
+            "Secure",
+            "HttpOnly",
+            "SameSite=Strict",
+            "Path=/",
+            "Max-Age=600",
+        ] {
             assert!(header.contains(attribute), "{header}");
         }
         assert!(!header.to_ascii_lowercase().contains("domain="));

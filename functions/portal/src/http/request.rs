@@ -104,6 +104,10 @@ impl ApiRequest {
         if !essence.eq_ignore_ascii_case("application/json") {
             return Err(ApiError::UnsupportedMediaType);
         }
+        // serde accepts a struct as a JSON array too; our bodies are objects only.
+        if self.body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::InvalidJson { field: None });
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
             let field = err.path().to_string();
@@ -152,8 +156,10 @@ mod tests {
 
     fn json_request(body: &str) -> ApiRequest {
         let mut req = ApiRequest::new(Method::POST, "/api/x");
-        req.headers
-            .insert("content-type", "application/json; charset=utf-8".parse().unwrap());
+        req.headers.insert(
+            "content-type",
+            "application/json; charset=utf-8".parse().unwrap(),
+        );
         req.body = Bytes::from(body.to_string());
         req
     }
@@ -170,11 +176,17 @@ mod tests {
     fn json_errors_name_the_field() {
         let err = json_request(r#"{"email": 5}"#).json::<Body>().unwrap_err();
         assert_eq!(field_of(err).as_deref(), Some("email"));
-        let err = json_request(r#"{"email":"a","email":"b"}"#).json::<Body>().unwrap_err();
+        let err = json_request(r#"{"email":"a","email":"b"}"#)
+            .json::<Body>()
+            .unwrap_err();
         assert_eq!(field_of(err).as_deref(), Some("email"));
-        let err = json_request(r#"{"email":"a","role":"owner"}"#).json::<Body>().unwrap_err();
+        let err = json_request(r#"{"email":"a","role":"owner"}"#)
+            .json::<Body>()
+            .unwrap_err();
         assert!(matches!(&err, ApiError::UnknownField { field } if field == "role"));
-        let err = json_request(r#"{"email":{"nested":[1,2]}}"#).json::<Body>().unwrap_err();
+        let err = json_request(r#"{"email":{"nested":[1,2]}}"#)
+            .json::<Body>()
+            .unwrap_err();
         assert_eq!(field_of(err).as_deref(), Some("email"));
         assert!(json_request(r#"{"email":"a""#).json::<Body>().is_err());
         assert!(json_request(r#"{"email":"a"} {}"#).json::<Body>().is_err());
@@ -189,7 +201,10 @@ mod tests {
             "content-type",
             "application/x-www-form-urlencoded".parse().unwrap(),
         );
-        assert!(matches!(req.json::<Body>(), Err(ApiError::UnsupportedMediaType)));
+        assert!(matches!(
+            req.json::<Body>(),
+            Err(ApiError::UnsupportedMediaType)
+        ));
         let big = json_request(&format!(r#"{{"email":"{}"}}"#, "a".repeat(MAX_BODY_BYTES)));
         assert!(matches!(big.json::<Body>(), Err(ApiError::PayloadTooLarge)));
     }
@@ -199,11 +214,14 @@ mod tests {
         let base = "https://portal.example.com";
         let mut req = ApiRequest::new(Method::POST, "/api/x");
         assert!(req.require_same_origin(base).is_err());
-        req.headers.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        req.headers
+            .insert("sec-fetch-site", "cross-site".parse().unwrap());
         assert!(req.require_same_origin(base).is_err());
-        req.headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
+        req.headers
+            .insert("sec-fetch-site", "same-origin".parse().unwrap());
         assert!(req.require_same_origin(base).is_ok());
-        req.headers.insert("origin", "https://evil.example".parse().unwrap());
+        req.headers
+            .insert("origin", "https://evil.example".parse().unwrap());
         assert!(req.require_same_origin(base).is_err());
         req.headers.insert("origin", base.parse().unwrap());
         assert!(req.require_same_origin(base).is_ok());
@@ -222,8 +240,12 @@ mod tests {
     fn client_ip_comes_from_the_proxy_header_only_when_configured() {
         let mut req = ApiRequest::new(Method::GET, "/");
         req.source_ip = Some("10.0.0.1".parse().unwrap());
-        req.headers.insert("cloudfront-viewer-address", "[2001:db8::1]:443".parse().unwrap());
-        req.headers.insert("x-forwarded-for", "203.0.113.9, 10.0.0.1".parse().unwrap());
+        req.headers.insert(
+            "cloudfront-viewer-address",
+            "[2001:db8::1]:443".parse().unwrap(),
+        );
+        req.headers
+            .insert("x-forwarded-for", "203.0.113.9, 10.0.0.1".parse().unwrap());
         assert_eq!(req.client_ip(None), Some("10.0.0.1".parse().unwrap()));
         assert_eq!(
             req.client_ip(Some("cloudfront-viewer-address")),

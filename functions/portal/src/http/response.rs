@@ -24,7 +24,10 @@ pub fn security_headers() -> [(&'static str, &'static str); 6] {
              media-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; \
              object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
         ),
-        ("strict-transport-security", "max-age=31536000; includeSubDomains"),
+        (
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        ),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "no-referrer"),
         ("x-frame-options", "DENY"),
@@ -82,11 +85,15 @@ impl ApiResponse {
     /// Adds the security headers and `Cache-Control: no-store` (API answers are personal).
     pub fn finish(mut self) -> Self {
         for (name, value) in security_headers() {
-            self.headers
-                .insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+            self.headers.insert(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
         }
-        self.headers
-            .insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        self.headers.insert(
+            http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
         self
     }
 }

@@ -153,7 +153,11 @@ impl AuthStore {
             )
             .transact_items(
                 TransactWriteItem::builder()
-                    .put(attempt.build().map_err(|e| StoreError::from_sdk("build", e))?)
+                    .put(
+                        attempt
+                            .build()
+                            .map_err(|e| StoreError::from_sdk("build", e))?,
+                    )
                     .build(),
             )
             .send()
@@ -238,7 +242,10 @@ impl AuthStore {
     }
 
     /// Consumes an attempt after its code matched; exactly one parallel caller gets `Some`.
-    pub async fn consume_attempt(&self, attempt_hash: &str) -> Result<Option<Redeemed>, StoreError> {
+    pub async fn consume_attempt(
+        &self,
+        attempt_hash: &str,
+    ) -> Result<Option<Redeemed>, StoreError> {
         let Some(item) = self.delete_existing(attempt_key(attempt_hash)).await? else {
             return Ok(None);
         };

@@ -70,7 +70,8 @@ impl Directory {
             match get_s(item, "sk") {
                 Some("profile") => lang = get_s(item, "lang").and_then(Lang::from_code),
                 Some(sk) if sk.starts_with("member#") => {
-                    let customer_id = get_s(item, "customer_id").and_then(|c| CustomerId::parse(c).ok());
+                    let customer_id =
+                        get_s(item, "customer_id").and_then(|c| CustomerId::parse(c).ok());
                     let role = get_s(item, "role").and_then(Role::from_code);
                     let (Some(customer_id), Some(role)) = (customer_id, role) else {
                         return Err(StoreError::corrupt("membership"));
@@ -109,7 +110,11 @@ impl Directory {
         Ok(())
     }
 
-    pub async fn put_login_profile(&self, email: &EmailAddress, lang: Lang) -> Result<(), StoreError> {
+    pub async fn put_login_profile(
+        &self,
+        email: &EmailAddress,
+        lang: Lang,
+    ) -> Result<(), StoreError> {
         self.client
             .put_item()
             .table_name(&self.table)

@@ -36,7 +36,9 @@ pub(crate) fn n(value: u64) -> AttributeValue {
 }
 
 pub(crate) fn get_s<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
-    item.get(name).and_then(|v| v.as_s().ok()).map(String::as_str)
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
 }
 
 pub(crate) fn get_n(item: &Item, name: &str) -> Option<u64> {

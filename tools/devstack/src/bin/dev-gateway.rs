@@ -1,6 +1,8 @@
 //! `make run`: the AWS stand-in, schema and demo data, and the dev gateway on 127.0.0.1:8080.
 
-use devstack::{demo, gateway, local, mailbox::Mailbox, moto, template::Template, workspace_root, DevError};
+use devstack::{
+    demo, gateway, local, mailbox::Mailbox, moto, template::Template, workspace_root, DevError,
+};
 use std::sync::Arc;
 
 fn port_from_env(name: &str, default: u16) -> Result<u16, DevError> {
@@ -12,6 +14,23 @@ fn port_from_env(name: &str, default: u16) -> Result<u16, DevError> {
     }
 }
 
+/// The same environment for `cargo lambda watch --env-file .local/lambda.env`.
+fn write_lambda_env(
+    path: &std::path::Path,
+    env: &std::collections::HashMap<String, String>,
+    moto_url: &str,
+) -> Result<(), DevError> {
+    let mut lines: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    lines.sort();
+    lines.extend([
+        format!("AWS_ENDPOINT_URL={moto_url}"),
+        format!("AWS_REGION={}", local::REGION),
+        "AWS_ACCESS_KEY_ID=local".into(),
+        "AWS_SECRET_ACCESS_KEY=local".into(),
+    ]);
+    std::fs::write(path, lines.join("\n") + "\n").map_err(DevError::io("writing .local/lambda.env"))
+}
+
 async fn run() -> Result<(), DevError> {
     let root = workspace_root();
     let port = port_from_env("PORT", 8080)?;
@@ -20,12 +39,18 @@ async fn run() -> Result<(), DevError> {
     let base_url = format!("http://127.0.0.1:{port}");
     let site_dir = root.join("site/public");
     if !site_dir.join("index.html").is_file() {
-        return Err(DevError::msg("site/public is missing: run `make site` (or `make run`) first"));
+        return Err(DevError::msg(
+            "site/public is missing: run `make site` (or `make run`) first",
+        ));
     }
 
     std::fs::create_dir_all(root.join(".local")).map_err(DevError::io("creating .local"))?;
     println!("▸ Starting the AWS stand-in (moto) on 127.0.0.1:{moto_port} …");
-    let moto = moto::MotoServer::start(&moto::default_binary(), Some(moto_port), &root.join(".local/moto.log"))?;
+    let moto = moto::MotoServer::start(
+        &moto::default_binary(),
+        Some(moto_port),
+        &root.join(".local/moto.log"),
+    )?;
 
     println!("▸ Creating tables, bucket and SES sender from infra/template.yaml …");
     let template = Template::load(&root.join("infra/template.yaml"))?;
@@ -33,6 +58,7 @@ async fn run() -> Result<(), DevError> {
     let resources = local::ensure_resources(&sdk, &template, "portal-local-").await?;
     let env = resources.function_env(&template, &[("PORTAL_BASE_URL", &base_url)]);
     let config = portal::Config::from_map(&env).map_err(|e| DevError::msg(e.to_string()))?;
+    write_lambda_env(&root.join(".local/lambda.env"), &env, &moto.url)?;
     let app = portal::App::new(config, &sdk, portal::Clock::system());
 
     println!("▸ Seeding demo data …");
@@ -40,7 +66,11 @@ async fn run() -> Result<(), DevError> {
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
-        .map_err(|_| DevError::msg(format!("port {port} is already in use; choose another with PORT=<port>")))?;
+        .map_err(|_| {
+            DevError::msg(format!(
+                "port {port} is already in use; choose another with PORT=<port>"
+            ))
+        })?;
     let mut gw = gateway::Gateway::new(app, site_dir, Some(Mailbox::new(&moto.url)));
     gw.print_login_mails = true;
 
