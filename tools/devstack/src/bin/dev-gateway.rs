@@ -20,14 +20,18 @@ fn write_lambda_env(
     env: &std::collections::HashMap<String, String>,
     moto_url: &str,
 ) -> Result<(), DevError> {
-    let mut lines: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    lines.sort();
-    lines.extend([
-        format!("AWS_ENDPOINT_URL={moto_url}"),
-        format!("AWS_REGION={}", local::REGION),
-        "AWS_ACCESS_KEY_ID=local".into(),
-        "AWS_SECRET_ACCESS_KEY=local".into(),
+    let mut all: Vec<(String, String)> = env.clone().into_iter().collect();
+    all.extend([
+        ("AWS_ENDPOINT_URL".into(), moto_url.into()),
+        ("AWS_REGION".into(), local::REGION.into()),
+        ("AWS_ACCESS_KEY_ID".into(), "local".into()),
+        ("AWS_SECRET_ACCESS_KEY".into(), "local".into()),
     ]);
+    all.sort();
+    let lines: Vec<String> = all
+        .iter()
+        .map(|(k, v)| format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
     std::fs::write(path, lines.join("\n") + "\n").map_err(DevError::io("writing .local/lambda.env"))
 }
 

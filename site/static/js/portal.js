@@ -1,0 +1,194 @@
+// Portal page: shows who is signed in and for which company; lets people pick or change the
+// company and sign out. Without a session it sends them to the login page and back here after.
+import { request, isSuccess, showError, clearError, setBusy } from "./api.js";
+import { t } from "./i18n.js";
+
+const root = document.getElementById("portal");
+const loading = document.getElementById("portal-loading");
+const failed = document.getElementById("portal-failed");
+const failedMessage = document.getElementById("portal-error");
+const retry = document.getElementById("retry");
+const sessionView = document.getElementById("portal-session");
+const userEmail = document.getElementById("user-email");
+const status = document.getElementById("portal-status");
+const company = document.getElementById("company");
+const companyHeading = document.getElementById("company-heading");
+const companyName = document.getElementById("company-name");
+const companyId = document.getElementById("company-id");
+const companyRole = document.getElementById("company-role");
+const switchButton = document.getElementById("switch-company");
+const chooser = document.getElementById("chooser");
+const chooserHeading = document.getElementById("chooser-heading");
+const chooserList = document.getElementById("chooser-list");
+const chooserError = document.getElementById("chooser-error");
+const chooserCancel = document.getElementById("chooser-cancel");
+const noCustomer = document.getElementById("no-customer");
+const idleNote = document.getElementById("idle-note");
+const logoutButton = document.getElementById("logout");
+const logoutError = document.getElementById("logout-error");
+
+const loginUrl = root.dataset.loginUrl;
+let session = null;
+let chooserOpen = false;
+
+function roleName(role) {
+  return ["owner", "billing", "viewer"].includes(role) ? t(`role_${role}`) : String(role ?? "");
+}
+
+function toLogin() {
+  const next = location.pathname + location.search;
+  location.replace(`${loginUrl}?next=${encodeURIComponent(next)}`);
+}
+
+async function load() {
+  loading.hidden = false;
+  failed.hidden = true;
+  sessionView.hidden = true;
+  setBusy(retry, true);
+  const result = await request("GET", "/api/auth/session");
+  setBusy(retry, false);
+  if (result.status === 401) {
+    toLogin();
+    return;
+  }
+  loading.hidden = true;
+  if (!isSuccess(result) || !result.body) {
+    failed.hidden = false;
+    showError(failedMessage, result);
+    return;
+  }
+  session = result.body;
+  render();
+}
+
+function customersOf(s) {
+  return Array.isArray(s.customers) ? s.customers : [];
+}
+
+function render() {
+  const customers = customersOf(session);
+  const active = session.customer || null;
+
+  userEmail.textContent = session.email || "";
+
+  company.hidden = !active;
+  if (active) {
+    companyName.textContent = active.name;
+    companyId.textContent = active.id;
+    companyRole.textContent = roleName(active.role);
+  }
+  switchButton.hidden = !(active && customers.length > 1);
+
+  const showChooser = customers.length > 0 && (!active || chooserOpen);
+  chooser.hidden = !showChooser;
+  chooserCancel.hidden = !active;
+  switchButton.setAttribute("aria-expanded", String(showChooser && Boolean(active)));
+  if (showChooser) renderChoices(customers, active);
+
+  noCustomer.hidden = customers.length > 0;
+
+  const idle = Number(session.idle_timeout_seconds);
+  idleNote.hidden = !(idle > 0);
+  if (idle > 0) idleNote.textContent = t("idle", { n: Math.max(1, Math.round(idle / 60)) });
+
+  sessionView.hidden = false;
+}
+
+function renderChoices(customers, active) {
+  const items = customers.map((customer) => {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "choice";
+    const name = document.createElement("span");
+    name.className = "choice-name";
+    name.textContent = customer.name;
+    const meta = document.createElement("span");
+    meta.className = "choice-meta";
+    meta.textContent = `${t("customer_number", { id: customer.id })} · ${roleName(customer.role)}`;
+    button.append(name, meta);
+    if (active && active.id === customer.id) {
+      button.setAttribute("aria-current", "true");
+      const badge = document.createElement("span");
+      badge.className = "badge";
+      badge.textContent = t("active");
+      name.append(" ", badge);
+    }
+    button.addEventListener("click", () => choose(customer, button));
+    item.append(button);
+    return item;
+  });
+  chooserList.replaceChildren(...items);
+}
+
+function chooserButtons() {
+  return [...chooserList.querySelectorAll("button")];
+}
+
+async function choose(customer, button) {
+  if (button.disabled) return;
+  clearError(chooserError);
+  if (session.customer && session.customer.id === customer.id) {
+    closeChooser();
+    return;
+  }
+  for (const b of chooserButtons()) b.disabled = true;
+  setBusy(button, true);
+  const result = await request("PUT", "/api/auth/session/customer", { customer_id: customer.id });
+  if (result.status === 401) {
+    toLogin();
+    return;
+  }
+  if (!isSuccess(result) || !result.body) {
+    for (const b of chooserButtons()) b.disabled = false;
+    setBusy(button, false);
+    showError(chooserError, result);
+    return;
+  }
+  session = result.body;
+  chooserOpen = false;
+  render();
+  if (session.customer) {
+    status.textContent = t("company_active", { name: session.customer.name });
+    companyHeading.focus();
+  }
+}
+
+function closeChooser() {
+  chooserOpen = false;
+  clearError(chooserError);
+  render();
+  switchButton.focus();
+}
+
+switchButton.addEventListener("click", () => {
+  if (chooserOpen) {
+    closeChooser();
+    return;
+  }
+  chooserOpen = true;
+  clearError(chooserError);
+  render();
+  chooserHeading.focus();
+});
+
+chooserCancel.addEventListener("click", closeChooser);
+
+retry.addEventListener("click", () => {
+  if (!retry.disabled) load();
+});
+
+logoutButton.addEventListener("click", async () => {
+  if (logoutButton.disabled) return;
+  clearError(logoutError);
+  setBusy(logoutButton, true);
+  const result = await request("DELETE", "/api/auth/session");
+  if (isSuccess(result) || result.status === 401) {
+    location.replace(loginUrl);
+    return;
+  }
+  setBusy(logoutButton, false);
+  showError(logoutError, result);
+});
+
+load();
