@@ -39,7 +39,7 @@ site: $(STAMP_NPM) ## build the Zola site into site/public
 
 run: setup site ## serve help centre + portal with demo data on http://127.0.0.1:8080
 	@echo "▸ Building the dev gateway (cargo, first time takes a few minutes) …"
-	@$(CARGO) build --quiet -p devstack --bin dev-gateway
+	@$(CARGO) build -p devstack --bin dev-gateway
 	@./target/debug/dev-gateway
 
 test: setup fmt-check clippy site lint-template build-bins cargo-test ## run every check and test
@@ -51,7 +51,7 @@ fmt-check:
 
 clippy:
 	@echo "▸ cargo clippy (warnings are errors)"
-	@$(CARGO) clippy --quiet --workspace --all-targets -- -D warnings
+	@$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 lint-template: $(STAMP_PY)
 	@echo "▸ cfn-lint infra/template.yaml"
@@ -59,7 +59,7 @@ lint-template: $(STAMP_PY)
 
 build-bins:
 	@echo "▸ Building every function binary (the runtime-API test runs them)"
-	@$(CARGO) build --quiet --workspace --bins
+	@$(CARGO) build --workspace --bins
 
 cargo-test:
 	@echo "▸ cargo test (unit tests, integration tests against moto, runtime-API test)"
