@@ -15,6 +15,7 @@ use portal::domain::email::EmailAddress;
 use portal::domain::ids::{CustomerId, Role};
 use portal::domain::lang::Lang;
 use portal::store::directory::Customer;
+use portal::store::documents::Document;
 use portal::{App, Clock, Config};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -150,6 +151,51 @@ impl TestPortal {
         let company = self.add_company("Testfirma GmbH").await;
         self.add_login(Lang::De, &[(&company, "Testfirma GmbH", Role::Owner)])
             .await
+    }
+
+    /// Stores a document of `customer` with a PDF (and, if given, an XML file) in the bucket.
+    pub async fn add_document(
+        &self,
+        customer: &CustomerId,
+        number: &str,
+        issued: &str,
+        pdf: Option<&[u8]>,
+        xml: Option<&[u8]>,
+    ) -> Document {
+        use portal::domain::documents::*;
+        let kind = DocumentKind::Invoice;
+        let number = DocumentNumber::parse(number).unwrap();
+        let issued = Date::parse(issued).unwrap();
+        let doc = Document {
+            id: DocumentId::new(issued, kind, &number),
+            kind,
+            number,
+            issued,
+            due: Some(issued),
+            net: Money::parse("100.00", "EUR").unwrap(),
+            tax: Money::parse("19.00", "EUR").unwrap(),
+            gross: Money::parse("119.00", "EUR").unwrap(),
+            status: DocumentStatus::Open,
+            has_xml: xml.is_some(),
+            references: [("order".to_string(), "PO-7".to_string())].into(),
+        };
+        let app = &self.app_for_seeding;
+        app.documents.put(customer, &doc).await.unwrap();
+        if let Some(bytes) = pdf {
+            let key = object_key(customer, &doc.id, "pdf");
+            app.files
+                .put(&key, bytes.to_vec(), "application/pdf")
+                .await
+                .unwrap();
+        }
+        if let Some(bytes) = xml {
+            let key = object_key(customer, &doc.id, "xml");
+            app.files
+                .put(&key, bytes.to_vec(), "application/xml")
+                .await
+                .unwrap();
+        }
+        doc
     }
 
     /// Waits for the `n`-th mail to `address` (mail is sent before the 202, so this is quick).

@@ -1,6 +1,7 @@
 //! Application state, built once at init and shared by every invocation.
 
 use crate::config::{Config, ConfigError};
+use crate::store::documents::{DocumentStore, FileStore};
 use crate::store::{auth::AuthStore, directory::Directory, mail::Mailer};
 use aws_config::{BehaviorVersion, SdkConfig};
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -36,6 +37,8 @@ pub struct App {
     pub config: Config,
     pub auth: AuthStore,
     pub directory: Directory,
+    pub documents: DocumentStore,
+    pub files: FileStore,
     pub mailer: Mailer,
     pub clock: Clock,
 }
@@ -50,9 +53,16 @@ impl App {
 
     pub fn new(config: Config, sdk: &SdkConfig, clock: Clock) -> App {
         let dynamo = aws_sdk_dynamodb::Client::new(sdk);
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(sdk)
+                .force_path_style(config.s3_force_path_style)
+                .build(),
+        );
         App {
             auth: AuthStore::new(dynamo.clone(), &config.auth_table),
-            directory: Directory::new(dynamo, &config.portal_table),
+            directory: Directory::new(dynamo.clone(), &config.portal_table),
+            documents: DocumentStore::new(dynamo, &config.portal_table),
+            files: FileStore::new(s3, &config.documents_bucket),
             mailer: Mailer::new(aws_sdk_sesv2::Client::new(sdk), &config),
             config,
             clock,

@@ -32,6 +32,10 @@ pub struct Config {
     pub base_url: String,
     pub auth_table: String,
     pub portal_table: String,
+    /// The bucket of document PDFs and e-invoice XML files.
+    pub documents_bucket: String,
+    /// Path-style S3 addressing, needed by S3 stand-ins such as moto.
+    pub s3_force_path_style: bool,
     /// Sender of all mails, e.g. `Kundenportal <portal@example.com>`.
     pub mail_from: String,
     pub ses_configuration_set: Option<String>,
@@ -115,6 +119,17 @@ impl Config {
             base_url,
             auth_table: resource_name("AUTH_TABLE")?,
             portal_table: resource_name("PORTAL_TABLE")?,
+            documents_bucket: resource_name("DOCUMENTS_BUCKET")?,
+            s3_force_path_style: match get("S3_FORCE_PATH_STYLE").as_deref() {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(_) => {
+                    return Err(ConfigError::Invalid {
+                        name: "S3_FORCE_PATH_STYLE",
+                        reason: "expected true or false".into(),
+                    })
+                }
+            },
             mail_from,
             ses_configuration_set: get("SES_CONFIGURATION_SET"),
             login: LoginLimits {
@@ -169,6 +184,7 @@ mod tests {
             ("PORTAL_BASE_URL", "https://portal.example.com/"),
             ("AUTH_TABLE", "portal-auth"),
             ("PORTAL_TABLE", "portal-data"),
+            ("DOCUMENTS_BUCKET", "portal-documents"),
             ("MAIL_FROM", "Kundenportal <portal@example.com>"),
         ])
     }
@@ -183,7 +199,13 @@ mod tests {
 
     #[test]
     fn each_missing_variable_is_named() {
-        for name in ["PORTAL_BASE_URL", "AUTH_TABLE", "PORTAL_TABLE", "MAIL_FROM"] {
+        for name in [
+            "PORTAL_BASE_URL",
+            "AUTH_TABLE",
+            "PORTAL_TABLE",
+            "DOCUMENTS_BUCKET",
+            "MAIL_FROM",
+        ] {
             let mut env = complete();
             env.remove(name);
             let err = Config::from_map(&env).unwrap_err();
@@ -201,6 +223,7 @@ mod tests {
             ("LOGIN_LIMIT_PER_EMAIL", "0"),
             ("LOGIN_LIMIT_WINDOW_SECONDS", "soon"),
             ("CLIENT_IP_HEADER", "bad header"),
+            ("S3_FORCE_PATH_STYLE", "yes"),
         ] {
             let mut env = complete();
             env.insert(name.into(), value.into());

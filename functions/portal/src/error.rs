@@ -35,8 +35,12 @@ pub enum ApiError {
     CodeInvalid,
     #[error("code tries exhausted")]
     CodeExhausted,
+    #[error("role does not allow this")]
+    Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("file missing")]
+    FileMissing,
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<&'static str> },
     #[error("rate limited")]
@@ -175,6 +179,20 @@ impl ApiError {
                 "Der Code wurde zu oft falsch eingegeben. Bitte fordern Sie einen neuen an.",
                 "The code was entered wrongly too often. Please request a new one.",
                 Some("code".into()),
+            ),
+            Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Ihre Rolle in diesem Unternehmen erlaubt das nicht. Fragen Sie eine Person mit der Rolle Inhaber/in.",
+                "Your role in this company does not allow this. Please ask someone with the owner role.",
+                None,
+            ),
+            FileMissing => (
+                StatusCode::NOT_FOUND,
+                "file_missing",
+                "Zu diesem Dokument liegt diese Datei nicht vor.",
+                "This file is not available for this document.",
+                None,
             ),
             NotFound => (
                 StatusCode::NOT_FOUND,

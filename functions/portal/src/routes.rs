@@ -3,6 +3,7 @@
 
 use crate::app::App;
 use crate::auth;
+use crate::documents;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use std::collections::HashMap;
@@ -64,6 +65,24 @@ pub static ROUTES: &[Route] = &[
         method: "PUT",
         path: "/api/auth/session/customer",
         handler: |app, req| Box::pin(auth::select_customer(app, req)),
+    },
+    Route {
+        function: "documents-detail",
+        method: "GET",
+        path: "/api/documents/{id}",
+        handler: |app, req| Box::pin(documents::detail(app, req)),
+    },
+    Route {
+        function: "documents-pdf",
+        method: "GET",
+        path: "/api/documents/{id}/pdf",
+        handler: |app, req| Box::pin(documents::pdf(app, req)),
+    },
+    Route {
+        function: "documents-xml",
+        method: "GET",
+        path: "/api/documents/{id}/xml",
+        handler: |app, req| Box::pin(documents::xml(app, req)),
     },
     Route {
         function: FALLBACK_FUNCTION,

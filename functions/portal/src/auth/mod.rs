@@ -1,11 +1,13 @@
 //! Passwordless login: request a link and code by mail, redeem one of them for a session,
 //! choose the company to act for, ask who is logged in, log out.
 
+mod access;
 mod login_mail;
 mod redeem;
 mod request;
 mod session;
 
+pub use access::{require_customer, Access, DOCUMENT_READERS};
 pub use redeem::{inspect_link, redeem};
 pub use request::request_login;
 pub use session::{authenticate, current_session, logout, select_customer, Authenticated};

@@ -1,6 +1,7 @@
 //! Pure rules of the portal: parsing of outside input into types that are valid by construction.
 //! Nothing here knows about HTTP or AWS.
 
+pub mod documents;
 pub mod email;
 pub mod ids;
 pub mod lang;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod directory;
+pub mod documents;
 pub mod mail;
 
 use aws_sdk_dynamodb::types::AttributeValue;

@@ -60,7 +60,13 @@ async fn run() -> Result<(), DevError> {
     let template = Template::load(&root.join("infra/template.yaml"))?;
     let sdk = local::sdk_config(&moto.url);
     let resources = local::ensure_resources(&sdk, &template, "portal-local-").await?;
-    let env = resources.function_env(&template, &[("PORTAL_BASE_URL", &base_url)]);
+    let env = resources.function_env(
+        &template,
+        &[
+            ("PORTAL_BASE_URL", &base_url),
+            ("S3_FORCE_PATH_STYLE", "true"),
+        ],
+    );
     let config = portal::Config::from_map(&env).map_err(|e| DevError::msg(e.to_string()))?;
     write_lambda_env(&root.join(".local/lambda.env"), &env, &moto.url)?;
     let app = portal::App::new(config, &sdk, portal::Clock::system());
