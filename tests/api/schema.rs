@@ -114,6 +114,19 @@ async fn the_local_tables_match_the_template() {
             .map(|k| (k.name.clone(), k.key_type.clone()))
             .collect();
         assert_eq!(keys, expected, "{name}");
+        let mut local_indexes: Vec<String> = described
+            .global_secondary_indexes()
+            .iter()
+            .map(|i| i.index_name().unwrap_or_default().to_string())
+            .collect();
+        local_indexes.sort();
+        let mut template_indexes: Vec<String> = table
+            .global_indexes
+            .iter()
+            .map(|i| i.name.clone())
+            .collect();
+        template_indexes.sort();
+        assert_eq!(local_indexes, template_indexes, "{name}");
         let ttl = dynamo
             .describe_time_to_live()
             .table_name(name)

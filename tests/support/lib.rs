@@ -80,6 +80,8 @@ impl TestPortal {
         let mut all: Vec<(&str, &str)> = vec![
             ("PORTAL_BASE_URL", &base_url),
             ("LOGIN_RESPONSE_FLOOR_MS", "0"),
+            ("S3_FORCE_PATH_STYLE", "true"),
+            ("CURSOR_SECRET", "local-test-cursor-secret-0123456789abcdef"),
         ];
         all.extend_from_slice(overrides);
         let env = resources.function_env(&template(), &all);

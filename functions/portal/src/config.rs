@@ -25,6 +25,16 @@ pub struct LoginLimits {
     pub response_floor_ms: u64,
 }
 
+/// Key material that must never be printed, not even in `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretBytes(pub Vec<u8>);
+
+impl std::fmt::Debug for SecretBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretBytes(***)")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// Public origin of the portal, e.g. `https://portal.example.com`; used for links in mails
@@ -36,6 +46,8 @@ pub struct Config {
     pub documents_bucket: String,
     /// Path-style S3 addressing, needed by S3 stand-ins such as moto.
     pub s3_force_path_style: bool,
+    /// Key of the HMAC that makes pagination cursors tamper-proof (at least 32 characters).
+    pub cursor_secret: SecretBytes,
     /// Sender of all mails, e.g. `Kundenportal <portal@example.com>`.
     pub mail_from: String,
     pub ses_configuration_set: Option<String>,
@@ -43,6 +55,10 @@ pub struct Config {
     /// Lower-case header that carries the viewer's IP (e.g. `cloudfront-viewer-address`) when
     /// the API is only reachable through a proxy that sets it; otherwise the source IP is used.
     pub client_ip_header: Option<String>,
+    /// Receiver of SEPA transfers for the GiroCode of open invoices; none without `PAYEE_IBAN`.
+    pub payee: Option<crate::domain::payment::Payee>,
+    /// e.g. `https://pay.example.com/?ref={number}&amount={amount}`; none when not set.
+    pub payment_link_template: Option<String>,
 }
 
 impl Config {
@@ -115,7 +131,39 @@ impl Config {
             }
         }
 
+        let payee = match (get("PAYEE_NAME"), get("PAYEE_IBAN")) {
+            (None, None) => None,
+            (Some(_), None) => return Err(ConfigError::Missing("PAYEE_IBAN")),
+            (None, Some(_)) => return Err(ConfigError::Missing("PAYEE_NAME")),
+            (Some(name), Some(iban)) => {
+                use crate::domain::payment::{Payee, PayeeError};
+                let bic = get("PAYEE_BIC");
+                Some(Payee::parse(&name, &iban, bic.as_deref()).map_err(|err| {
+                    let name = match err {
+                        PayeeError::Name => "PAYEE_NAME",
+                        PayeeError::Iban => "PAYEE_IBAN",
+                        PayeeError::Bic => "PAYEE_BIC",
+                    };
+                    ConfigError::Invalid {
+                        name,
+                        reason: err.to_string(),
+                    }
+                })?)
+            }
+        };
+        let payment_link_template = get("PAYMENT_LINK_TEMPLATE");
+        if let Some(template) = &payment_link_template {
+            if !template.starts_with("https://") || !template.contains("{number}") {
+                return Err(ConfigError::Invalid {
+                    name: "PAYMENT_LINK_TEMPLATE",
+                    reason: "expected an https:// URL containing {number} (and optionally {amount}, {currency})".into(),
+                });
+            }
+        }
+
         Ok(Config {
+            payee,
+            payment_link_template,
             base_url,
             auth_table: resource_name("AUTH_TABLE")?,
             portal_table: resource_name("PORTAL_TABLE")?,
@@ -127,6 +175,16 @@ impl Config {
                     return Err(ConfigError::Invalid {
                         name: "S3_FORCE_PATH_STYLE",
                         reason: "expected true or false".into(),
+                    })
+                }
+            },
+            cursor_secret: match required("CURSOR_SECRET")? {
+                secret if secret.len() >= 32 => SecretBytes(secret.into_bytes()),
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "CURSOR_SECRET",
+                        reason: "expected at least 32 characters (e.g. `openssl rand -hex 32`)"
+                            .into(),
                     })
                 }
             },
@@ -185,6 +243,7 @@ mod tests {
             ("AUTH_TABLE", "portal-auth"),
             ("PORTAL_TABLE", "portal-data"),
             ("DOCUMENTS_BUCKET", "portal-documents"),
+            ("CURSOR_SECRET", "0123456789abcdef0123456789abcdef"),
             ("MAIL_FROM", "Kundenportal <portal@example.com>"),
         ])
     }
@@ -214,6 +273,31 @@ mod tests {
     }
 
     #[test]
+    fn payee_data_is_optional_but_complete_and_valid_when_given() {
+        let mut env = complete();
+        assert_eq!(Config::from_map(&env).unwrap().payee, None);
+        env.insert("PAYEE_NAME".into(), "Beispiel GmbH".into());
+        assert_eq!(
+            Config::from_map(&env).unwrap_err(),
+            ConfigError::Missing("PAYEE_IBAN")
+        );
+        env.insert("PAYEE_IBAN".into(), "DE89370400440532013001".into());
+        let err = Config::from_map(&env).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ConfigError::Invalid {
+                    name: "PAYEE_IBAN",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        env.insert("PAYEE_IBAN".into(), "DE89370400440532013000".into());
+        assert!(Config::from_map(&env).unwrap().payee.is_some());
+    }
+
+    #[test]
     fn invalid_values_are_named() {
         for (name, value) in [
             ("PORTAL_BASE_URL", "ftp://x"),
@@ -224,6 +308,8 @@ mod tests {
             ("LOGIN_LIMIT_WINDOW_SECONDS", "soon"),
             ("CLIENT_IP_HEADER", "bad header"),
             ("S3_FORCE_PATH_STYLE", "yes"),
+            ("CURSOR_SECRET", "short"),
+            ("PAYMENT_LINK_TEMPLATE", "http://pay.example.com/{number}"),
         ] {
             let mut env = complete();
             env.insert(name.into(), value.into());

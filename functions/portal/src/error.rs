@@ -10,6 +10,8 @@ pub enum ApiError {
     InvalidJson { field: Option<String> },
     #[error("unknown field")]
     UnknownField { field: String },
+    #[error("invalid query parameter")]
+    InvalidQuery { field: String },
     #[error("invalid field")]
     InvalidField {
         field: &'static str,
@@ -41,6 +43,8 @@ pub enum ApiError {
     NotFound,
     #[error("file missing")]
     FileMissing,
+    #[error("document cannot be paid here")]
+    NotPayable,
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<&'static str> },
     #[error("rate limited")]
@@ -112,6 +116,13 @@ impl ApiError {
                 "unknown_field",
                 "Die Anfrage enthält ein Feld, das hier nicht gesetzt werden darf.",
                 "The request contains a field that may not be set here.",
+                Some(field.clone()),
+            ),
+            InvalidQuery { field } => (
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                "Ein Filter oder Parameter der Adresse ist ungültig oder doppelt angegeben.",
+                "A filter or parameter of the address is invalid or given twice.",
                 Some(field.clone()),
             ),
             InvalidField { field, code, de, en } => {
@@ -192,6 +203,13 @@ impl ApiError {
                 "file_missing",
                 "Zu diesem Dokument liegt diese Datei nicht vor.",
                 "This file is not available for this document.",
+                None,
+            ),
+            NotPayable => (
+                StatusCode::CONFLICT,
+                "not_payable",
+                "Für dieses Dokument ist keine Zahlung offen, oder die Zahlung per Überweisung ist hier nicht möglich.",
+                "Nothing is due for this document, or it cannot be paid by bank transfer here.",
                 None,
             ),
             NotFound => (

@@ -67,6 +67,24 @@ pub static ROUTES: &[Route] = &[
         handler: |app, req| Box::pin(auth::select_customer(app, req)),
     },
     Route {
+        function: "documents-list",
+        method: "GET",
+        path: "/api/documents",
+        handler: |app, req| Box::pin(documents::list(app, req)),
+    },
+    Route {
+        function: "documents-export",
+        method: "GET",
+        path: "/api/documents/export",
+        handler: |app, req| Box::pin(documents::export(app, req)),
+    },
+    Route {
+        function: "documents-statistics",
+        method: "GET",
+        path: "/api/documents/statistics",
+        handler: |app, req| Box::pin(documents::statistics(app, req)),
+    },
+    Route {
         function: "documents-detail",
         method: "GET",
         path: "/api/documents/{id}",
@@ -83,6 +101,12 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/documents/{id}/xml",
         handler: |app, req| Box::pin(documents::xml(app, req)),
+    },
+    Route {
+        function: "documents-payment",
+        method: "GET",
+        path: "/api/documents/{id}/payment",
+        handler: |app, req| Box::pin(documents::payment(app, req)),
     },
     Route {
         function: FALLBACK_FUNCTION,

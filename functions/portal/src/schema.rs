@@ -9,6 +9,8 @@ pub struct TableSpec {
     pub partition_key: &'static str,
     pub sort_key: Option<&'static str>,
     pub ttl_attribute: Option<&'static str>,
+    /// Global secondary indexes: (name, partition key, sort key).
+    pub indexes: &'static [(&'static str, &'static str, &'static str)],
 }
 
 pub const TABLES: &[TableSpec] = &[
@@ -18,6 +20,7 @@ pub const TABLES: &[TableSpec] = &[
         partition_key: "pk",
         sort_key: None,
         ttl_attribute: Some("expires_at"),
+        indexes: &[],
     },
     TableSpec {
         logical_id: "PortalTable",
@@ -25,5 +28,10 @@ pub const TABLES: &[TableSpec] = &[
         partition_key: "pk",
         sort_key: Some("sk"),
         ttl_attribute: None,
+        indexes: &[
+            ("ByKind", "kind_pk", "sk"),
+            ("ByStatus", "status_pk", "sk"),
+            ("ByNumber", "num_pk", "number_lc"),
+        ],
     },
 ];

@@ -45,6 +45,19 @@ impl DocumentKind {
         DocumentKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// The document type as people say it.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            DocumentKind::Invoice => lang.pick("Rechnung", "Invoice"),
+            DocumentKind::CreditNote => lang.pick("Gutschrift", "Credit note"),
+            DocumentKind::Order => lang.pick("Auftrag", "Order"),
+            DocumentKind::Offer => lang.pick("Angebot", "Offer"),
+            DocumentKind::DeliveryNote => lang.pick("Lieferschein", "Delivery note"),
+            DocumentKind::Return => lang.pick("Retoure", "Return"),
+            DocumentKind::Contract => lang.pick("Vertrag", "Contract"),
+        }
+    }
+
     /// The word that starts a downloaded file's name, e.g. `Rechnung-R-2026-0042.pdf`.
     pub fn file_word(self, lang: Lang) -> &'static str {
         match self {
@@ -87,6 +100,15 @@ impl DocumentStatus {
 
     pub fn from_code(code: &str) -> Option<DocumentStatus> {
         DocumentStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            DocumentStatus::Open => lang.pick("offen", "open"),
+            DocumentStatus::Paid => lang.pick("bezahlt", "paid"),
+            DocumentStatus::Overdue => lang.pick("überfällig", "overdue"),
+            DocumentStatus::Cancelled => lang.pick("storniert", "cancelled"),
+        }
     }
 }
 
@@ -145,6 +167,20 @@ impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
+}
+
+/// The calendar year (UTC) of a Unix timestamp.
+pub fn year_of(unix_seconds: u64) -> u16 {
+    // Days since 1970-01-01 → civil year (Howard Hinnant's algorithm).
+    let days = (unix_seconds / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let year = year_of_era + era * 400 + if month_index >= 10 { 1 } else { 0 };
+    year as u16
 }
 
 /// An amount in minor units (cents) with its ISO 4217 currency.
@@ -323,6 +359,15 @@ mod tests {
         ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn years_of_timestamps() {
+        assert_eq!(year_of(0), 1970);
+        assert_eq!(year_of(1_795_381_200), 2026); // 2026-11-22
+        assert_eq!(year_of(1_798_761_599), 2026); // 2026-12-31T23:59:59Z
+        assert_eq!(year_of(1_798_761_600), 2027);
+        assert_eq!(year_of(951_782_400), 2000); // 2000-02-29
     }
 
     #[test]

@@ -68,6 +68,32 @@ impl ApiRequest {
         found
     }
 
+    /// The query string as name → value, percent-decoded (`+` is a space). A name given twice
+    /// or a name not in `allowed` is refused with 400 naming it.
+    pub fn query_params(&self, allowed: &[&str]) -> Result<HashMap<String, String>, ApiError> {
+        let mut params = HashMap::new();
+        for pair in self
+            .query
+            .as_deref()
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = decode_component(name).ok_or(ApiError::InvalidJson { field: None })?;
+            let value = decode_component(value).ok_or_else(|| ApiError::InvalidQuery {
+                field: name.clone(),
+            })?;
+            if !allowed.contains(&name.as_str()) {
+                return Err(ApiError::UnknownField { field: name });
+            }
+            if params.insert(name.clone(), value).is_some() {
+                return Err(ApiError::InvalidQuery { field: name });
+            }
+        }
+        Ok(params)
+    }
+
     /// The client's IP: from the configured proxy header when there is one, else the peer.
     pub fn client_ip(&self, proxy_header: Option<&str>) -> Option<IpAddr> {
         if let Some(name) = proxy_header {
@@ -141,10 +167,53 @@ impl ApiRequest {
     }
 }
 
+/// Percent-decodes one query component; `None` for broken escapes or invalid UTF-8.
+fn decode_component(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde::Deserialize;
+
+    #[test]
+    fn query_parameters_are_decoded_and_checked() {
+        let mut req = ApiRequest::new(Method::GET, "/api/x");
+        req.query = Some("q=R-2026+0042&year=2026&kind=%69nvoice".into());
+        let params = req.query_params(&["q", "year", "kind"]).unwrap();
+        assert_eq!(params["q"], "R-2026 0042");
+        assert_eq!(params["kind"], "invoice");
+        assert!(
+            matches!(req.query_params(&["q", "year"]), Err(ApiError::UnknownField { field }) if field == "kind")
+        );
+        req.query = Some("year=1&year=2".into());
+        assert!(
+            matches!(req.query_params(&["year"]), Err(ApiError::InvalidQuery { field }) if field == "year")
+        );
+        req.query = Some("q=%zz".into());
+        assert!(req.query_params(&["q"]).is_err());
+    }
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]

@@ -6,7 +6,7 @@ use crate::domain::documents::{
     Currency, Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
 };
 use crate::domain::ids::CustomerId;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -26,6 +26,42 @@ pub struct Document {
     /// Free-form references such as `order` or `commission`.
     pub references: BTreeMap<String, String>,
 }
+
+/// A page request: filters, where to continue, how many.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub kind: Option<DocumentKind>,
+    pub status: Option<DocumentStatus>,
+    pub year: Option<u16>,
+    pub month: Option<u8>,
+    pub after: Option<DocumentId>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub documents: Vec<Document>,
+    /// Where the next page starts, when there may be one.
+    pub next: Option<DocumentId>,
+}
+
+/// The gross total of one month in one currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthTotal {
+    pub month: u8,
+    pub total: Money,
+    pub count: u32,
+}
+
+/// Upper bound of queries for one filtered page (kind *and* status filter).
+const MAX_ROUNDS: usize = 10;
+/// With a filter expression DynamoDB counts items before filtering: read in larger steps.
+fn round_limit(wanted: usize, filtered: bool) -> i32 {
+    (if filtered { wanted.max(100) } else { wanted }) as i32
+}
+
+/// Upper bound of items a search reads per index.
+const SEARCH_CAP: i32 = 100;
 
 pub struct DocumentStore {
     client: aws_sdk_dynamodb::Client,
@@ -47,13 +83,24 @@ impl DocumentStore {
         }
     }
 
+    /// Writes a document with its index attributes and one search item per reference, all in
+    /// one transaction.
     pub async fn put(&self, customer: &CustomerId, doc: &Document) -> Result<(), StoreError> {
-        let mut put = self
-            .client
-            .put_item()
+        let build = |e| StoreError::from_sdk("build", e);
+        let mut item = Put::builder()
             .table_name(&self.table)
             .item("pk", s(pk(customer)))
             .item("sk", s(sk(&doc.id)))
+            .item(
+                "kind_pk",
+                s(format!("{}#kind#{}", pk(customer), doc.kind.code())),
+            )
+            .item(
+                "status_pk",
+                s(format!("{}#status#{}", pk(customer), doc.status.code())),
+            )
+            .item("num_pk", s(pk(customer)))
+            .item("number_lc", s(doc.number.as_str().to_lowercase()))
             .item("kind", s(doc.kind.code()))
             .item("number", s(doc.number.as_str()))
             .item("issued", s(doc.issued.to_string()))
@@ -64,7 +111,7 @@ impl DocumentStore {
             .item("status", s(doc.status.code()))
             .item("has_xml", AttributeValue::Bool(doc.has_xml));
         if let Some(due) = doc.due {
-            put = put.item("due", s(due.to_string()));
+            item = item.item("due", s(due.to_string()));
         }
         if !doc.references.is_empty() {
             let refs = doc
@@ -72,12 +119,236 @@ impl DocumentStore {
                 .iter()
                 .map(|(k, v)| (k.clone(), s(v)))
                 .collect();
-            put = put.item("refs", AttributeValue::M(refs));
+            item = item.item("refs", AttributeValue::M(refs));
         }
-        put.send()
+        let mut writes = vec![TransactWriteItem::builder()
+            .put(item.build().map_err(build)?)
+            .build()];
+        for value in doc.references.values() {
+            let reference = Put::builder()
+                .table_name(&self.table)
+                .item("pk", s(pk(customer)))
+                .item(
+                    "sk",
+                    s(format!("ref#{}#{}", value.to_lowercase(), doc.id.as_str())),
+                )
+                .item("doc", s(doc.id.as_str()))
+                .build()
+                .map_err(build)?;
+            writes.push(TransactWriteItem::builder().put(reference).build());
+        }
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
             .await
             .map_err(|e| StoreError::from_sdk("put document", e))?;
         Ok(())
+    }
+
+    /// One page of `customer`'s documents, newest first. Every read is a key-condition query on
+    /// the table or on the kind / status index, never a scan.
+    pub async fn list(&self, customer: &CustomerId, query: &ListQuery) -> Result<Page, StoreError> {
+        let (index, pk_attribute, pk_value) = match (query.status, query.kind) {
+            (Some(status), _) => (
+                Some("ByStatus"),
+                "status_pk",
+                format!("{}#status#{}", pk(customer), status.code()),
+            ),
+            (None, Some(kind)) => (
+                Some("ByKind"),
+                "kind_pk",
+                format!("{}#kind#{}", pk(customer), kind.code()),
+            ),
+            (None, None) => (None, "pk", pk(customer)),
+        };
+        let prefix = match (query.year, query.month) {
+            (Some(year), Some(month)) => format!("doc#{year:04}{month:02}"),
+            (Some(year), None) => format!("doc#{year:04}"),
+            _ => "doc#".to_string(),
+        };
+        let filter_kind = query.status.is_some().then_some(query.kind).flatten();
+        let mut start: Option<Item> = query.after.as_ref().map(|after| {
+            let mut key = Item::new();
+            key.insert("pk".into(), s(pk(customer)));
+            key.insert("sk".into(), s(sk(after)));
+            key.insert(pk_attribute.into(), s(&pk_value));
+            key
+        });
+        let mut documents = Vec::new();
+        for _ in 0..MAX_ROUNDS {
+            let mut request = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .set_index_name(index.map(str::to_string))
+                .key_condition_expression("#p = :p AND begins_with(sk, :prefix)")
+                .expression_attribute_names("#p", pk_attribute)
+                .expression_attribute_values(":p", s(&pk_value))
+                .expression_attribute_values(":prefix", s(&prefix))
+                .scan_index_forward(false)
+                .limit(round_limit(
+                    query.limit + 1 - documents.len(),
+                    filter_kind.is_some(),
+                ))
+                .set_exclusive_start_key(start.take());
+            if let Some(kind) = filter_kind {
+                request = request
+                    .filter_expression("#kind = :kind")
+                    .expression_attribute_names("#kind", "kind")
+                    .expression_attribute_values(":kind", s(kind.code()));
+            }
+            let output = request
+                .send()
+                .await
+                .map_err(|e| StoreError::from_sdk("list documents", e))?;
+            for item in output.items() {
+                documents.push(document_from(item)?);
+            }
+            start = output.last_evaluated_key;
+            if documents.len() > query.limit || start.is_none() {
+                break;
+            }
+        }
+        let next = if documents.len() > query.limit {
+            documents.truncate(query.limit);
+            documents.last().map(|d| d.id.clone())
+        } else {
+            start
+                .as_ref()
+                .and_then(|key| get_s(key, "sk"))
+                .and_then(|sk| sk.strip_prefix("doc#"))
+                .and_then(|id| DocumentId::parse(id).ok())
+        };
+        Ok(Page { documents, next })
+    }
+
+    /// Gross totals of invoices and credit notes per month of `year`, from a projection of the
+    /// year's key range (a few bytes per document, so even 20,000 documents read in one or two
+    /// pages). Credit notes count negatively; cancelled documents do not count.
+    pub async fn month_totals(
+        &self,
+        customer: &CustomerId,
+        year: u16,
+    ) -> Result<Vec<MonthTotal>, StoreError> {
+        let mut totals: BTreeMap<(u8, String), (i64, u32)> = BTreeMap::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :p AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":p", s(pk(customer)))
+                .expression_attribute_values(":prefix", s(format!("doc#{year:04}")))
+                .projection_expression("sk, #kind, #status, gross, currency")
+                .expression_attribute_names("#kind", "kind")
+                .expression_attribute_names("#status", "status")
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| StoreError::from_sdk("month totals", e))?;
+            for item in output.items() {
+                let kind = get_s(item, "kind").and_then(DocumentKind::from_code);
+                let sign = match kind {
+                    Some(DocumentKind::Invoice) => 1,
+                    Some(DocumentKind::CreditNote) => -1,
+                    _ => continue,
+                };
+                if get_s(item, "status") == Some(DocumentStatus::Cancelled.code()) {
+                    continue;
+                }
+                let month = get_s(item, "sk")
+                    .and_then(|sk| sk.get(8..10))
+                    .and_then(|m| m.parse::<u8>().ok())
+                    .ok_or_else(|| StoreError::corrupt("document key"))?;
+                let gross = item
+                    .get("gross")
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .ok_or_else(|| StoreError::corrupt("gross"))?;
+                let currency = get_s(item, "currency").unwrap_or("EUR").to_string();
+                let entry = totals.entry((month, currency)).or_default();
+                entry.0 += sign * gross;
+                entry.1 += 1;
+            }
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        totals
+            .into_iter()
+            .map(|((month, currency), (minor, count))| {
+                Ok(MonthTotal {
+                    month,
+                    total: Money {
+                        minor,
+                        currency: Currency::parse(&currency)
+                            .map_err(|_| StoreError::corrupt("currency"))?,
+                    },
+                    count,
+                })
+            })
+            .collect()
+    }
+
+    /// Documents whose number starts with `term` or that carry a reference starting with it
+    /// (case-insensitive), newest first, at most `limit`.
+    pub async fn search(
+        &self,
+        customer: &CustomerId,
+        term: &str,
+        limit: usize,
+    ) -> Result<Vec<Document>, StoreError> {
+        let term = term.to_lowercase();
+        let by_number = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("ByNumber")
+            .key_condition_expression("num_pk = :p AND begins_with(number_lc, :term)")
+            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":term", s(&term))
+            .limit(SEARCH_CAP)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("search numbers", e))?;
+        let by_reference = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :p AND begins_with(sk, :term)")
+            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":term", s(format!("ref#{term}")))
+            .limit(SEARCH_CAP)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("search references", e))?;
+        let mut found: BTreeMap<DocumentId, Document> = BTreeMap::new();
+        for item in by_number.items() {
+            let doc = document_from(item)?;
+            found.insert(doc.id.clone(), doc);
+        }
+        for item in by_reference.items() {
+            let Some(id) = get_s(item, "doc").and_then(|id| DocumentId::parse(id).ok()) else {
+                continue;
+            };
+            if found.contains_key(&id) {
+                continue;
+            }
+            // The reference item may be stale (a re-import changed it): check the document.
+            if let Some(doc) = self.get(customer, &id).await? {
+                if doc
+                    .references
+                    .values()
+                    .any(|v| v.to_lowercase().starts_with(&term))
+                {
+                    found.insert(id, doc);
+                }
+            }
+        }
+        Ok(found.into_values().rev().take(limit).collect())
     }
 
     /// One document of `customer`; a foreign or unknown id is simply `None`.

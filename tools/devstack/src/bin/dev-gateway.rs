@@ -65,6 +65,13 @@ async fn run() -> Result<(), DevError> {
         &[
             ("PORTAL_BASE_URL", &base_url),
             ("S3_FORCE_PATH_STYLE", "true"),
+            (
+                "CURSOR_SECRET",
+                "local-dev-cursor-secret-not-for-production",
+            ),
+            ("PAYEE_NAME", "Kundenportal Demo GmbH"),
+            ("PAYEE_IBAN", "DE89370400440532013000"),
+            ("PAYEE_BIC", "COBADEFFXXX"),
         ],
     );
     let config = portal::Config::from_map(&env).map_err(|e| DevError::msg(e.to_string()))?;

@@ -1,0 +1,6 @@
+//! Lambda function `documents-list`: see its route in `portal::routes`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run("documents-list").await
+}

@@ -1,0 +1,6 @@
+//! Lambda function `documents-statistics`: see its route in `portal::routes`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run("documents-statistics").await
+}
