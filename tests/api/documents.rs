@@ -656,3 +656,147 @@ mod export_and_statistics {
         assert!(years[2]["months"].as_array().unwrap().is_empty());
     }
 }
+
+mod sending {
+    use super::*;
+    use mail_parser::{MessageParser, MimeHeaders};
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn a_document_is_mailed_with_its_pdf_attached_byte_for_byte() {
+        let portal = TestPortal::spawn().await;
+        let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+        let pdf: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+        let doc = portal
+            .add_document(&company, "R-2026-0042", "2026-03-15", Some(&pdf), None)
+            .await;
+        let mut browser = portal.browser();
+        portal.log_in(&mut browser, &email).await;
+        let accountant = format!("steuer-{email}");
+        let reply = browser
+            .post(
+                &format!("/api/documents/{}/send", doc.id.as_str()),
+                &json!({ "to": accountant, "note": "Bitte buchen.\nDanke!" }),
+            )
+            .await;
+        assert_eq!(reply.status, 202, "{reply:?}");
+        let mail = portal.mail(&accountant, 1).await;
+        assert_eq!(mail.subject, "Rechnung R-2026-0042");
+        assert_eq!(
+            mail.attachments,
+            vec![(
+                "Rechnung-R-2026-0042.pdf".to_string(),
+                "application/pdf".to_string(),
+                pdf.len()
+            )]
+        );
+        let raw = mail.raw.unwrap();
+        let message = MessageParser::default().parse(raw.as_bytes()).unwrap();
+        let attachment = message.attachments().next().unwrap();
+        assert_eq!(attachment.contents(), pdf.as_slice());
+        assert_eq!(
+            attachment.attachment_name(),
+            Some("Rechnung-R-2026-0042.pdf")
+        );
+        let reply_to = message
+            .reply_to()
+            .unwrap()
+            .first()
+            .unwrap()
+            .address()
+            .unwrap()
+            .to_string();
+        assert_eq!(reply_to, email);
+        let text = message.body_text(0).unwrap().replace("\r\n", "\n");
+        assert!(text.contains("Bitte buchen.\nDanke!"), "{text}");
+        assert!(text.contains(&email));
+    }
+
+    #[tokio::test]
+    async fn header_injection_in_the_address_and_hidden_characters_in_the_note_are_refused() {
+        let portal = TestPortal::spawn().await;
+        let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+        let doc = portal
+            .add_document(&company, "R-1", "2026-03-15", Some(PDF), None)
+            .await;
+        let mut browser = portal.browser();
+        portal.log_in(&mut browser, &email).await;
+        let path = format!("/api/documents/{}/send", doc.id.as_str());
+        for to in [
+            "a@example.com\r\nBcc: victim@example.com",
+            "a＠example.com",
+            "\"x\"@example.com",
+            "a@b@example.com",
+        ] {
+            let reply = browser.post(&path, &json!({ "to": to })).await;
+            assert_eq!((reply.status, reply.field()), (400, "to"), "{to:?}");
+        }
+        let reply = browser
+            .post(
+                &path,
+                &json!({ "to": "a@example.com", "note": "x\u{202e}y" }),
+            )
+            .await;
+        assert_eq!((reply.status, reply.field()), (400, "note"));
+        let reply = browser
+            .post(
+                &path,
+                &json!({ "to": "a@example.com", "cc": "b@example.com" }),
+            )
+            .await;
+        assert_eq!((reply.status, reply.code()), (400, "unknown_field"));
+    }
+
+    #[tokio::test]
+    async fn a_foreign_document_cannot_be_sent_and_sending_is_rate_limited() {
+        let portal = TestPortal::spawn().await;
+        let (company, email) = customer_with_login(&portal, Lang::En, Role::Viewer).await;
+        let (other, _) = customer_with_login(&portal, Lang::De, Role::Owner).await;
+        let foreign = portal
+            .add_document(&other, "F-1", "2026-03-15", Some(PDF), None)
+            .await;
+        let doc = portal
+            .add_document(&company, "R-1", "2026-03-15", Some(PDF), None)
+            .await;
+        let mut browser = portal.browser();
+        portal.log_in(&mut browser, &email).await;
+        let reply = browser
+            .post(
+                &format!("/api/documents/{}/send", foreign.id.as_str()),
+                &json!({ "to": "x@example.com" }),
+            )
+            .await;
+        assert_eq!(reply.status, 404);
+        let to = format!("limit-{email}");
+        for _ in 0..20 {
+            let reply = browser
+                .post(
+                    &format!("/api/documents/{}/send", doc.id.as_str()),
+                    &json!({ "to": to }),
+                )
+                .await;
+            assert_eq!(reply.status, 202, "{reply:?}");
+        }
+        let reply = browser
+            .post(
+                &format!("/api/documents/{}/send", doc.id.as_str()),
+                &json!({ "to": to }),
+            )
+            .await;
+        assert_eq!(reply.status, 429);
+        assert!(reply.header("retry-after").is_some());
+        let mail = portal.mail(&to, 1).await;
+        assert_eq!(mail.subject, "Invoice R-1", "the sender's language");
+        // Cross-site posts are refused like every state change.
+        let req = reqwest::Client::new()
+            .post(format!(
+                "{}/api/documents/{}/send",
+                portal.base_url,
+                doc.id.as_str()
+            ))
+            .header("origin", "https://evil.example")
+            .header("content-type", "application/json")
+            .body(json!({ "to": "x@example.com" }).to_string());
+        assert_eq!(browser.send(req).await.status, 403);
+    }
+}

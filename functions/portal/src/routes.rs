@@ -103,6 +103,12 @@ pub static ROUTES: &[Route] = &[
         handler: |app, req| Box::pin(documents::xml(app, req)),
     },
     Route {
+        function: "documents-send",
+        method: "POST",
+        path: "/api/documents/{id}/send",
+        handler: |app, req| Box::pin(documents::send(app, req)),
+    },
+    Route {
         function: "documents-payment",
         method: "GET",
         path: "/api/documents/{id}/payment",

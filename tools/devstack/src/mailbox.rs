@@ -9,8 +9,13 @@ pub struct Mail {
     pub from: String,
     pub to: Vec<String>,
     pub subject: String,
-    /// The HTML body as sent (moto keeps the HTML part of a simple message).
+    /// The HTML body as sent (moto keeps the HTML part of a simple message; for raw MIME
+    /// messages the HTML part, else the text part).
     pub body: String,
+    /// Attachments of raw MIME messages: (file name, content type, size in bytes).
+    pub attachments: Vec<(String, String, usize)>,
+    /// The complete MIME source of a raw message.
+    pub raw: Option<String>,
 }
 
 impl Mail {
@@ -63,11 +68,18 @@ impl Mailbox {
             .await
             .map_err(|e| DevError::msg(format!("reading {url}: {e}")))?;
         let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        let raw = data["ses"]["RawMessage"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| parse_raw(&text(&m["id"]), &text(&m["raw_data"])));
         Ok(data["ses"]["Message"]
             .as_array()
             .into_iter()
             .flatten()
             .map(|m| Mail {
+                attachments: Vec::new(),
+                raw: None,
                 id: text(&m["id"]),
                 from: text(&m["source"]),
                 to: m["destinations"]["ToAddresses"]
@@ -79,6 +91,7 @@ impl Mailbox {
                 subject: text(&m["subject"]),
                 body: text(&m["body"]),
             })
+            .chain(raw)
             .collect())
     }
 
@@ -91,6 +104,44 @@ impl Mailbox {
             .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address)))
             .collect())
     }
+}
+
+/// A raw MIME message as a `Mail`; order in the list: after the simple messages.
+fn parse_raw(id: &str, source: &str) -> Option<Mail> {
+    use mail_parser::{MessageParser, MimeHeaders};
+    let message = MessageParser::default().parse(source.as_bytes())?;
+    let addresses = |list: Option<&mail_parser::Address>| -> Vec<String> {
+        list.map(|a| {
+            a.iter()
+                .filter_map(|addr| addr.address().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let body = message
+        .body_html(0)
+        .or_else(|| message.body_text(0))
+        .map(|b| b.into_owned())
+        .unwrap_or_default();
+    Some(Mail {
+        id: id.to_string(),
+        from: addresses(message.from()).join(", "),
+        to: addresses(message.to()),
+        subject: message.subject().unwrap_or_default().to_string(),
+        body,
+        attachments: message
+            .attachments()
+            .map(|part| {
+                let name = part.attachment_name().unwrap_or("attachment").to_string();
+                let content_type = part
+                    .content_type()
+                    .map(|ct| format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")))
+                    .unwrap_or_default();
+                (name, content_type, part.contents().len())
+            })
+            .collect(),
+        raw: Some(source.to_string()),
+    })
 }
 
 fn escape(text: &str) -> String {
@@ -126,6 +177,14 @@ pub fn render_html(mails: &[Mail]) -> String {
                 escape(&link)
             ));
         }
+        for (name, content_type, size) in &mail.attachments {
+            out.push_str(&format!(
+                "<p>📎 {} ({}, {} Bytes)</p>",
+                escape(name),
+                escape(content_type),
+                size
+            ));
+        }
         if let Some(code) = mail.login_code() {
             out.push_str(&format!("<p>Code: <code>{}</code></p>", escape(&code)));
         }
@@ -149,6 +208,8 @@ mod tests {
             from: "p@example.com".into(),
             to: vec!["a@example.com".into()],
             subject: "s".into(),
+            attachments: Vec::new(),
+            raw: None,
             body: "<p>x</p><a href=\"http://127.0.0.1:8080/anmelden/bestaetigen/#abc\">go</a>\
 <p style=\"font-size:24px\">1234 5678</p><p>Sent 2026</p>"
                 .into(),

@@ -8,6 +8,7 @@ mod request;
 mod session;
 
 pub use access::{require_customer, Access, DOCUMENT_READERS};
+pub use login_mail::escape as escape_html;
 pub use redeem::{inspect_link, redeem};
 pub use request::request_login;
 pub use session::{authenticate, current_session, logout, select_customer, Authenticated};
@@ -17,17 +18,28 @@ use crate::error::ApiError;
 use crate::http::ApiRequest;
 use crate::store::auth::RateDecision;
 
-/// Counts a hit against a rate limit and turns a refusal into 429 + Retry-After.
+/// Counts a hit against a login rate limit (window from configuration).
 pub(crate) async fn rate_limit(
     app: &App,
     scope: &str,
     key: &str,
     limit: u32,
 ) -> Result<(), ApiError> {
+    limit_per_window(app, scope, key, limit, app.config.login.window_seconds).await
+}
+
+/// Counts a hit in a fixed window of `window` seconds; a refusal becomes 429 + Retry-After.
+pub async fn limit_per_window(
+    app: &App,
+    scope: &str,
+    key: &str,
+    limit: u32,
+    window: u64,
+) -> Result<(), ApiError> {
     let now = app.clock.now();
     match app
         .auth
-        .hit_rate_limit(scope, key, limit, app.config.login.window_seconds, now)
+        .hit_rate_limit(scope, key, limit, window, now)
         .await?
     {
         RateDecision::Allowed => Ok(()),

@@ -1,8 +1,10 @@
 //! Documents endpoints: the filtered, paged list, detail, PDF and e-invoice XML downloads.
 
 mod export;
+mod send;
 
 pub use export::export;
+pub use send::send;
 
 use crate::app::App;
 use crate::auth::{require_customer, DOCUMENT_READERS};
@@ -17,7 +19,7 @@ use http::{HeaderValue, StatusCode};
 use serde_json::{json, Value};
 
 /// The `{id}` of the route, validated before any AWS call; malformed ids are simply not found.
-fn document_id(req: &ApiRequest) -> Result<DocumentId, ApiError> {
+pub(crate) fn document_id(req: &ApiRequest) -> Result<DocumentId, ApiError> {
     req.params
         .get("id")
         .and_then(|raw| DocumentId::parse(raw).ok())

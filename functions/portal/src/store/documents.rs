@@ -223,6 +223,30 @@ impl DocumentStore {
         Ok(Page { documents, next })
     }
 
+    /// Records an event in the company's activity log (`activity#<time>#<random>` items).
+    pub async fn record_activity(
+        &self,
+        customer: &CustomerId,
+        now: u64,
+        fields: &[(&str, &str)],
+    ) -> Result<(), StoreError> {
+        let suffix = crate::domain::secret::Secret::generate().hash();
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(pk(customer)))
+            .item("sk", s(format!("activity#{now:012}#{}", &suffix[..12])))
+            .item("at", AttributeValue::N(now.to_string()));
+        for (name, value) in fields {
+            put = put.item(*name, s(*value));
+        }
+        put.send()
+            .await
+            .map_err(|e| StoreError::from_sdk("record activity", e))?;
+        Ok(())
+    }
+
     /// Gross totals of invoices and credit notes per month of `year`, from a projection of the
     /// year's key range (a few bytes per document, so even 20,000 documents read in one or two
     /// pages). Credit notes count negatively; cancelled documents do not count.
@@ -469,6 +493,31 @@ impl FileStore {
             .await
             .map_err(|e| StoreError::from_sdk("presign", e))?;
         Ok(request.uri().to_string())
+    }
+
+    /// The object's bytes, or `None` when it is missing.
+    pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(output) => {
+                let bytes = output
+                    .body
+                    .collect()
+                    .await
+                    .map_err(|e| StoreError::from_sdk("read object", e))?;
+                Ok(Some(bytes.into_bytes().to_vec()))
+            }
+            Err(err) => match err.into_service_error() {
+                aws_sdk_s3::operation::get_object::GetObjectError::NoSuchKey(_) => Ok(None),
+                other => Err(StoreError::from_sdk("get object", other)),
+            },
+        }
     }
 
     pub async fn put(

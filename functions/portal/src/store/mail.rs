@@ -37,6 +37,35 @@ impl Mailer {
         }
     }
 
+    /// Sends a complete MIME message (built with `mail-builder`, e.g. with an attachment).
+    pub async fn send_raw(&self, to: &EmailAddress, message: Vec<u8>) -> Result<(), StoreError> {
+        let raw = aws_sdk_sesv2::types::RawMessage::builder()
+            .data(aws_sdk_sesv2::primitives::Blob::new(message))
+            .build()
+            .map_err(|e| StoreError::from_sdk("build mail", e))?;
+        self.client
+            .send_email()
+            .from_email_address(&self.from)
+            .destination(Destination::builder().to_addresses(to.as_str()).build())
+            .content(EmailContent::builder().raw(raw).build())
+            .set_configuration_set_name(self.configuration_set.clone())
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("send mail", e))?;
+        Ok(())
+    }
+
+    /// The sender as (display name, address), for building MIME headers.
+    pub fn sender(&self) -> (String, String) {
+        match (self.from.rfind('<'), self.from.rfind('>')) {
+            (Some(start), Some(end)) if start < end => (
+                self.from[..start].trim().trim_matches('"').to_string(),
+                self.from[start + 1..end].to_string(),
+            ),
+            _ => (String::new(), self.from.clone()),
+        }
+    }
+
     pub async fn send(&self, mail: OutgoingMail) -> Result<(), StoreError> {
         let message = Message::builder()
             .subject(utf8(mail.subject)?)

@@ -1,0 +1,6 @@
+//! Lambda function `documents-send`: see its route in `portal::routes`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run("documents-send").await
+}
