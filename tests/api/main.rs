@@ -1,5 +1,6 @@
 //! Integration tests over real HTTP against the AWS stand-in (moto), one binary for all.
 
+mod admin;
 mod documents;
 mod hygiene;
 mod log_hygiene;

@@ -53,11 +53,7 @@ impl App {
 
     pub fn new(config: Config, sdk: &SdkConfig, clock: Clock) -> App {
         let dynamo = aws_sdk_dynamodb::Client::new(sdk);
-        let s3 = aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::config::Builder::from(sdk)
-                .force_path_style(config.s3_force_path_style)
-                .build(),
-        );
+        let s3 = crate::store::documents::s3_client(sdk, config.s3_force_path_style);
         App {
             auth: AuthStore::new(dynamo.clone(), &config.auth_table),
             directory: Directory::new(dynamo.clone(), &config.portal_table),

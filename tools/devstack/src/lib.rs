@@ -1,9 +1,8 @@
 //! The local stack, for `make run` and the tests: the AWS stand-in (moto) as a child process,
 //! tables / buckets / sender identity created from `infra/template.yaml`, deterministic demo
 //! data, and the dev gateway that serves the Zola site and dispatches `/api/*` through the one
-//! route table. Nothing here is deployed.
+//! route table (demo data comes from `portal-admin demo`). Nothing here is deployed.
 
-pub mod demo;
 pub mod gateway;
 pub mod local;
 pub mod mailbox;

@@ -169,9 +169,8 @@ impl fmt::Display for Date {
     }
 }
 
-/// The calendar year (UTC) of a Unix timestamp.
-pub fn year_of(unix_seconds: u64) -> u16 {
-    // Days since 1970-01-01 → civil year (Howard Hinnant's algorithm).
+/// The calendar date (UTC) of a Unix timestamp (Howard Hinnant's `civil_from_days`).
+pub fn date_of(unix_seconds: u64) -> Date {
     let days = (unix_seconds / 86_400) as i64 + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days.rem_euclid(146_097);
@@ -179,8 +178,23 @@ pub fn year_of(unix_seconds: u64) -> u16 {
         (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
-    let year = year_of_era + era * 400 + if month_index >= 10 { 1 } else { 0 };
-    year as u16
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + if month <= 2 { 1 } else { 0 };
+    Date {
+        year: year as u16,
+        month: month as u8,
+        day: day as u8,
+    }
+}
+
+/// The calendar year (UTC) of a Unix timestamp.
+pub fn year_of(unix_seconds: u64) -> u16 {
+    date_of(unix_seconds).year
 }
 
 /// An amount in minor units (cents) with its ISO 4217 currency.
@@ -368,6 +382,9 @@ mod tests {
         assert_eq!(year_of(1_798_761_599), 2026); // 2026-12-31T23:59:59Z
         assert_eq!(year_of(1_798_761_600), 2027);
         assert_eq!(year_of(951_782_400), 2000); // 2000-02-29
+        assert_eq!(date_of(951_782_400).to_string(), "2000-02-29");
+        assert_eq!(date_of(1_795_381_200).to_string(), "2026-11-22");
+        assert_eq!(date_of(1_798_761_599).to_string(), "2026-12-31");
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct Login {
     pub memberships: Vec<Membership>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
     pub id: CustomerId,
     pub number: String,
@@ -92,6 +92,23 @@ impl Directory {
             email: email.clone(),
             lang,
             memberships,
+        }))
+    }
+
+    pub async fn get_customer(&self, id: &CustomerId) -> Result<Option<Customer>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(customer_pk(id)))
+            .key("sk", s("profile"))
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("get customer", e))?;
+        Ok(output.item.map(|item| Customer {
+            id: id.clone(),
+            number: get_s(&item, "number").unwrap_or_default().to_string(),
+            name: get_s(&item, "name").unwrap_or_default().to_string(),
         }))
     }
 

@@ -437,6 +437,15 @@ fn document_from(item: &Item) -> Result<Document, StoreError> {
     })
 }
 
+/// An S3 client; path-style addressing for stand-ins such as moto.
+pub fn s3_client(sdk: &aws_config::SdkConfig, force_path_style: bool) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(force_path_style)
+            .build(),
+    )
+}
+
 /// The documents bucket: presigned downloads after the ownership check, uploads by import.
 pub struct FileStore {
     client: aws_sdk_s3::Client,
@@ -451,6 +460,30 @@ impl FileStore {
         FileStore {
             client,
             bucket: bucket.to_string(),
+        }
+    }
+
+    /// The object's ETag without quotes (the MD5 of single-part uploads), `None` when missing.
+    pub async fn etag(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(output) => Ok(Some(
+                output
+                    .e_tag()
+                    .unwrap_or_default()
+                    .trim_matches('"')
+                    .to_string(),
+            )),
+            Err(err) => match err.into_service_error() {
+                aws_sdk_s3::operation::head_object::HeadObjectError::NotFound(_) => Ok(None),
+                other => Err(StoreError::from_sdk("head object", other)),
+            },
         }
     }
 

@@ -1,7 +1,7 @@
 //! `make run`: the AWS stand-in, schema and demo data, and the dev gateway on 127.0.0.1:8080.
 
 use devstack::{
-    demo, gateway, local, mailbox::Mailbox, moto, template::Template, workspace_root, DevError,
+    gateway, local, mailbox::Mailbox, moto, template::Template, workspace_root, DevError,
 };
 use std::sync::Arc;
 
@@ -78,8 +78,21 @@ async fn run() -> Result<(), DevError> {
     write_lambda_env(&root.join(".local/lambda.env"), &env, &moto.url)?;
     let app = portal::App::new(config, &sdk, portal::Clock::system());
 
-    println!("▸ Seeding demo data …");
-    demo::seed(&app.directory).await?;
+    println!("▸ Seeding demo data (companies, logins, documents with PDFs) …");
+    let stores = portal_admin::Stores::new(
+        &sdk,
+        &resources.tables["PortalTable"],
+        &resources.buckets["DocumentsBucket"],
+        true,
+    );
+    let today = portal::domain::documents::date_of(app.clock.now());
+    let summary = portal_admin::demo::seed(&stores, today.year, today.month)
+        .await
+        .map_err(|e| DevError::msg(format!("seeding demo data: {e}")))?;
+    println!(
+        "  {} documents created, {} updated, {} unchanged",
+        summary.created, summary.updated, summary.unchanged
+    );
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
@@ -91,7 +104,7 @@ async fn run() -> Result<(), DevError> {
     let mut gw = gateway::Gateway::new(app, site_dir, Some(Mailbox::new(&moto.url)));
     gw.print_login_mails = true;
 
-    println!("\n{}", demo::describe());
+    println!("\n{}", portal_admin::demo::describe());
     println!("  Portal & Hilfe-Center:  {base_url}/");
     println!("  Anmelden / sign in:     {base_url}/anmelden/");
     println!("  Dev-Postfach / mailbox: {base_url}/_dev/mail");

@@ -1,0 +1,298 @@
+//! `portal-admin`: imports from manifests and the demo data, against the stand-in.
+
+use portal_admin::import::{self, ImportError, Kind, Options, Summary};
+use portal_admin::Stores;
+use portal_tests::{unique, TestPortal};
+use std::path::{Path, PathBuf};
+
+fn stores(portal: &TestPortal) -> Stores {
+    let sdk = devstack::local::sdk_config(portal_tests::moto_url());
+    Stores::new(
+        &sdk,
+        &portal.resources.tables["PortalTable"],
+        &portal.resources.buckets["DocumentsBucket"],
+        true,
+    )
+}
+
+fn folder() -> PathBuf {
+    let dir = std::env::temp_dir().join(unique("portal-import-"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+fn pdf(label: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {label}\n%%EOF\n").into_bytes()
+}
+
+async fn run(stores: &Stores, kind: Kind, path: &Path) -> Result<Summary, ImportError> {
+    import::run(
+        stores,
+        kind,
+        path,
+        &Options {
+            files: None,
+            skip_invalid: false,
+        },
+    )
+    .await
+}
+
+fn counts(s: &Summary) -> (usize, usize, usize) {
+    (s.created, s.updated, s.unchanged)
+}
+
+#[tokio::test]
+async fn an_import_lands_completely_and_running_it_again_changes_nothing() {
+    let portal = TestPortal::spawn().await;
+    let stores = stores(&portal);
+    let dir = folder();
+    let email = format!("{}@example.com", unique("import-"));
+    let customers = write(
+        &dir,
+        "customers.csv",
+        "customer_id,number,name\n20001,20001,Import GmbH\n20002,20002,Zweite Import AG\n"
+            .as_bytes(),
+    );
+    let logins = write(
+        &dir,
+        "logins.csv",
+        format!("email,customer_id,role,language\n{email},20001,owner,de\n").as_bytes(),
+    );
+    write(&dir, "r1.pdf", &pdf("r1"));
+    write(&dir, "r2.pdf", &pdf("r2"));
+    write(&dir, "g1.pdf", &pdf("g1"));
+    write(&dir, "r1.xml", b"<?xml version=\"1.0\"?><Invoice/>");
+    let documents = write(
+        &dir,
+        "documents.csv",
+        "customer_id;kind;number;issued;due;net;tax;gross;currency;status;pdf;xml;order;commission\n\
+         20001;invoice;R-2026-0001;2026-01-15;2026-01-29;100.00;19.00;119.00;EUR;paid;r1.pdf;r1.xml;PO-1;Lager Nord\n\
+         20001;invoice;R-2026-0002;2026-02-15;;200.00;38.00;238.00;EUR;open;r2.pdf;;;\n\
+         20001;credit_note;G-2026-0001;2026-02-20;;-10.00;-1.90;-11.90;EUR;paid;g1.pdf;;;\n"
+            .as_bytes(),
+    );
+    assert_eq!(
+        counts(&run(&stores, Kind::Customers, &customers).await.unwrap()),
+        (2, 0, 0)
+    );
+    assert_eq!(
+        counts(&run(&stores, Kind::Logins, &logins).await.unwrap()),
+        (1, 0, 0)
+    );
+    assert_eq!(
+        counts(&run(&stores, Kind::Documents, &documents).await.unwrap()),
+        (3, 0, 0)
+    );
+
+    let mut browser = portal.browser();
+    portal.log_in(&mut browser, &email).await;
+    let list = browser.get("/api/documents").await;
+    let numbers: Vec<&str> = list.json["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, vec!["G-2026-0001", "R-2026-0002", "R-2026-0001"]);
+    let first = &list.json["documents"][2];
+    assert_eq!(first["references"]["commission"], "Lager Nord");
+    assert!(first["links"]["xml"].is_string());
+    let reply = browser.get(first["links"]["pdf"].as_str().unwrap()).await;
+    let bytes = reqwest::get(reply.header("location").unwrap())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), pdf("r1").as_slice());
+
+    // The same import again: nothing changes.
+    assert_eq!(
+        counts(&run(&stores, Kind::Customers, &customers).await.unwrap()),
+        (0, 0, 2)
+    );
+    assert_eq!(
+        counts(&run(&stores, Kind::Logins, &logins).await.unwrap()),
+        (0, 0, 1)
+    );
+    assert_eq!(
+        counts(&run(&stores, Kind::Documents, &documents).await.unwrap()),
+        (0, 0, 3)
+    );
+    // A corrected PDF counts as an update of that one document.
+    write(&dir, "r2.pdf", &pdf("r2 corrected"));
+    assert_eq!(
+        counts(&run(&stores, Kind::Documents, &documents).await.unwrap()),
+        (0, 1, 2)
+    );
+}
+
+#[tokio::test]
+async fn a_broken_manifest_reports_each_bad_line_and_imports_nothing() {
+    let portal = TestPortal::spawn().await;
+    let stores = stores(&portal);
+    let dir = folder();
+    let customers = write(
+        &dir,
+        "customers.csv",
+        b"customer_id,number,name\n30001,30001,Gut GmbH\n",
+    );
+    run(&stores, Kind::Customers, &customers).await.unwrap();
+    write(&dir, "ok.pdf", &pdf("ok"));
+    write(&dir, "fake.pdf", b"<html>not a pdf</html>");
+    let documents = write(
+        &dir,
+        "documents.csv",
+        "customer_id,kind,number,issued,due,net,tax,gross,currency,status,pdf\n\
+         30001,invoice,R-1,2026-01-15,,100.00,19.00,119.00,EUR,open,ok.pdf\n\
+         30001,invoice,R-2,2026-02-30,,100.00,19.00,119.00,EUR,open,ok.pdf\n\
+         30001,invoice,R-3,2026-02-01,,100.00,19.00,120.00,EUR,open,ok.pdf\n\
+         30001,invoice,R-4,2026-02-01,,1.234,0,1.234,EUR,open,ok.pdf\n\
+         30001,invoice,R-5,2026-02-01,,1,0,1,EUR,open,missing.pdf\n\
+         30001,invoice,R-6,2026-02-01,,1,0,1,EUR,open,fake.pdf\n\
+         30001,invoice,R-7,2026-02-01,,1,0,1,EUR,open,../ok.pdf\n\
+         99999,invoice,R-8,2026-02-01,,1,0,1,EUR,open,ok.pdf\n\
+         30001,invoice,R-1,2026-01-15,,100.00,19.00,119.00,EUR,open,ok.pdf\n\
+         30001,rechnung,R-9,2026-02-01,,1,0,1,EUR,bezahlt,ok.pdf\n"
+            .as_bytes(),
+    );
+    let errors = match run(&stores, Kind::Documents, &documents).await {
+        Err(ImportError::Invalid(errors)) => errors,
+        other => panic!("{other:?}"),
+    };
+    let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+    for expected in [
+        (3, "issued"),
+        (4, "gross"),
+        (5, "net"),
+        (6, "pdf"),
+        (7, "pdf"),
+        (8, "pdf"),
+        (9, "customer_id"),
+        (10, "row"),
+        (11, "kind"),
+        (11, "status"),
+    ] {
+        assert!(
+            found.contains(&expected),
+            "missing {expected:?} in {found:?}"
+        );
+    }
+    assert!(
+        !found.iter().any(|(line, _)| *line == 2),
+        "line 2 is fine: {found:?}"
+    );
+    assert!(
+        errors[0].to_string().contains("documents.csv:"),
+        "{}",
+        errors[0]
+    );
+    let customer = portal::domain::ids::CustomerId::parse("30001").unwrap();
+    let page = stores
+        .documents
+        .list(
+            &customer,
+            &portal::store::documents::ListQuery {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(page.documents.is_empty(), "nothing was imported");
+    // With --skip-invalid the good row lands.
+    let summary = import::run(
+        &stores,
+        Kind::Documents,
+        &documents,
+        &Options {
+            files: None,
+            skip_invalid: true,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.created, 1);
+    assert!(summary.skipped >= 9);
+}
+
+#[tokio::test]
+async fn jsonl_manifests_work_like_csv() {
+    let portal = TestPortal::spawn().await;
+    let stores = stores(&portal);
+    let dir = folder();
+    let customers = write(
+        &dir,
+        "customers.jsonl",
+        b"{\"customer_id\":\"40001\",\"number\":\"40001\",\"name\":\"Json GmbH\"}\n",
+    );
+    write(&dir, "a.pdf", &pdf("a"));
+    let documents = write(
+        &dir,
+        "documents.jsonl",
+        b"{\"customer_id\":\"40001\",\"kind\":\"offer\",\"number\":\"AN-1\",\"issued\":\"2026-03-01\",\"net\":\"10\",\"tax\":\"1.90\",\"gross\":\"11.90\",\"currency\":\"EUR\",\"status\":\"open\",\"pdf\":\"a.pdf\"}\n\
+          {\"customer_id\":\"40001\",\"kind\":\"offer\",\"number\":\"AN-2\",\"issued\":\"2026-03-01\",\"net\":\"10\",\"tax\":\"1.90\",\"gross\":\"11.90\",\"currency\":\"EUR\",\"status\":\"open\",\"pdf\":\"a.pdf\",\"unknown\":1}\n",
+    );
+    run(&stores, Kind::Customers, &customers).await.unwrap();
+    let errors = match run(&stores, Kind::Documents, &documents).await {
+        Err(ImportError::Invalid(errors)) => errors,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].line, 2);
+    assert!(errors[0].message.contains("unknown"), "{}", errors[0]);
+}
+
+#[tokio::test]
+async fn demo_data_has_real_pdfs_and_seeding_twice_changes_nothing() {
+    let portal = TestPortal::spawn().await;
+    let stores = stores(&portal);
+    let first = portal_admin::demo::seed(&stores, 2026, 11).await.unwrap();
+    assert!(first.created >= 50, "{first:?}");
+    let second = portal_admin::demo::seed(&stores, 2026, 11).await.unwrap();
+    assert_eq!((second.created, second.updated), (0, 0));
+    assert_eq!(second.unchanged, first.created);
+    let customer = portal::domain::ids::CustomerId::parse("10001").unwrap();
+    let page = stores
+        .documents
+        .list(
+            &customer,
+            &portal::store::documents::ListQuery {
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let newest = &page.documents[0];
+    assert_eq!(
+        newest.status,
+        portal::domain::documents::DocumentStatus::Open
+    );
+    let key = portal::domain::documents::object_key(&customer, &newest.id, "pdf");
+    let bytes = stores.files.get(&key).await.unwrap().unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+}
+
+#[tokio::test]
+async fn the_sample_manifests_in_the_docs_import_cleanly() {
+    let portal = TestPortal::spawn().await;
+    let stores = stores(&portal);
+    let dir = devstack::workspace_root().join("docs/examples/import");
+    for (kind, file, created) in [
+        (Kind::Customers, "customers.csv", 2),
+        (Kind::Logins, "logins.csv", 4),
+        (Kind::Documents, "documents.csv", 4),
+        (Kind::Documents, "documents.jsonl", 1),
+    ] {
+        let summary = run(&stores, kind, &dir.join(file)).await.unwrap();
+        assert_eq!(summary.created, created, "{file}");
+    }
+}

@@ -1,0 +1,377 @@
+//! `portal-admin demo`: deterministic demo data: two companies, three logins (one belonging to
+//! both), and a few years of documents per company with real PDFs. Idempotent: a second run
+//! reports every row as unchanged. `make run` seeds the local stack with it.
+
+use crate::import::{count, write_document, Summary};
+use crate::pdf::{self, DocumentPdf, LineItem};
+use crate::Stores;
+use portal::domain::documents::{
+    Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
+};
+use portal::domain::email::EmailAddress;
+use portal::domain::ids::{CustomerId, Role};
+use portal::domain::lang::Lang;
+use portal::store::directory::Customer;
+use portal::store::documents::Document;
+use portal::store::StoreError;
+
+pub struct DemoLogin {
+    pub email: &'static str,
+    pub lang: Lang,
+    /// (customer id, role)
+    pub memberships: &'static [(&'static str, Role)],
+    pub note: &'static str,
+}
+
+/// (id, customer number, legal name, address lines, document number prefix)
+pub const DEMO_COMPANIES: &[(&str, &str, &str, &[&str], &str)] = &[
+    (
+        "10001",
+        "10001",
+        "Beispiel Maschinenbau GmbH",
+        &["Industriestraße 12", "70565 Stuttgart", "Deutschland"],
+        "RE",
+    ),
+    (
+        "10002",
+        "10002",
+        "Nordlicht Studio AG",
+        &["Hafenkante 3", "20457 Hamburg", "Deutschland"],
+        "NS",
+    ),
+];
+
+pub const DEMO_LOGINS: &[DemoLogin] = &[
+    DemoLogin {
+        email: "anna.schmidt@example.com",
+        lang: Lang::De,
+        memberships: &[("10001", Role::Owner)],
+        note: "Inhaberin bei Beispiel Maschinenbau GmbH",
+    },
+    DemoLogin {
+        email: "ben.keller@example.com",
+        lang: Lang::De,
+        memberships: &[("10001", Role::Billing), ("10002", Role::Owner)],
+        note: "gehört zu beiden Firmen (Buchhaltung / Inhaber)",
+    },
+    DemoLogin {
+        email: "claire.martin@example.org",
+        lang: Lang::En,
+        memberships: &[("10002", Role::Viewer)],
+        note: "English-speaking viewer at Nordlicht Studio AG",
+    },
+];
+
+const SELLER: &[&str] = &[
+    "Kundenportal Demo GmbH",
+    "Musterstraße 1",
+    "10115 Berlin",
+    "USt-IdNr. DE123456789",
+];
+
+fn customer(id: &str) -> Customer {
+    let (id, number, name, _, _) = DEMO_COMPANIES
+        .iter()
+        .find(|c| c.0 == id)
+        .expect("demo membership names a demo company");
+    Customer {
+        id: CustomerId::parse(id).expect("demo id is valid"),
+        number: number.to_string(),
+        name: name.to_string(),
+    }
+}
+
+/// A small deterministic pseudo-random sequence (demo data must be the same on every run).
+struct Sequence(u64);
+
+impl Sequence {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % below
+    }
+}
+
+const PRODUCTS: &[(&str, &str, i64)] = &[
+    (
+        "Softwarelizenz Pro (Monat)",
+        "Software licence Pro (month)",
+        4900,
+    ),
+    ("Support-Paket Standard", "Support package standard", 12900),
+    ("Zusätzlicher Arbeitsplatz", "Additional seat", 1500),
+    ("Schulung (halber Tag)", "Training (half day)", 39000),
+    ("Cloud-Speicher 100 GB", "Cloud storage 100 GB", 900),
+];
+
+struct Spec {
+    kind: DocumentKind,
+    issued: Date,
+    status: DocumentStatus,
+    items: Vec<(usize, u32)>,
+    with_xml: bool,
+    sequence: u32,
+}
+
+/// The documents of one company for the 26 months up to `this_year`-`this_month`.
+fn specs(company: usize, this_year: u16, this_month: u8) -> Vec<Spec> {
+    let mut random = Sequence(company as u64 + 7);
+    let mut specs = Vec::new();
+    let (mut year, mut month) = (this_year, this_month);
+    for back in 0..26u32 {
+        let items = (0..1 + random.next(3) as usize)
+            .map(|_| {
+                (
+                    random.next(PRODUCTS.len() as u64) as usize,
+                    1 + random.next(4) as u32,
+                )
+            })
+            .collect();
+        let status = match (company, back) {
+            (_, 0) => DocumentStatus::Open,
+            (0, 1) => DocumentStatus::Overdue,
+            _ => DocumentStatus::Paid,
+        };
+        let issued = Date::parse(&format!("{year:04}-{month:02}-{:02}", 1 + random.next(27)))
+            .expect("valid day");
+        specs.push(Spec {
+            kind: DocumentKind::Invoice,
+            issued,
+            status,
+            items,
+            with_xml: back < 3,
+            sequence: 26 - back,
+        });
+        let extra = match back {
+            2 => Some(DocumentKind::DeliveryNote),
+            4 => Some(DocumentKind::CreditNote),
+            7 => Some(DocumentKind::Offer),
+            12 => Some(DocumentKind::Contract),
+            15 => Some(DocumentKind::CreditNote),
+            _ => None,
+        };
+        if let Some(kind) = extra {
+            specs.push(Spec {
+                kind,
+                issued: Date::parse(&format!("{year:04}-{month:02}-28")).expect("valid day"),
+                status: if kind == DocumentKind::Offer {
+                    DocumentStatus::Open
+                } else {
+                    DocumentStatus::Paid
+                },
+                items: vec![(random.next(PRODUCTS.len() as u64) as usize, 1)],
+                with_xml: false,
+                sequence: 26 - back,
+            });
+        }
+        if month == 1 {
+            month = 12;
+            year -= 1;
+        } else {
+            month -= 1;
+        }
+    }
+    specs
+}
+
+fn prefix(kind: DocumentKind, company_prefix: &str) -> String {
+    let letter = match kind {
+        DocumentKind::Invoice => "R",
+        DocumentKind::CreditNote => "G",
+        DocumentKind::Order => "AU",
+        DocumentKind::Offer => "AN",
+        DocumentKind::DeliveryNote => "LS",
+        DocumentKind::Return => "RT",
+        DocumentKind::Contract => "V",
+    };
+    format!("{company_prefix}-{letter}")
+}
+
+fn build(company: usize, spec: &Spec, lang: Lang) -> (Document, Vec<u8>, Option<Vec<u8>>) {
+    let (_, number, name, address, company_prefix) = DEMO_COMPANIES[company];
+    let eur = |minor: i64| Money {
+        minor,
+        currency: portal::domain::documents::Currency::parse("EUR").expect("EUR"),
+    };
+    let sign = if spec.kind == DocumentKind::CreditNote {
+        -1
+    } else {
+        1
+    };
+    let items: Vec<LineItem> = spec
+        .items
+        .iter()
+        .map(|(product, quantity)| {
+            let (de, en, cents) = PRODUCTS[*product];
+            LineItem {
+                description: lang.pick(de, en).to_string(),
+                quantity: *quantity,
+                unit_price: eur(sign * cents),
+            }
+        })
+        .collect();
+    let net: i64 = items
+        .iter()
+        .map(|i| i.unit_price.minor * i.quantity as i64)
+        .sum();
+    let tax = (net * 19 + if net >= 0 { 50 } else { -50 }) / 100;
+    let doc_number = DocumentNumber::parse(&format!(
+        "{}-{}-{:04}",
+        prefix(spec.kind, company_prefix),
+        spec.issued.year,
+        spec.sequence
+    ))
+    .expect("valid demo number");
+    let due = (spec.kind == DocumentKind::Invoice).then(|| {
+        let day = (spec.issued.day + 14).min(28);
+        Date::parse(&format!(
+            "{:04}-{:02}-{day:02}",
+            spec.issued.year, spec.issued.month
+        ))
+        .expect("valid day")
+    });
+    let document = Document {
+        id: DocumentId::new(spec.issued, spec.kind, &doc_number),
+        kind: spec.kind,
+        number: doc_number.clone(),
+        issued: spec.issued,
+        due,
+        net: eur(net),
+        tax: eur(tax),
+        gross: eur(net + tax),
+        status: spec.status,
+        has_xml: spec.with_xml,
+        references: [(
+            "order".to_string(),
+            format!("PO-{}-{:03}", number, spec.sequence),
+        )]
+        .into(),
+    };
+    let mut buyer = vec![name.to_string()];
+    buyer.extend(address.iter().map(|l| l.to_string()));
+    let pdf = pdf::render(&DocumentPdf {
+        lang,
+        title: spec.kind.label(lang).to_string(),
+        number: doc_number.as_str().to_string(),
+        issued: spec.issued.to_string(),
+        due: due.map(|d| d.to_string()),
+        seller: SELLER.iter().map(|s| s.to_string()).collect(),
+        buyer,
+        customer_number: number.to_string(),
+        items,
+        vat_percent: 19,
+        net: document.net,
+        tax: document.tax,
+        gross: document.gross,
+        footer: vec![
+            lang.pick(
+                "Zahlbar innerhalb von 14 Tagen ohne Abzug. Bankverbindung: IBAN DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX",
+                "Payable within 14 days without deduction. Bank: IBAN DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX",
+            )
+            .to_string(),
+            "Kundenportal Demo GmbH · Amtsgericht Berlin HRB 000000 · Demo data".to_string(),
+        ],
+    });
+    let xml = spec.with_xml.then(|| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\">\n  <ID>{}</ID>\n  <IssueDate>{}</IssueDate>\n  <DocumentCurrencyCode>EUR</DocumentCurrencyCode>\n  <LegalMonetaryTotal><PayableAmount currencyID=\"EUR\">{}</PayableAmount></LegalMonetaryTotal>\n</Invoice>\n",
+            doc_number.as_str(),
+            spec.issued,
+            document.gross.decimal()
+        )
+        .into_bytes()
+    });
+    (document, pdf, xml)
+}
+
+/// Seeds companies, logins and documents relative to `today` (`YYYY`, `MM`).
+pub async fn seed(stores: &Stores, this_year: u16, this_month: u8) -> Result<Summary, StoreError> {
+    let mut summary = Summary::default();
+    for (id, _, _, _, _) in DEMO_COMPANIES {
+        stores.directory.put_customer(&customer(id)).await?;
+    }
+    for login in DEMO_LOGINS {
+        let email = EmailAddress::parse(login.email).expect("demo address is valid");
+        stores
+            .directory
+            .put_login_profile(&email, login.lang)
+            .await?;
+        for (id, role) in login.memberships {
+            stores
+                .directory
+                .put_membership(&email, &customer(id), *role)
+                .await?;
+        }
+    }
+    for (index, (id, ..)) in DEMO_COMPANIES.iter().enumerate() {
+        let customer_id = CustomerId::parse(id).expect("demo id is valid");
+        let lang = Lang::De;
+        for spec in specs(index, this_year, this_month) {
+            let (document, pdf, xml) = build(index, &spec, lang);
+            let mut files = vec![("pdf", pdf)];
+            if let Some(xml) = xml {
+                files.push(("xml", xml));
+            }
+            let outcome = write_document(stores, &customer_id, &document, files).await?;
+            count(&mut summary, outcome);
+        }
+    }
+    Ok(summary)
+}
+
+/// The table `make run` prints so a person knows whom to log in as.
+pub fn describe() -> String {
+    let mut out = String::from("Demo-Zugänge / demo logins:\n");
+    for login in DEMO_LOGINS {
+        let roles: Vec<String> = login
+            .memberships
+            .iter()
+            .map(|(id, role)| format!("{} ({id}) als {}", customer(id).name, role.code()))
+            .collect();
+        out.push_str(&format!(
+            "  {:<28} [{}] {}\n      {}\n",
+            login.email,
+            login.lang.code(),
+            login.note,
+            roles.join(", ")
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_documents_add_up_and_are_deterministic() {
+        let first: Vec<(Document, Vec<u8>, Option<Vec<u8>>)> = specs(0, 2026, 11)
+            .iter()
+            .map(|s| build(0, s, Lang::De))
+            .collect();
+        let again: Vec<Document> = specs(0, 2026, 11)
+            .iter()
+            .map(|s| build(0, s, Lang::De).0)
+            .collect();
+        assert_eq!(first.iter().map(|d| d.0.clone()).collect::<Vec<_>>(), again);
+        assert!(first.len() >= 26);
+        for (doc, pdf, _) in &first {
+            assert_eq!(
+                doc.net.minor + doc.tax.minor,
+                doc.gross.minor,
+                "{}",
+                doc.number.as_str()
+            );
+            assert!(pdf.starts_with(b"%PDF-"));
+        }
+        let credit = first
+            .iter()
+            .find(|d| d.0.kind == DocumentKind::CreditNote)
+            .unwrap();
+        assert!(credit.0.gross.minor < 0);
+        assert_eq!(first[0].0.status, DocumentStatus::Open);
+        assert_eq!(first[1].0.status, DocumentStatus::Overdue);
+    }
+}

@@ -1,0 +1,388 @@
+//! `portal-admin import`: customers, logins and documents from manifests plus a folder of files.
+//!
+//! All rows are validated first; with any invalid row nothing is imported (unless
+//! `--skip-invalid`). A document's files are uploaded before its metadata is written, so the
+//! portal never lists a document without its PDF. Unchanged rows are left alone (PDFs are
+//! compared by MD5 against the object's ETag), so re-running an import changes nothing.
+
+use crate::manifest::{self, Checker, CustomerRow, DocumentRow, LoginRow, RowError};
+use crate::Stores;
+use md5::{Digest, Md5};
+use portal::domain::documents::object_key;
+use portal::domain::ids::CustomerId;
+use portal::store::StoreError;
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    Customers,
+    Logins,
+    Documents,
+}
+
+pub struct Options {
+    /// Folder the `pdf` / `xml` columns are relative to (documents only).
+    pub files: Option<PathBuf>,
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{0}")]
+    Read(String),
+    #[error("{} invalid row(s), nothing imported", .0.len())]
+    Invalid(Vec<RowError>),
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+}
+
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Progress on a terminal as a bar, elsewhere (CI, pipes) as a line every 10 %.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    total: usize,
+    done: usize,
+}
+
+impl Progress {
+    fn new(total: usize, label: &str) -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({eta})")
+                    .expect("valid template"),
+            );
+            bar.set_message(label.to_string());
+            bar
+        });
+        if bar.is_none() {
+            eprintln!("{label}: {total} row(s)");
+        }
+        Progress {
+            bar,
+            total,
+            done: 0,
+        }
+    }
+
+    fn step(&mut self) {
+        self.done += 1;
+        match &self.bar {
+            Some(bar) => bar.inc(1),
+            None => {
+                let tenth = (self.total / 10).max(1);
+                if self.done.is_multiple_of(tenth) || self.done == self.total {
+                    eprintln!("  {}/{}", self.done, self.total);
+                }
+            }
+        }
+    }
+
+    fn finish(self) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn md5_hex(bytes: &[u8]) -> String {
+    Md5::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Valid rows with their line numbers, and the errors of the others.
+type Validated<V> = (Vec<(u64, V)>, Vec<RowError>);
+
+/// Validates rows; `key` finds duplicates within the manifest.
+fn validate_all<R, V>(
+    path: &Path,
+    validate: impl Fn(&R, &mut Checker) -> Option<V>,
+    key: impl Fn(&V) -> String,
+) -> Result<Validated<V>, ImportError>
+where
+    R: serde::de::DeserializeOwned,
+{
+    let file = path.display().to_string();
+    let rows = manifest::read_rows::<R>(path).map_err(ImportError::Read)?;
+    let mut valid = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = HashMap::new();
+    for (line, row) in rows {
+        let row = match row {
+            Ok(row) => row,
+            Err(err) => {
+                errors.push(err);
+                continue;
+            }
+        };
+        let mut checker = Checker::new(&file, line);
+        let value = validate(&row, &mut checker);
+        errors.extend(checker.errors);
+        if let Some(value) = value {
+            match seen.insert(key(&value), line) {
+                Some(first) => errors.push(RowError {
+                    file: file.clone(),
+                    line,
+                    field: "row".into(),
+                    message: format!("same entry as line {first}"),
+                }),
+                None => valid.push((line, value)),
+            }
+        }
+    }
+    Ok((valid, errors))
+}
+
+pub async fn run(
+    stores: &Stores,
+    kind: Kind,
+    path: &Path,
+    options: &Options,
+) -> Result<Summary, ImportError> {
+    match kind {
+        Kind::Customers => import_customers(stores, path, options).await,
+        Kind::Logins => import_logins(stores, path, options).await,
+        Kind::Documents => import_documents(stores, path, options).await,
+    }
+}
+
+fn start(errors: Vec<RowError>, options: &Options) -> Result<Summary, ImportError> {
+    if !errors.is_empty() && !options.skip_invalid {
+        return Err(ImportError::Invalid(errors));
+    }
+    Ok(Summary {
+        skipped: errors.len(),
+        errors,
+        ..Summary::default()
+    })
+}
+
+/// Writes one document: files first (skipped when the stored MD5 matches), then the metadata
+/// (skipped when equal), so a document is never listed without its PDF.
+pub async fn write_document(
+    stores: &Stores,
+    customer: &CustomerId,
+    document: &portal::store::documents::Document,
+    files: Vec<(&str, Vec<u8>)>,
+) -> Result<Outcome, StoreError> {
+    let mut changed = false;
+    for (extension, bytes) in files {
+        let key = object_key(customer, &document.id, extension);
+        let content_type = if extension == "pdf" {
+            "application/pdf"
+        } else {
+            "application/xml"
+        };
+        if stores.files.etag(&key).await?.as_deref() != Some(md5_hex(&bytes).as_str()) {
+            stores.files.put(&key, bytes, content_type).await?;
+            changed = true;
+        }
+    }
+    let existing = stores.documents.get(customer, &document.id).await?;
+    Ok(match existing {
+        Some(existing) if existing == *document && !changed => Outcome::Unchanged,
+        existing => {
+            stores.documents.put(customer, document).await?;
+            if existing.is_some() {
+                Outcome::Updated
+            } else {
+                Outcome::Created
+            }
+        }
+    })
+}
+
+pub fn count(summary: &mut Summary, outcome: Outcome) {
+    match outcome {
+        Outcome::Created => summary.created += 1,
+        Outcome::Updated => summary.updated += 1,
+        Outcome::Unchanged => summary.unchanged += 1,
+    }
+}
+
+async fn import_customers(
+    stores: &Stores,
+    path: &Path,
+    options: &Options,
+) -> Result<Summary, ImportError> {
+    let (rows, errors) =
+        validate_all::<CustomerRow, _>(path, manifest::validate_customer, |c| c.id.to_string())?;
+    let mut summary = start(errors, options)?;
+    let mut progress = Progress::new(rows.len(), "customers");
+    for (_, customer) in rows {
+        let outcome = match stores.directory.get_customer(&customer.id).await? {
+            Some(existing) if existing == customer => Outcome::Unchanged,
+            existing => {
+                stores.directory.put_customer(&customer).await?;
+                if existing.is_some() {
+                    Outcome::Updated
+                } else {
+                    Outcome::Created
+                }
+            }
+        };
+        count(&mut summary, outcome);
+        progress.step();
+    }
+    progress.finish();
+    Ok(summary)
+}
+
+/// Rows naming a customer that exists neither in the store nor earlier in this run are errors.
+async fn check_customers(
+    stores: &Stores,
+    file: &str,
+    rows: &[(u64, CustomerId)],
+) -> Result<Vec<RowError>, ImportError> {
+    let mut known: HashMap<CustomerId, bool> = HashMap::new();
+    let mut errors = Vec::new();
+    for (line, id) in rows {
+        let exists = match known.get(id) {
+            Some(exists) => *exists,
+            None => {
+                let exists = stores.directory.get_customer(id).await?.is_some();
+                known.insert(id.clone(), exists);
+                exists
+            }
+        };
+        if !exists {
+            errors.push(RowError {
+                file: file.to_string(),
+                line: *line,
+                field: "customer_id".into(),
+                message: format!("customer {id} does not exist: import customers first"),
+            });
+        }
+    }
+    Ok(errors)
+}
+
+async fn import_logins(
+    stores: &Stores,
+    path: &Path,
+    options: &Options,
+) -> Result<Summary, ImportError> {
+    let (rows, mut errors) = validate_all::<LoginRow, _>(path, manifest::validate_login, |l| {
+        format!("{}|{}", l.email.as_str(), l.customer)
+    })?;
+    let file = path.display().to_string();
+    let references: Vec<(u64, CustomerId)> = rows
+        .iter()
+        .map(|(line, l)| (*line, l.customer.clone()))
+        .collect();
+    let missing = check_customers(stores, &file, &references).await?;
+    let bad_lines: HashSet<u64> = missing.iter().map(|e| e.line).collect();
+    errors.extend(missing);
+    let mut summary = start(errors, options)?;
+    let mut progress = Progress::new(rows.len(), "logins");
+    for (line, login) in rows {
+        if bad_lines.contains(&line) {
+            continue;
+        }
+        let customer = stores
+            .directory
+            .get_customer(&login.customer)
+            .await?
+            .expect("checked above");
+        let existing = stores.directory.find_login(&login.email).await?;
+        let unchanged = existing.as_ref().is_some_and(|l| {
+            l.lang == Some(login.lang)
+                && l.memberships.iter().any(|m| {
+                    m.customer_id == login.customer
+                        && m.role == login.role
+                        && m.customer_name == customer.name
+                })
+        });
+        let outcome = if unchanged {
+            Outcome::Unchanged
+        } else {
+            stores
+                .directory
+                .put_login_profile(&login.email, login.lang)
+                .await?;
+            stores
+                .directory
+                .put_membership(&login.email, &customer, login.role)
+                .await?;
+            let known = existing.is_some_and(|l| {
+                l.memberships
+                    .iter()
+                    .any(|m| m.customer_id == login.customer)
+            });
+            if known {
+                Outcome::Updated
+            } else {
+                Outcome::Created
+            }
+        };
+        count(&mut summary, outcome);
+        progress.step();
+    }
+    progress.finish();
+    Ok(summary)
+}
+
+async fn import_documents(
+    stores: &Stores,
+    path: &Path,
+    options: &Options,
+) -> Result<Summary, ImportError> {
+    let files = options
+        .files
+        .clone()
+        .or_else(|| path.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    let (rows, mut errors) = validate_all::<DocumentRow, _>(
+        path,
+        |row, checker| manifest::validate_document(row, &files, checker),
+        |d| format!("{}|{}", d.customer, d.document.id.as_str()),
+    )?;
+    let file = path.display().to_string();
+    let references: Vec<(u64, CustomerId)> = rows
+        .iter()
+        .map(|(line, d)| (*line, d.customer.clone()))
+        .collect();
+    let missing = check_customers(stores, &file, &references).await?;
+    let bad_lines: HashSet<u64> = missing.iter().map(|e| e.line).collect();
+    errors.extend(missing);
+    let mut summary = start(errors, options)?;
+    let mut progress = Progress::new(rows.len(), "documents");
+    for (line, row) in rows {
+        if bad_lines.contains(&line) {
+            continue;
+        }
+        let mut files = vec![(
+            "pdf",
+            std::fs::read(&row.pdf)
+                .map_err(|e| ImportError::Read(format!("{}: {e}", row.pdf.display())))?,
+        )];
+        if let Some(xml) = &row.xml {
+            let bytes = std::fs::read(xml)
+                .map_err(|e| ImportError::Read(format!("{}: {e}", xml.display())))?;
+            files.push(("xml", bytes));
+        }
+        let outcome = write_document(stores, &row.customer, &row.document, files).await?;
+        count(&mut summary, outcome);
+        progress.step();
+    }
+    progress.finish();
+    Ok(summary)
+}

@@ -1,0 +1,55 @@
+//! `portal-admin`: what ops need besides the deployed functions: imports from the billing
+//! system and demo data. Works against AWS and against the local stack alike (same variables
+//! as the functions: `PORTAL_TABLE`, `DOCUMENTS_BUCKET`, optional `AWS_ENDPOINT_URL`).
+
+pub mod demo;
+pub mod import;
+pub mod manifest;
+pub mod pdf;
+
+use portal::store::directory::Directory;
+use portal::store::documents::{DocumentStore, FileStore};
+
+/// The stores an import writes to.
+pub struct Stores {
+    pub directory: Directory,
+    pub documents: DocumentStore,
+    pub files: FileStore,
+}
+
+impl Stores {
+    pub fn new(
+        sdk: &aws_config::SdkConfig,
+        portal_table: &str,
+        bucket: &str,
+        path_style: bool,
+    ) -> Stores {
+        let dynamo = aws_sdk_dynamodb::Client::new(sdk);
+        let s3 = portal::store::documents::s3_client(sdk, path_style);
+        Stores {
+            directory: Directory::new(dynamo.clone(), portal_table),
+            documents: DocumentStore::new(dynamo, portal_table),
+            files: FileStore::new(s3, bucket),
+        }
+    }
+
+    /// From the environment: `PORTAL_TABLE`, `DOCUMENTS_BUCKET`, `S3_FORCE_PATH_STYLE`, and the
+    /// SDK's own variables (region, credentials, `AWS_ENDPOINT_URL`).
+    pub async fn from_env() -> Result<Stores, String> {
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| {
+                    format!("environment variable {name} is missing (see docs/operations.md)")
+                })
+        };
+        let table = var("PORTAL_TABLE")?;
+        let bucket = var("DOCUMENTS_BUCKET")?;
+        let path_style = std::env::var("S3_FORCE_PATH_STYLE").is_ok_and(|v| v == "true");
+        let sdk = portal::app::load_sdk_config()
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(Stores::new(&sdk, &table, &bucket, path_style))
+    }
+}

@@ -1,0 +1,107 @@
+//! `portal-admin`: see `portal_admin` and docs/operations.md.
+
+use clap::{Parser, Subcommand};
+use portal_admin::import::{self, ImportError, Kind, Options};
+use portal_admin::{demo, Stores};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Ops tool of the customer portal: imports and demo data"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import customers, logins or documents from a CSV or JSONL manifest.
+    Import {
+        kind: Kind,
+        /// The manifest (.csv with a header row, or .jsonl).
+        manifest: PathBuf,
+        /// Folder the `pdf` and `xml` columns are relative to (default: the manifest's folder).
+        #[arg(long)]
+        files: Option<PathBuf>,
+        /// Import the valid rows even when others are invalid.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Create (or refresh) the demo companies, logins and documents with PDFs.
+    Demo,
+}
+
+fn today() -> (u16, u8) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let date = portal::domain::documents::date_of(now);
+    (date.year, date.month)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stores = match Stores::from_env().await {
+        Ok(stores) => stores,
+        Err(err) => {
+            eprintln!("portal-admin: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        Command::Import {
+            kind,
+            manifest,
+            files,
+            skip_invalid,
+        } => {
+            import::run(
+                &stores,
+                kind,
+                &manifest,
+                &Options {
+                    files,
+                    skip_invalid,
+                },
+            )
+            .await
+        }
+        Command::Demo => {
+            let (year, month) = today();
+            demo::seed(&stores, year, month)
+                .await
+                .map_err(ImportError::from)
+        }
+    };
+    match result {
+        Ok(summary) => {
+            for error in &summary.errors {
+                eprintln!("skipped {error}");
+            }
+            println!(
+                "done: {} created, {} updated, {} unchanged, {} skipped",
+                summary.created, summary.updated, summary.unchanged, summary.skipped
+            );
+            ExitCode::SUCCESS
+        }
+        Err(ImportError::Invalid(errors)) => {
+            for error in &errors {
+                eprintln!("{error}");
+            }
+            eprintln!(
+                "{} invalid row(s): nothing was imported. Fix them, or use --skip-invalid.",
+                errors.len()
+            );
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("portal-admin: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! Import manifests: CSV (header row, `,` or `;`) or JSONL (one JSON object per line), parsed
+//! and validated row by row into domain types. Every problem names file, line and field.
+
+use portal::domain::documents::{
+    Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
+};
+use portal::domain::email::EmailAddress;
+use portal::domain::ids::{CustomerId, Role};
+use portal::domain::lang::Lang;
+use portal::store::directory::Customer;
+use portal::store::documents::Document;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+/// Largest PDF or XML file an import accepts.
+pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub file: String,
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.field, self.message
+        )
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerRow {
+    pub customer_id: String,
+    pub number: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRow {
+    pub email: String,
+    pub customer_id: String,
+    pub role: String,
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentRow {
+    pub customer_id: String,
+    pub kind: String,
+    pub number: String,
+    pub issued: String,
+    #[serde(default)]
+    pub due: Option<String>,
+    pub net: String,
+    pub tax: String,
+    pub gross: String,
+    pub currency: String,
+    pub status: String,
+    /// File name of the PDF, relative to the files folder.
+    pub pdf: String,
+    #[serde(default)]
+    pub xml: Option<String>,
+    #[serde(default)]
+    pub order: Option<String>,
+    #[serde(default)]
+    pub commission: Option<String>,
+}
+
+pub struct ValidLogin {
+    pub email: EmailAddress,
+    pub customer: CustomerId,
+    pub role: Role,
+    pub lang: Lang,
+}
+
+pub struct ValidDocument {
+    pub customer: CustomerId,
+    pub document: Document,
+    pub pdf: PathBuf,
+    pub xml: Option<PathBuf>,
+}
+
+/// One manifest row with its line number, parsed or not.
+pub type Row<T> = (u64, Result<T, RowError>);
+
+/// Reads every row of a CSV or JSONL manifest with its line number.
+pub fn read_rows<T: DeserializeOwned>(
+    path: &Path,
+) -> Result<Vec<Row<T>>, String> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: {e}"))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let row_error = |line: u64, field: &str, message: String| RowError {
+        file: file.clone(),
+        line,
+        field: field.to_string(),
+        message,
+    };
+    if path.extension().and_then(|e| e.to_str()) == Some("jsonl") {
+        return Ok(text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(i, line)| {
+                let number = i as u64 + 1;
+                let mut de = serde_json::Deserializer::from_str(line);
+                let row =
+                    T::deserialize(&mut de).map_err(|e| row_error(number, "row", e.to_string()));
+                (number, row)
+            })
+            .collect());
+    }
+    let delimiter = match text.lines().next() {
+        Some(header) if header.matches(';').count() > header.matches(',').count() => b';',
+        _ => b',',
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("{file}: {e}"))?
+        .clone();
+    Ok(reader
+        .records()
+        .map(|record| match record {
+            Ok(record) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let row = record
+                    .deserialize::<T>(Some(&headers))
+                    .map_err(|e| row_error(line, "row", e.to_string()));
+                (line, row)
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                (line, Err(row_error(line, "row", e.to_string())))
+            }
+        })
+        .collect())
+}
+
+/// Collects field errors of one row.
+pub struct Checker<'a> {
+    pub file: &'a str,
+    pub line: u64,
+    pub errors: Vec<RowError>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(file: &'a str, line: u64) -> Self {
+        Checker {
+            file,
+            line,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn check<T, E>(&mut self, field: &str, result: Result<T, E>, message: &str) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(_) => {
+                self.errors.push(RowError {
+                    file: self.file.to_string(),
+                    line: self.line,
+                    field: field.to_string(),
+                    message: message.to_string(),
+                });
+                None
+            }
+        }
+    }
+}
+
+fn optional(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+pub fn validate_customer(row: &CustomerRow, c: &mut Checker) -> Option<Customer> {
+    let id = c.check(
+        "customer_id",
+        CustomerId::parse(&row.customer_id),
+        "letters, digits, - and _, 1–40 characters",
+    );
+    let number = c.check(
+        "number",
+        DocumentNumber::parse(&row.number),
+        "letters, digits, - _ . /, 1–40 characters",
+    );
+    let name = row.name.trim();
+    let name_ok =
+        !name.is_empty() && name.chars().count() <= 200 && !name.chars().any(char::is_control);
+    c.check(
+        "name",
+        if name_ok { Ok(()) } else { Err(()) },
+        "1–200 characters without control characters",
+    );
+    Some(Customer {
+        id: id?,
+        number: number?.as_str().to_string(),
+        name: name_ok.then(|| name.to_string())?,
+    })
+}
+
+pub fn validate_login(row: &LoginRow, c: &mut Checker) -> Option<ValidLogin> {
+    let email = c.check(
+        "email",
+        EmailAddress::parse(&row.email),
+        "not a valid email address",
+    );
+    let customer = c.check(
+        "customer_id",
+        CustomerId::parse(&row.customer_id),
+        "letters, digits, - and _, 1–40 characters",
+    );
+    let role = c.check(
+        "role",
+        Role::from_code(row.role.trim()).ok_or(()),
+        "owner, billing or viewer",
+    );
+    let lang = match optional(&row.language) {
+        None => Some(Lang::De),
+        Some(code) => c.check("language", Lang::from_code(code).ok_or(()), "de or en"),
+    };
+    Some(ValidLogin {
+        email: email?,
+        customer: customer?,
+        role: role?,
+        lang: lang?,
+    })
+}
+
+/// A file named in a manifest: relative, inside `folder`, no `..`.
+fn manifest_file(
+    folder: &Path,
+    name: &str,
+    c: &mut Checker,
+    field: &str,
+    magic: &[u8],
+) -> Option<PathBuf> {
+    let relative = Path::new(name.trim());
+    let inside = !name.trim().is_empty()
+        && relative
+            .components()
+            .all(|part| matches!(part, Component::Normal(_)));
+    c.check(
+        field,
+        if inside { Ok(()) } else { Err(()) },
+        "must be a file name inside the files folder",
+    )?;
+    let path = folder.join(relative);
+    let meta = std::fs::metadata(&path);
+    let size_ok = meta
+        .as_ref()
+        .map(|m| m.is_file() && m.len() <= MAX_FILE_BYTES);
+    match size_ok {
+        Err(_) => c.check::<(), ()>(
+            field,
+            Err(()),
+            &format!("file {} not found", path.display()),
+        ),
+        Ok(false) => c.check::<(), ()>(field, Err(()), "not a file, or larger than 20 MB"),
+        Ok(true) => Some(()),
+    }?;
+    let mut head = [0u8; 64];
+    let read = std::fs::File::open(&path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let start = head[..read]
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(&head[..read]);
+    let start = start.trim_ascii_start();
+    c.check(
+        field,
+        if start.starts_with(magic) {
+            Ok(())
+        } else {
+            Err(())
+        },
+        &format!(
+            "file does not start like a {} file",
+            String::from_utf8_lossy(magic)
+        ),
+    )?;
+    Some(path)
+}
+
+pub fn validate_document(
+    row: &DocumentRow,
+    files: &Path,
+    c: &mut Checker,
+) -> Option<ValidDocument> {
+    let customer = c.check(
+        "customer_id",
+        CustomerId::parse(&row.customer_id),
+        "letters, digits, - and _, 1–40 characters",
+    );
+    let kind = c.check(
+        "kind",
+        DocumentKind::from_code(row.kind.trim()).ok_or(()),
+        "invoice, credit_note, order, offer, delivery_note, return or contract",
+    );
+    let number = c.check(
+        "number",
+        DocumentNumber::parse(row.number.trim()),
+        "letters, digits, - _ . /, 1–40 characters",
+    );
+    let issued = c.check(
+        "issued",
+        Date::parse(row.issued.trim()),
+        "a date as YYYY-MM-DD",
+    );
+    let due = match optional(&row.due) {
+        None => Some(None),
+        Some(raw) => c.check("due", Date::parse(raw).map(Some), "a date as YYYY-MM-DD"),
+    };
+    let currency = row.currency.trim();
+    let net = c.check(
+        "net",
+        Money::parse(row.net.trim(), currency),
+        "an amount like 1234.56 with a currency like EUR",
+    );
+    let tax = c.check(
+        "tax",
+        Money::parse(row.tax.trim(), currency),
+        "an amount like 1234.56 with a currency like EUR",
+    );
+    let gross = c.check(
+        "gross",
+        Money::parse(row.gross.trim(), currency),
+        "an amount like 1234.56 with a currency like EUR",
+    );
+    if let (Some(net), Some(tax), Some(gross)) = (net, tax, gross) {
+        c.check(
+            "gross",
+            if net.minor + tax.minor == gross.minor {
+                Ok(())
+            } else {
+                Err(())
+            },
+            "must equal net + tax",
+        );
+    }
+    let status = c.check(
+        "status",
+        DocumentStatus::from_code(row.status.trim()).ok_or(()),
+        "open, paid, overdue or cancelled",
+    );
+    let pdf = manifest_file(files, &row.pdf, c, "pdf", b"%PDF-");
+    let xml = match optional(&row.xml) {
+        None => Some(None),
+        Some(name) => manifest_file(files, name, c, "xml", b"<").map(Some),
+    };
+    let mut references = BTreeMap::new();
+    for (name, value) in [("order", &row.order), ("commission", &row.commission)] {
+        if let Some(value) = optional(value) {
+            let ok = value.chars().count() <= 100 && !value.chars().any(char::is_control);
+            if c.check(
+                name,
+                if ok { Ok(()) } else { Err(()) },
+                "at most 100 characters without control characters",
+            )
+            .is_some()
+            {
+                references.insert(name.to_string(), value.to_string());
+            }
+        }
+    }
+    if !c.errors.is_empty() {
+        return None;
+    }
+    let (kind, number, issued) = (kind?, number?, issued?);
+    let xml = xml?;
+    Some(ValidDocument {
+        customer: customer?,
+        document: Document {
+            id: DocumentId::new(issued, kind, &number),
+            kind,
+            number,
+            issued,
+            due: due?,
+            net: net?,
+            tax: tax?,
+            gross: gross?,
+            status: status?,
+            has_xml: xml.is_some(),
+            references,
+        },
+        pdf: pdf?,
+        xml,
+    })
+}
