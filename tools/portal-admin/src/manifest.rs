@@ -96,9 +96,7 @@ pub struct ValidDocument {
 pub type Row<T> = (u64, Result<T, RowError>);
 
 /// Reads every row of a CSV or JSONL manifest with its line number.
-pub fn read_rows<T: DeserializeOwned>(
-    path: &Path,
-) -> Result<Vec<Row<T>>, String> {
+pub fn read_rows<T: DeserializeOwned>(path: &Path) -> Result<Vec<Row<T>>, String> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: {e}"))?;
     let text = text.trim_start_matches('\u{feff}');
