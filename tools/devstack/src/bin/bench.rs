@@ -38,7 +38,7 @@ fn document(n: usize) -> Document {
         net: eur(10_000),
         tax: eur(1_900),
         gross: eur(11_900),
-        status: if n % 50 == 0 {
+        status: if n.is_multiple_of(50) {
             DocumentStatus::Open
         } else {
             DocumentStatus::Paid
