@@ -246,15 +246,18 @@ async fn import_customers(
     Ok(summary)
 }
 
-/// Rows naming a customer that exists neither in the store nor earlier in this run are errors.
-async fn check_customers(
+/// Rows naming a customer that does not exist become errors; returns their lines.
+async fn check_customers<V>(
     stores: &Stores,
-    file: &str,
-    rows: &[(u64, CustomerId)],
-) -> Result<Vec<RowError>, ImportError> {
+    path: &Path,
+    rows: &[(u64, V)],
+    customer_of: impl Fn(&V) -> &CustomerId,
+    errors: &mut Vec<RowError>,
+) -> Result<HashSet<u64>, ImportError> {
     let mut known: HashMap<CustomerId, bool> = HashMap::new();
-    let mut errors = Vec::new();
-    for (line, id) in rows {
+    let mut bad_lines = HashSet::new();
+    for (line, row) in rows {
+        let id = customer_of(row);
         let exists = match known.get(id) {
             Some(exists) => *exists,
             None => {
@@ -264,15 +267,16 @@ async fn check_customers(
             }
         };
         if !exists {
+            bad_lines.insert(*line);
             errors.push(RowError {
-                file: file.to_string(),
+                file: path.display().to_string(),
                 line: *line,
                 field: "customer_id".into(),
                 message: format!("customer {id} does not exist: import customers first"),
             });
         }
     }
-    Ok(errors)
+    Ok(bad_lines)
 }
 
 async fn import_logins(
@@ -283,14 +287,7 @@ async fn import_logins(
     let (rows, mut errors) = validate_all::<LoginRow, _>(path, manifest::validate_login, |l| {
         format!("{}|{}", l.email.as_str(), l.customer)
     })?;
-    let file = path.display().to_string();
-    let references: Vec<(u64, CustomerId)> = rows
-        .iter()
-        .map(|(line, l)| (*line, l.customer.clone()))
-        .collect();
-    let missing = check_customers(stores, &file, &references).await?;
-    let bad_lines: HashSet<u64> = missing.iter().map(|e| e.line).collect();
-    errors.extend(missing);
+    let bad_lines = check_customers(stores, path, &rows, |l| &l.customer, &mut errors).await?;
     let mut summary = start(errors, options)?;
     let mut progress = Progress::new(rows.len(), "logins");
     for (line, login) in rows {
@@ -355,14 +352,7 @@ async fn import_documents(
         |row, checker| manifest::validate_document(row, &files, checker),
         |d| format!("{}|{}", d.customer, d.document.id.as_str()),
     )?;
-    let file = path.display().to_string();
-    let references: Vec<(u64, CustomerId)> = rows
-        .iter()
-        .map(|(line, d)| (*line, d.customer.clone()))
-        .collect();
-    let missing = check_customers(stores, &file, &references).await?;
-    let bad_lines: HashSet<u64> = missing.iter().map(|e| e.line).collect();
-    errors.extend(missing);
+    let bad_lines = check_customers(stores, path, &rows, |d| &d.customer, &mut errors).await?;
     let mut summary = start(errors, options)?;
     let mut progress = Progress::new(rows.len(), "documents");
     for (line, row) in rows {

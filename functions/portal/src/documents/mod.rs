@@ -214,28 +214,33 @@ pub async fn statistics(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiEr
     ))
 }
 
-/// `GET /api/documents/{id}`.
-pub async fn detail(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    let id = document_id(&req)?;
-    let access = require_customer(app, &req, DOCUMENT_READERS).await?;
+/// The route's document, if it belongs to the session's company: the id is validated before
+/// any AWS call, and a foreign or unknown id is the same 404.
+pub(crate) async fn owned_document(
+    app: &App,
+    req: &ApiRequest,
+    roles: &[crate::domain::ids::Role],
+) -> Result<(crate::auth::Access, Document), ApiError> {
+    let id = document_id(req)?;
+    let access = require_customer(app, req, roles).await?;
     let doc = app
         .documents
         .get(&access.customer, &id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    Ok((access, doc))
+}
+
+/// `GET /api/documents/{id}`.
+pub async fn detail(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    let (_, doc) = owned_document(app, &req, DOCUMENT_READERS).await?;
     Ok(ApiResponse::json(StatusCode::OK, &document_json(&doc)))
 }
 
 /// `GET /api/documents/{id}/payment`: how to pay an open or overdue invoice: the GiroCode
 /// (EPC QR) from the configured payee and, where configured, a payment provider's link.
 pub async fn payment(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    let id = document_id(&req)?;
-    let access = require_customer(app, &req, DOCUMENT_READERS).await?;
-    let doc = app
-        .documents
-        .get(&access.customer, &id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (_, doc) = owned_document(app, &req, DOCUMENT_READERS).await?;
     let due = doc.kind == DocumentKind::Invoice
         && matches!(doc.status, DocumentStatus::Open | DocumentStatus::Overdue);
     if !due {
@@ -286,13 +291,7 @@ async fn download(
     extension: &str,
     content_type: &str,
 ) -> Result<ApiResponse, ApiError> {
-    let id = document_id(&req)?;
-    let access = require_customer(app, &req, DOCUMENT_READERS).await?;
-    let doc = app
-        .documents
-        .get(&access.customer, &id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (access, doc) = owned_document(app, &req, DOCUMENT_READERS).await?;
     if extension == "xml" && !doc.has_xml {
         return Err(ApiError::FileMissing);
     }

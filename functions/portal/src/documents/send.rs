@@ -1,9 +1,9 @@
 //! `POST /api/documents/{id}/send`: forward a document as PDF attachment to any address, e.g.
 //! to the accountant. Rate-limited per login and recorded in the company's activity log.
 
-use super::document_id;
+use super::owned_document;
 use crate::app::App;
-use crate::auth::{limit_per_window, require_customer, DOCUMENT_READERS};
+use crate::auth::{limit_per_window, DOCUMENT_READERS};
 use crate::domain::documents::{download_name, object_key};
 use crate::domain::email::EmailAddress;
 use crate::domain::lang::Lang;
@@ -49,7 +49,6 @@ fn parse_note(raw: Option<&str>) -> Result<Option<String>, ApiError> {
 
 pub async fn send(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     req.require_same_origin(&app.config.base_url)?;
-    let id = document_id(&req)?;
     let body: SendBody = req.json()?;
     let to = EmailAddress::parse(&body.to).map_err(|_| {
         ApiError::invalid_field(
@@ -60,12 +59,7 @@ pub async fn send(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
         )
     })?;
     let note = parse_note(body.note.as_deref())?;
-    let access = require_customer(app, &req, DOCUMENT_READERS).await?;
-    let doc = app
-        .documents
-        .get(&access.customer, &id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (access, doc) = owned_document(app, &req, DOCUMENT_READERS).await?;
     let sender = access.auth.login.email.clone();
     let now = app.clock.now();
     limit_per_window(app, "send-document", sender.as_str(), SENDS_PER_HOUR, 3600).await?;

@@ -557,20 +557,7 @@ impl FileStore {
     }
 
     pub async fn exists(&self, key: &str) -> Result<bool, StoreError> {
-        match self
-            .client
-            .head_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(err) => match err.into_service_error() {
-                aws_sdk_s3::operation::head_object::HeadObjectError::NotFound(_) => Ok(false),
-                other => Err(StoreError::from_sdk("head object", other)),
-            },
-        }
+        Ok(self.etag(key).await?.is_some())
     }
 
     /// A GET URL valid for `PRESIGN_SECONDS` that makes the browser save the file as `filename`.
