@@ -2,6 +2,7 @@
 // company and sign out. Without a session it sends them to the login page and back here after.
 import { request, isSuccess, showError, clearError, setBusy } from "./api.js";
 import { t } from "./i18n.js";
+import { roleName, toLogin as goToLogin, customersOf, createChooser } from "./session.js";
 
 const root = document.getElementById("portal");
 const loading = document.getElementById("portal-loading");
@@ -22,6 +23,7 @@ const chooserHeading = document.getElementById("chooser-heading");
 const chooserList = document.getElementById("chooser-list");
 const chooserError = document.getElementById("chooser-error");
 const chooserCancel = document.getElementById("chooser-cancel");
+const documentsTeaser = document.getElementById("documents-teaser");
 const noCustomer = document.getElementById("no-customer");
 const idleNote = document.getElementById("idle-note");
 const logoutButton = document.getElementById("logout");
@@ -31,14 +33,25 @@ const loginUrl = root.dataset.loginUrl;
 let session = null;
 let chooserOpen = false;
 
-function roleName(role) {
-  return ["owner", "billing", "viewer"].includes(role) ? t(`role_${role}`) : String(role ?? "");
+function toLogin() {
+  goToLogin(loginUrl);
 }
 
-function toLogin() {
-  const next = location.pathname + location.search;
-  location.replace(`${loginUrl}?next=${encodeURIComponent(next)}`);
-}
+const companyChooser = createChooser({
+  list: chooserList,
+  error: chooserError,
+  onSame: closeChooser,
+  onUnauthenticated: toLogin,
+  onChosen(newSession) {
+    session = newSession;
+    chooserOpen = false;
+    render();
+    if (session.customer) {
+      status.textContent = t("company_active", { name: session.customer.name });
+      companyHeading.focus();
+    }
+  },
+});
 
 async function load() {
   loading.hidden = false;
@@ -61,10 +74,6 @@ async function load() {
   render();
 }
 
-function customersOf(s) {
-  return Array.isArray(s.customers) ? s.customers : [];
-}
-
 function render() {
   const customers = customersOf(session);
   const active = session.customer || null;
@@ -78,12 +87,13 @@ function render() {
     companyRole.textContent = roleName(active.role);
   }
   switchButton.hidden = !(active && customers.length > 1);
+  documentsTeaser.hidden = !active;
 
   const showChooser = customers.length > 0 && (!active || chooserOpen);
   chooser.hidden = !showChooser;
   chooserCancel.hidden = !active;
   switchButton.setAttribute("aria-expanded", String(showChooser && Boolean(active)));
-  if (showChooser) renderChoices(customers, active);
+  if (showChooser) companyChooser.render(customers, active);
 
   noCustomer.hidden = customers.length > 0;
 
@@ -92,66 +102,6 @@ function render() {
   if (idle > 0) idleNote.textContent = t("idle", { n: Math.max(1, Math.round(idle / 60)) });
 
   sessionView.hidden = false;
-}
-
-function renderChoices(customers, active) {
-  const items = customers.map((customer) => {
-    const item = document.createElement("li");
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "choice";
-    const name = document.createElement("span");
-    name.className = "choice-name";
-    name.textContent = customer.name;
-    const meta = document.createElement("span");
-    meta.className = "choice-meta";
-    meta.textContent = `${t("customer_number", { id: customer.id })} · ${roleName(customer.role)}`;
-    button.append(name, meta);
-    if (active && active.id === customer.id) {
-      button.setAttribute("aria-current", "true");
-      const badge = document.createElement("span");
-      badge.className = "badge";
-      badge.textContent = t("active");
-      name.append(" ", badge);
-    }
-    button.addEventListener("click", () => choose(customer, button));
-    item.append(button);
-    return item;
-  });
-  chooserList.replaceChildren(...items);
-}
-
-function chooserButtons() {
-  return [...chooserList.querySelectorAll("button")];
-}
-
-async function choose(customer, button) {
-  if (button.disabled) return;
-  clearError(chooserError);
-  if (session.customer && session.customer.id === customer.id) {
-    closeChooser();
-    return;
-  }
-  for (const b of chooserButtons()) b.disabled = true;
-  setBusy(button, true);
-  const result = await request("PUT", "/api/auth/session/customer", { customer_id: customer.id });
-  if (result.status === 401) {
-    toLogin();
-    return;
-  }
-  if (!isSuccess(result) || !result.body) {
-    for (const b of chooserButtons()) b.disabled = false;
-    setBusy(button, false);
-    showError(chooserError, result);
-    return;
-  }
-  session = result.body;
-  chooserOpen = false;
-  render();
-  if (session.customer) {
-    status.textContent = t("company_active", { name: session.customer.name });
-    companyHeading.focus();
-  }
 }
 
 function closeChooser() {
@@ -167,7 +117,7 @@ switchButton.addEventListener("click", () => {
     return;
   }
   chooserOpen = true;
-  clearError(chooserError);
+  companyChooser.clearError();
   render();
   chooserHeading.focus();
 });
