@@ -1,0 +1,155 @@
+// Monthly totals (invoices minus credit notes) of one year as a bar chart. The bars are plain
+// elements whose height is set through the CSSOM (the CSP allows that, unlike style attributes);
+// the chart is hidden from screen readers, which get the same numbers as a table.
+import { request, isSuccess } from "./api.js";
+import { t, lang } from "./i18n.js";
+import { money, monthName } from "./format.js";
+
+const $ = (id) => document.getElementById(id);
+
+function option(value, text) {
+  const node = document.createElement("option");
+  node.value = value;
+  node.textContent = text;
+  return node;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** A short label above a bar: whole units ("6.880 €"), from a million on compact ("1,2 Mio. €"). */
+function short(value, currency) {
+  const big = Math.abs(value) >= 1e6;
+  try {
+    return new Intl.NumberFormat(lang, {
+      style: "currency",
+      currency,
+      notation: big ? "compact" : "standard",
+      minimumFractionDigits: 0,
+      maximumFractionDigits: big ? 1 : 0,
+    }).format(value);
+  } catch {
+    return String(Math.round(value));
+  }
+}
+
+/** `onProblem(result)` handles 401 / no company chosen and returns true then. */
+export function setupChart({ onProblem }) {
+  const section = $("stats");
+  const failed = $("stats-failed");
+  const yearSelect = $("stats-year");
+  const currencyField = $("stats-currency-field");
+  const currencySelect = $("stats-currency");
+  const total = $("stats-total");
+  const chart = $("chart");
+  const table = $("stats-table");
+  const caption = $("stats-caption");
+  const rows = $("stats-rows");
+  let years = [];
+  let generation = 0;
+
+  async function load() {
+    const mine = ++generation;
+    failed.hidden = true;
+    const result = await request("GET", "/api/documents/statistics");
+    if (mine !== generation) return;
+    if (!isSuccess(result) || !result.body || !Array.isArray(result.body.years)) {
+      if (onProblem(result)) return;
+      section.hidden = true;
+      failed.textContent = t("stats_failed");
+      failed.hidden = false;
+      return;
+    }
+    years = result.body.years.filter((y) => y && Number.isInteger(y.year));
+    section.hidden = years.length === 0;
+    if (!years.length) return;
+    const keep = yearSelect.value;
+    yearSelect.replaceChildren(...years.map((y) => option(String(y.year), String(y.year))));
+    if (years.some((y) => String(y.year) === keep)) yearSelect.value = keep;
+    renderYear();
+  }
+
+  function currenciesOf(year) {
+    const found = new Set();
+    for (const entry of [...(year.totals || []), ...(year.months || [])]) {
+      if (entry && typeof entry.currency === "string") found.add(entry.currency);
+    }
+    return [...found];
+  }
+
+  function renderYear() {
+    const year = years.find((y) => String(y.year) === yearSelect.value) || years[0];
+    const currencies = currenciesOf(year);
+    const keep = currencySelect.value;
+    currencySelect.replaceChildren(...currencies.map((c) => option(c, c)));
+    if (currencies.includes(keep)) currencySelect.value = keep;
+    currencyField.hidden = currencies.length < 2;
+    render(year, currencySelect.value || null);
+  }
+
+  function render(year, currency) {
+    if (!currency) {
+      total.textContent = t("stats_empty", { year: year.year });
+      chart.hidden = true;
+      table.hidden = true;
+      chart.replaceChildren();
+      rows.replaceChildren();
+      return;
+    }
+    chart.hidden = false;
+    table.hidden = false;
+    const months = Array.from({ length: 12 }, (_, i) => ({ month: i + 1, gross: "0.00", value: 0, count: 0 }));
+    for (const m of year.months || []) {
+      if (!m || m.currency !== currency || !(m.month >= 1 && m.month <= 12)) continue;
+      const value = Number(m.gross);
+      months[m.month - 1] = { month: m.month, gross: m.gross, value: Number.isFinite(value) ? value : 0, count: Number(m.count) || 0 };
+    }
+    const sum = (year.totals || []).find((x) => x && x.currency === currency);
+    total.textContent = t("stats_total", { year: year.year, amount: money(sum ? sum.gross : "0.00", currency) });
+    caption.textContent = t("stats_caption", { year: year.year, currency });
+
+    const max = Math.max(...months.map((m) => Math.abs(m.value)));
+    chart.replaceChildren(
+      ...months.map((m) => {
+        const column = el("div", "bar-col");
+        column.title = t("stats_bar", { month: monthName(m.month), amount: money(m.gross, currency), n: m.count });
+        const track = el("div", "bar-track");
+        const bar = el("div", m.value < 0 ? "bar bar-negative" : "bar");
+        // At least a sliver for small non-zero months, so they don't look empty.
+        const share = max > 0 ? (Math.abs(m.value) / max) * 100 : 0;
+        bar.style.height = `${m.value === 0 ? 0 : Math.max(share, 1.5)}%`;
+        if (m.value !== 0) bar.append(el("span", "bar-value", short(m.value, currency)));
+        track.append(bar);
+        column.append(track, el("span", "bar-label", monthName(m.month, true)));
+        return column;
+      }),
+    );
+    rows.replaceChildren(
+      ...months.map((m) => {
+        const tr = el("tr");
+        const th = el("th", "", monthName(m.month));
+        th.scope = "row";
+        tr.append(th, el("td", "", money(m.gross, currency)), el("td", "", String(m.count)));
+        return tr;
+      }),
+    );
+  }
+
+  yearSelect.addEventListener("change", renderYear);
+  currencySelect.addEventListener("change", renderYear);
+
+  return {
+    load,
+    /** Forget what is shown (another company was chosen). */
+    reset() {
+      generation++;
+      years = [];
+      section.hidden = true;
+      failed.hidden = true;
+    },
+  };
+}
