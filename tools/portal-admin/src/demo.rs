@@ -23,21 +23,19 @@ pub struct DemoLogin {
     pub note: &'static str,
 }
 
-/// (id, customer number, legal name, address lines, document number prefix)
-pub const DEMO_COMPANIES: &[(&str, &str, &str, &[&str], &str)] = &[
+/// (id, customer number, legal name, address lines)
+pub const DEMO_COMPANIES: &[(&str, &str, &str, &[&str])] = &[
     (
         "10001",
         "10001",
         "Beispiel Maschinenbau GmbH",
         &["Industriestraße 12", "70565 Stuttgart", "Deutschland"],
-        "RE",
     ),
     (
         "10002",
         "10002",
         "Nordlicht Studio AG",
         &["Hafenkante 3", "20457 Hamburg", "Deutschland"],
-        "NS",
     ),
 ];
 
@@ -70,7 +68,7 @@ const SELLER: &[&str] = &[
 ];
 
 fn customer(id: &str) -> Customer {
-    let (id, number, name, _, _) = DEMO_COMPANIES
+    let (id, number, name, _) = DEMO_COMPANIES
         .iter()
         .find(|c| c.0 == id)
         .expect("demo membership names a demo company");
@@ -156,10 +154,11 @@ fn specs(company: usize, this_year: u16, this_month: u8) -> Vec<Spec> {
             specs.push(Spec {
                 kind,
                 issued: Date::parse(&format!("{year:04}-{month:02}-28")).expect("valid day"),
-                status: if kind == DocumentKind::Offer {
-                    DocumentStatus::Open
-                } else {
+                // Only invoices and credit notes get paid; the other papers stay "open".
+                status: if kind == DocumentKind::CreditNote {
                     DocumentStatus::Paid
+                } else {
+                    DocumentStatus::Open
                 },
                 items: vec![(random.next(PRODUCTS.len() as u64) as usize, 1)],
                 with_xml: false,
@@ -176,8 +175,8 @@ fn specs(company: usize, this_year: u16, this_month: u8) -> Vec<Spec> {
     specs
 }
 
-fn prefix(kind: DocumentKind, company_prefix: &str) -> String {
-    let letter = match kind {
+fn prefix(kind: DocumentKind) -> &'static str {
+    match kind {
         DocumentKind::Invoice => "R",
         DocumentKind::CreditNote => "G",
         DocumentKind::Order => "AU",
@@ -185,12 +184,25 @@ fn prefix(kind: DocumentKind, company_prefix: &str) -> String {
         DocumentKind::DeliveryNote => "LS",
         DocumentKind::Return => "RT",
         DocumentKind::Contract => "V",
-    };
-    format!("{company_prefix}-{letter}")
+    }
+}
+
+/// Two weeks after `issued` (months counted as 28 days: good enough for demo due dates).
+fn two_weeks_after(issued: Date) -> Date {
+    let (mut year, mut month, mut day) = (issued.year, issued.month, issued.day + 14);
+    if day > 28 {
+        day -= 28;
+        month += 1;
+        if month > 12 {
+            month = 1;
+            year += 1;
+        }
+    }
+    Date::parse(&format!("{year:04}-{month:02}-{day:02}")).expect("valid day")
 }
 
 fn build(company: usize, spec: &Spec, lang: Lang) -> (Document, Vec<u8>, Option<Vec<u8>>) {
-    let (_, number, name, address, company_prefix) = DEMO_COMPANIES[company];
+    let (_, number, name, address) = DEMO_COMPANIES[company];
     let eur = |minor: i64| Money {
         minor,
         currency: portal::domain::documents::Currency::parse("EUR").expect("EUR"),
@@ -218,20 +230,14 @@ fn build(company: usize, spec: &Spec, lang: Lang) -> (Document, Vec<u8>, Option<
         .sum();
     let tax = (net * 19 + if net >= 0 { 50 } else { -50 }) / 100;
     let doc_number = DocumentNumber::parse(&format!(
-        "{}-{}-{:04}",
-        prefix(spec.kind, company_prefix),
+        "{}-{}-{}{:03}",
+        prefix(spec.kind),
         spec.issued.year,
+        company + 1,
         spec.sequence
     ))
     .expect("valid demo number");
-    let due = (spec.kind == DocumentKind::Invoice).then(|| {
-        let day = (spec.issued.day + 14).min(28);
-        Date::parse(&format!(
-            "{:04}-{:02}-{day:02}",
-            spec.issued.year, spec.issued.month
-        ))
-        .expect("valid day")
-    });
+    let due = (spec.kind == DocumentKind::Invoice).then(|| two_weeks_after(spec.issued));
     let document = Document {
         id: DocumentId::new(spec.issued, spec.kind, &doc_number),
         kind: spec.kind,
@@ -255,8 +261,8 @@ fn build(company: usize, spec: &Spec, lang: Lang) -> (Document, Vec<u8>, Option<
         lang,
         title: spec.kind.label(lang).to_string(),
         number: doc_number.as_str().to_string(),
-        issued: spec.issued.to_string(),
-        due: due.map(|d| d.to_string()),
+        issued: pdf::format_date(spec.issued, lang),
+        due: due.map(|d| pdf::format_date(d, lang)),
         seller: SELLER.iter().map(|s| s.to_string()).collect(),
         buyer,
         customer_number: number.to_string(),
@@ -289,7 +295,7 @@ fn build(company: usize, spec: &Spec, lang: Lang) -> (Document, Vec<u8>, Option<
 /// Seeds companies, logins and documents relative to `today` (`YYYY`, `MM`).
 pub async fn seed(stores: &Stores, this_year: u16, this_month: u8) -> Result<Summary, StoreError> {
     let mut summary = Summary::default();
-    for (id, _, _, _, _) in DEMO_COMPANIES {
+    for (id, ..) in DEMO_COMPANIES {
         stores.directory.put_customer(&customer(id)).await?;
     }
     for login in DEMO_LOGINS {

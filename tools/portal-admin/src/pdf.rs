@@ -51,6 +51,14 @@ fn win_ansi(text: &str) -> Vec<u8> {
         .collect()
 }
 
+/// `23.02.2026` in German, `2026-02-23` in English.
+pub fn format_date(date: portal::domain::documents::Date, lang: Lang) -> String {
+    match lang {
+        Lang::De => format!("{:02}.{:02}.{:04}", date.day, date.month, date.year),
+        Lang::En => date.to_string(),
+    }
+}
+
 /// `1.234,56 €` in German, `€1,234.56` in English.
 pub fn format_money(money: &Money, lang: Lang) -> String {
     let decimal = money.decimal();
