@@ -447,6 +447,11 @@ mod payment {
             reply.json["payment_link"],
             "https://pay.example.com/checkout?ref=R-2026-0042&amount=119.00"
         );
+        let listed = browser.get("/api/documents").await;
+        assert_eq!(
+            listed.json["documents"][0]["links"]["payment"],
+            format!("/api/documents/{}/payment", doc.id.as_str())
+        );
     }
 
     #[tokio::test]
@@ -517,6 +522,8 @@ mod payment {
             .get(&format!("/api/documents/{}/payment", doc.id.as_str()))
             .await;
         assert_eq!((reply.status, reply.code()), (409, "not_payable"));
+        let listed = browser.get("/api/documents").await;
+        assert!(listed.json["documents"][0]["links"]["payment"].is_null());
     }
 }
 

@@ -4,9 +4,9 @@ import { t } from "./i18n.js";
 import { isLocalPath } from "./api.js";
 import { money, day, dayAttr, statusLabel, kindLabel, referenceLabel, docName } from "./format.js";
 
-/** Open and overdue invoices can be paid in the portal. */
+/** The server offers `links.payment` for open and overdue invoices it has a way to pay for. */
 export function isPayable(doc) {
-  return doc.kind === "invoice" && (doc.status === "open" || doc.status === "overdue");
+  return typeof doc.links?.payment === "string";
 }
 
 function el(tag, className, text) {

@@ -55,18 +55,33 @@ impl Mailbox {
         }
     }
 
+    /// moto's whole state as JSON. moto serialises it while other requests change it and then
+    /// sometimes answers with an error page: such a read is retried.
+    async fn state(&self) -> Result<serde_json::Value, DevError> {
+        let url = format!("{}/moto-api/data.json", self.moto_url);
+        let mut last_error = String::new();
+        for attempt in 0..5u64 {
+            if attempt > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(100 * attempt)).await;
+            }
+            let response = match self.http.get(&url).send().await {
+                Ok(response) => response,
+                Err(err) => {
+                    last_error = err.to_string();
+                    continue;
+                }
+            };
+            match response.json().await {
+                Ok(state) => return Ok(state),
+                Err(err) => last_error = err.to_string(),
+            }
+        }
+        Err(DevError::msg(format!("reading {url}: {last_error}")))
+    }
+
     /// All mails, oldest first.
     pub async fn all(&self) -> Result<Vec<Mail>, DevError> {
-        let url = format!("{}/moto-api/data.json", self.moto_url);
-        let data: serde_json::Value = self
-            .http
-            .get(&url)
-            .send()
-            .await
-            .map_err(|e| DevError::msg(format!("reading {url}: {e}")))?
-            .json()
-            .await
-            .map_err(|e| DevError::msg(format!("reading {url}: {e}")))?;
+        let data = self.state().await?;
         let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
         let raw = data["ses"]["RawMessage"]
             .as_array()

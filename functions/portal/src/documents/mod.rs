@@ -26,7 +26,16 @@ pub(crate) fn document_id(req: &ApiRequest) -> Result<DocumentId, ApiError> {
         .ok_or(ApiError::NotFound)
 }
 
-pub(crate) fn document_json(doc: &Document) -> Value {
+/// Whether the portal can offer a way to pay `doc`: an open or overdue invoice, and a GiroCode
+/// (payee configured, euro amount) or a payment link to offer.
+fn payable(config: &crate::config::Config, doc: &Document) -> bool {
+    doc.kind == DocumentKind::Invoice
+        && matches!(doc.status, DocumentStatus::Open | DocumentStatus::Overdue)
+        && (config.payment_link_template.is_some()
+            || (config.payee.is_some() && doc.gross.currency.as_str() == "EUR"))
+}
+
+pub(crate) fn document_json(app: &App, doc: &Document) -> Value {
     let base = format!("/api/documents/{}", doc.id.as_str());
     json!({
         "id": doc.id.as_str(),
@@ -43,6 +52,7 @@ pub(crate) fn document_json(doc: &Document) -> Value {
         "links": {
             "pdf": format!("{base}/pdf"),
             "xml": doc.has_xml.then(|| format!("{base}/xml")),
+            "payment": payable(&app.config, doc).then(|| format!("{base}/payment")),
         },
     })
 }
@@ -168,7 +178,10 @@ pub async fn list(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
             (page.documents, next)
         }
     };
-    let items: Vec<Value> = documents.iter().map(document_json).collect();
+    let items: Vec<Value> = documents
+        .iter()
+        .map(|doc| document_json(app, doc))
+        .collect();
     Ok(ApiResponse::json(
         StatusCode::OK,
         &json!({ "documents": items, "next_cursor": next }),
@@ -234,16 +247,14 @@ pub(crate) async fn owned_document(
 /// `GET /api/documents/{id}`.
 pub async fn detail(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     let (_, doc) = owned_document(app, &req, DOCUMENT_READERS).await?;
-    Ok(ApiResponse::json(StatusCode::OK, &document_json(&doc)))
+    Ok(ApiResponse::json(StatusCode::OK, &document_json(app, &doc)))
 }
 
 /// `GET /api/documents/{id}/payment`: how to pay an open or overdue invoice: the GiroCode
 /// (EPC QR) from the configured payee and, where configured, a payment provider's link.
 pub async fn payment(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     let (_, doc) = owned_document(app, &req, DOCUMENT_READERS).await?;
-    let due = doc.kind == DocumentKind::Invoice
-        && matches!(doc.status, DocumentStatus::Open | DocumentStatus::Overdue);
-    if !due {
+    if !payable(&app.config, &doc) {
         return Err(ApiError::NotPayable);
     }
     let giro_code = app.config.payee.as_ref().and_then(|payee| {
