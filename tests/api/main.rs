@@ -1,5 +1,6 @@
 //! Integration tests over real HTTP against the AWS stand-in (moto), one binary for all.
 
+mod account;
 mod admin;
 mod documents;
 mod hygiene;

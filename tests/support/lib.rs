@@ -82,6 +82,7 @@ impl TestPortal {
             ("LOGIN_RESPONSE_FLOOR_MS", "0"),
             ("S3_FORCE_PATH_STYLE", "true"),
             ("CURSOR_SECRET", "local-test-cursor-secret-0123456789abcdef"),
+            ("SUPPORT_EMAIL", "support@example.com"),
         ];
         all.extend_from_slice(overrides);
         let env = resources.function_env(&template(), &all);

@@ -1,6 +1,7 @@
 //! Application state, built once at init and shared by every invocation.
 
 use crate::config::{Config, ConfigError};
+use crate::store::account::AccountStore;
 use crate::store::documents::{DocumentStore, FileStore};
 use crate::store::{auth::AuthStore, directory::Directory, mail::Mailer};
 use aws_config::{BehaviorVersion, SdkConfig};
@@ -39,6 +40,7 @@ pub struct App {
     pub directory: Directory,
     pub documents: DocumentStore,
     pub files: FileStore,
+    pub account: AccountStore,
     pub mailer: Mailer,
     pub clock: Clock,
 }
@@ -57,7 +59,8 @@ impl App {
         App {
             auth: AuthStore::new(dynamo.clone(), &config.auth_table),
             directory: Directory::new(dynamo.clone(), &config.portal_table),
-            documents: DocumentStore::new(dynamo, &config.portal_table),
+            documents: DocumentStore::new(dynamo.clone(), &config.portal_table),
+            account: AccountStore::new(dynamo, &config.portal_table),
             files: FileStore::new(s3, &config.documents_bucket),
             mailer: Mailer::new(aws_sdk_sesv2::Client::new(sdk), &config),
             config,

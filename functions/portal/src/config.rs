@@ -51,6 +51,8 @@ pub struct Config {
     /// Sender of all mails, e.g. `Kundenportal <portal@example.com>`.
     pub mail_from: String,
     pub ses_configuration_set: Option<String>,
+    /// Where change requests and other support mails go.
+    pub support_email: crate::domain::email::EmailAddress,
     pub login: LoginLimits,
     /// Lower-case header that carries the viewer's IP (e.g. `cloudfront-viewer-address`) when
     /// the API is only reachable through a proxy that sets it; otherwise the source IP is used.
@@ -188,6 +190,11 @@ impl Config {
                     })
                 }
             },
+            support_email: crate::domain::email::EmailAddress::parse(&required("SUPPORT_EMAIL")?)
+                .map_err(|_| ConfigError::Invalid {
+                name: "SUPPORT_EMAIL",
+                reason: "expected an email address".into(),
+            })?,
             mail_from,
             ses_configuration_set: get("SES_CONFIGURATION_SET"),
             login: LoginLimits {
@@ -244,6 +251,7 @@ mod tests {
             ("PORTAL_TABLE", "portal-data"),
             ("DOCUMENTS_BUCKET", "portal-documents"),
             ("CURSOR_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("SUPPORT_EMAIL", "support@example.com"),
             ("MAIL_FROM", "Kundenportal <portal@example.com>"),
         ])
     }
@@ -264,6 +272,8 @@ mod tests {
             "PORTAL_TABLE",
             "DOCUMENTS_BUCKET",
             "MAIL_FROM",
+            "CURSOR_SECRET",
+            "SUPPORT_EMAIL",
         ] {
             let mut env = complete();
             env.remove(name);

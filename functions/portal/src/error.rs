@@ -19,6 +19,22 @@ pub enum ApiError {
         de: &'static str,
         en: &'static str,
     },
+    /// Several fields at once, each with its own code and message.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// 428: an update without `If-Match`; 412: with a stale version. Both carry the current data.
+    #[error("version required")]
+    VersionRequired {
+        current: Box<serde_json::Value>,
+        version: u64,
+    },
+    #[error("version conflict")]
+    VersionConflict {
+        current: Box<serde_json::Value>,
+        version: u64,
+    },
+    #[error("field locked")]
+    FieldLocked { field: &'static str },
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -53,6 +69,15 @@ pub enum ApiError {
     Unavailable(#[source] Cause),
     #[error("internal error")]
     Internal(#[source] Cause),
+}
+
+/// One field's problem in a `Validation` error.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    pub de: &'static str,
+    pub en: &'static str,
 }
 
 /// The underlying failure behind a 5xx, for the log only.
@@ -128,6 +153,34 @@ impl ApiError {
             InvalidField { field, code, de, en } => {
                 (StatusCode::BAD_REQUEST, *code, *de, *en, Some(field.to_string()))
             }
+            Validation(fields) => (
+                StatusCode::BAD_REQUEST,
+                "validation_failed",
+                "Bitte prüfen Sie die markierten Angaben.",
+                "Please check the marked fields.",
+                fields.first().map(|f| f.field.clone()),
+            ),
+            VersionRequired { .. } => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "version_required",
+                "Bitte laden Sie die aktuellen Daten und senden Sie die Änderung mit deren Version (If-Match).",
+                "Please load the current data and send the change with its version (If-Match).",
+                None,
+            ),
+            VersionConflict { .. } => (
+                StatusCode::PRECONDITION_FAILED,
+                "version_conflict",
+                "Jemand anderes hat diese Daten inzwischen geändert. Bitte prüfen Sie den aktuellen Stand und versuchen Sie es erneut.",
+                "Someone else has changed this data in the meantime. Please check the current state and try again.",
+                None,
+            ),
+            FieldLocked { field } => (
+                StatusCode::CONFLICT,
+                "field_locked",
+                "Dieses Feld kann nach der ersten Rechnung nicht mehr direkt geändert werden. Bitte stellen Sie einen Änderungsantrag.",
+                "This field can no longer be changed directly after the first invoice. Please submit a change request.",
+                Some(field.to_string()),
+            ),
             PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",

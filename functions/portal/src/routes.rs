@@ -1,6 +1,7 @@
 //! The one route table: method + path → function (= binary = SAM resource) → handler.
 //! The Lambda binaries, the dev gateway and the template check all read it from here.
 
+use crate::account;
 use crate::app::App;
 use crate::auth;
 use crate::documents;
@@ -113,6 +114,24 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/documents/{id}/payment",
         handler: |app, req| Box::pin(documents::payment(app, req)),
+    },
+    Route {
+        function: "account-billing",
+        method: "GET",
+        path: "/api/account/billing",
+        handler: |app, req| Box::pin(account::billing(app, req)),
+    },
+    Route {
+        function: "account-billing-update",
+        method: "PUT",
+        path: "/api/account/billing",
+        handler: |app, req| Box::pin(account::update_billing(app, req)),
+    },
+    Route {
+        function: "account-change-request",
+        method: "POST",
+        path: "/api/account/billing/change-request",
+        handler: |app, req| Box::pin(account::change_request(app, req)),
     },
     Route {
         function: FALLBACK_FUNCTION,

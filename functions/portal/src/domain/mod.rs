@@ -1,6 +1,7 @@
 //! Pure rules of the portal: parsing of outside input into types that are valid by construction.
 //! Nothing here knows about HTTP or AWS.
 
+pub mod address;
 pub mod cursor;
 pub mod documents;
 pub mod email;
@@ -10,3 +11,5 @@ pub mod next;
 pub mod payment;
 pub mod secret;
 pub mod session;
+pub mod text;
+pub mod vat;

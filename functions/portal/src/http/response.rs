@@ -68,7 +68,29 @@ impl ApiResponse {
         if let Some(field) = body.field {
             error["field"] = serde_json::Value::String(field);
         }
+        match err {
+            ApiError::Validation(fields) => {
+                error["fields"] = fields
+                    .iter()
+                    .map(|f| {
+                        serde_json::json!({ "field": f.field, "code": f.code, "message": lang.pick(f.de, f.en) })
+                    })
+                    .collect();
+            }
+            ApiError::VersionRequired { current, .. }
+            | ApiError::VersionConflict { current, .. } => {
+                error["current"] = (**current).clone();
+            }
+            _ => {}
+        }
         let mut response = ApiResponse::json(body.status, &serde_json::json!({ "error": error }));
+        if let ApiError::VersionRequired { version, .. }
+        | ApiError::VersionConflict { version, .. } = err
+        {
+            if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
+                response.headers.insert(http::header::ETAG, value);
+            }
+        }
         if let Some(seconds) = err.retry_after() {
             response
                 .headers

@@ -292,6 +292,29 @@ impl DocumentStore {
         })
     }
 
+    /// Whether the company has received any invoice (then its legal name and country are locked).
+    pub async fn has_invoice(&self, customer: &CustomerId) -> Result<bool, StoreError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("ByKind")
+            .key_condition_expression("kind_pk = :p")
+            .expression_attribute_values(
+                ":p",
+                s(format!(
+                    "{}#kind#{}",
+                    pk(customer),
+                    DocumentKind::Invoice.code()
+                )),
+            )
+            .limit(1)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("has invoice", e))?;
+        Ok(output.count() > 0)
+    }
+
     /// Records an event in the company's activity log (`activity#<time>#<random>` items).
     pub async fn record_activity(
         &self,

@@ -1,5 +1,6 @@
 //! Adapters to DynamoDB and SES. They turn items into domain types; no SDK type leaves here.
 
+pub mod account;
 pub mod auth;
 pub mod directory;
 pub mod documents;

@@ -69,6 +69,7 @@ async fn run() -> Result<(), DevError> {
                 "CURSOR_SECRET",
                 "local-dev-cursor-secret-not-for-production",
             ),
+            ("SUPPORT_EMAIL", "support@example.com"),
             ("PAYEE_NAME", "Kundenportal Demo GmbH"),
             ("PAYEE_IBAN", "DE89370400440532013000"),
             ("PAYEE_BIC", "COBADEFFXXX"),

@@ -1,0 +1,210 @@
+//! A company's billing data (`customer#<id>` / `billing`, versioned for optimistic locking) and
+//! its change requests for locked fields (`customer#<id>` / `change#<time>#<random>`).
+
+use super::{get_n, get_s, n, s, Item, StoreError};
+use crate::domain::ids::CustomerId;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::Client;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct BillingData {
+    pub legal_name: String,
+    pub line1: String,
+    pub line2: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+    pub vat_id: String,
+    pub invoice_emails: Vec<String>,
+    pub po_reference: String,
+}
+
+/// Stored billing data with its version (0 = never saved).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Billing {
+    pub data: BillingData,
+    pub version: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChangeRequest {
+    pub id: String,
+    pub requested_at: u64,
+    pub requested_by: String,
+    pub legal_name: Option<String>,
+    pub country: Option<String>,
+    pub reason: String,
+    pub status: String,
+}
+
+pub enum SaveOutcome {
+    Saved {
+        version: u64,
+    },
+    /// Somebody saved another version first.
+    Stale,
+}
+
+pub struct AccountStore {
+    client: Client,
+    table: String,
+}
+
+fn pk(customer: &CustomerId) -> String {
+    format!("customer#{}", customer.as_str())
+}
+
+impl AccountStore {
+    pub fn new(client: Client, table: &str) -> Self {
+        AccountStore {
+            client,
+            table: table.to_string(),
+        }
+    }
+
+    pub async fn billing(&self, customer: &CustomerId) -> Result<Option<Billing>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk(customer)))
+            .key("sk", s("billing"))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("get billing", e))?;
+        Ok(output.item.as_ref().map(billing_from))
+    }
+
+    /// Saves `data` as version `expected + 1` only if the stored version is still `expected`
+    /// (0: nothing stored yet). Of parallel saves with the same expected version exactly one wins.
+    pub async fn save_billing(
+        &self,
+        customer: &CustomerId,
+        data: &BillingData,
+        expected: u64,
+        by: &str,
+        now: u64,
+    ) -> Result<SaveOutcome, StoreError> {
+        let version = expected + 1;
+        let text = |v: &str| s(v);
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(pk(customer)))
+            .item("sk", s("billing"))
+            .item("legal_name", text(&data.legal_name))
+            .item("line1", text(&data.line1))
+            .item("line2", text(&data.line2))
+            .item("postal_code", text(&data.postal_code))
+            .item("city", text(&data.city))
+            .item("country", text(&data.country))
+            .item("vat_id", text(&data.vat_id))
+            .item(
+                "invoice_emails",
+                AttributeValue::L(data.invoice_emails.iter().map(s).collect()),
+            )
+            .item("po_reference", text(&data.po_reference))
+            .item("version", n(version))
+            .item("updated_at", n(now))
+            .item("updated_by", s(by));
+        put = if expected == 0 {
+            put.condition_expression("attribute_not_exists(pk)")
+        } else {
+            put.condition_expression("version = :expected")
+                .expression_attribute_values(":expected", n(expected))
+        };
+        match put.send().await {
+            Ok(_) => Ok(SaveOutcome::Saved { version }),
+            Err(err) => match err.into_service_error() {
+                PutItemError::ConditionalCheckFailedException(_) => Ok(SaveOutcome::Stale),
+                other => Err(StoreError::from_sdk("save billing", other)),
+            },
+        }
+    }
+
+    pub async fn add_change_request(
+        &self,
+        customer: &CustomerId,
+        request: &ChangeRequest,
+    ) -> Result<(), StoreError> {
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(pk(customer)))
+            .item("sk", s(format!("change#{}", request.id)))
+            .item("requested_at", n(request.requested_at))
+            .item("requested_by", s(&request.requested_by))
+            .item("reason", s(&request.reason))
+            .item("status", s(&request.status));
+        if let Some(name) = &request.legal_name {
+            put = put.item("legal_name", s(name));
+        }
+        if let Some(country) = &request.country {
+            put = put.item("country", s(country));
+        }
+        put.send()
+            .await
+            .map_err(|e| StoreError::from_sdk("add change request", e))?;
+        Ok(())
+    }
+
+    pub async fn change_requests(
+        &self,
+        customer: &CustomerId,
+    ) -> Result<Vec<ChangeRequest>, StoreError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :p AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":prefix", s("change#"))
+            .scan_index_forward(false)
+            .limit(50)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("list change requests", e))?;
+        Ok(output
+            .items()
+            .iter()
+            .map(|item| ChangeRequest {
+                id: get_s(item, "sk")
+                    .unwrap_or_default()
+                    .trim_start_matches("change#")
+                    .to_string(),
+                requested_at: get_n(item, "requested_at").unwrap_or_default(),
+                requested_by: get_s(item, "requested_by").unwrap_or_default().to_string(),
+                legal_name: get_s(item, "legal_name").map(str::to_string),
+                country: get_s(item, "country").map(str::to_string),
+                reason: get_s(item, "reason").unwrap_or_default().to_string(),
+                status: get_s(item, "status").unwrap_or("pending").to_string(),
+            })
+            .collect())
+    }
+}
+
+fn billing_from(item: &Item) -> Billing {
+    let text = |name: &str| get_s(item, name).unwrap_or_default().to_string();
+    Billing {
+        data: BillingData {
+            legal_name: text("legal_name"),
+            line1: text("line1"),
+            line2: text("line2"),
+            postal_code: text("postal_code"),
+            city: text("city"),
+            country: text("country"),
+            vat_id: text("vat_id"),
+            invoice_emails: item
+                .get("invoice_emails")
+                .and_then(|v| v.as_l().ok())
+                .map(|list| list.iter().filter_map(|v| v.as_s().ok().cloned()).collect())
+                .unwrap_or_default(),
+            po_reference: text("po_reference"),
+        },
+        version: get_n(item, "version").unwrap_or(0),
+    }
+}

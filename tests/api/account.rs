@@ -1,0 +1,259 @@
+//! Billing data: validation with field errors, optimistic locking, locked fields and change
+//! requests, roles.
+
+use portal::domain::ids::{CustomerId, Role};
+use portal::domain::lang::Lang;
+use portal_tests::{Browser, Reply, TestPortal};
+use serde_json::{json, Value};
+
+async fn logged_in(portal: &TestPortal, role: Role) -> (Browser, CustomerId) {
+    let company = portal.add_company("Stammdaten GmbH").await;
+    let email = portal
+        .add_login(Lang::De, &[(&company, "Stammdaten GmbH", role)])
+        .await;
+    let mut browser = portal.browser();
+    portal.log_in(&mut browser, &email).await;
+    (browser, company)
+}
+
+fn valid() -> Value {
+    json!({
+        "legal_name": "Stammdaten GmbH",
+        "address": { "line1": "Hauptstraße 1", "line2": "", "postal_code": "10115", "city": "Berlin", "country": "de" },
+        "vat_id": "de 136 695 976",
+        "invoice_emails": ["Rechnung@Example.com"],
+        "po_reference": "PO-1"
+    })
+}
+
+async fn put(browser: &mut Browser, body: &Value, version: Option<&str>) -> Reply {
+    let mut req = browser
+        .request(reqwest::Method::PUT, "/api/account/billing")
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(version) = version {
+        req = req.header("if-match", version);
+    }
+    browser.send(req).await
+}
+
+fn fields(reply: &Reply) -> Vec<String> {
+    reply.json["error"]["fields"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|f| f["field"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn billing_data_is_read_and_saved_with_its_version() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _) = logged_in(&portal, Role::Billing).await;
+    let first = browser.get("/api/account/billing").await;
+    assert_eq!(first.status, 200, "{first:?}");
+    assert_eq!(first.json["legal_name"], "Stammdaten GmbH");
+    assert_eq!(first.header("etag"), Some("\"0\""));
+    let saved = put(&mut browser, &valid(), Some("\"0\"")).await;
+    assert_eq!(saved.status, 200, "{saved:?}");
+    assert_eq!(saved.header("etag"), Some("\"1\""));
+    let again = browser.get("/api/account/billing").await;
+    assert_eq!(again.json["version"], 1);
+    assert_eq!(again.json["address"]["country"], "DE");
+    assert_eq!(again.json["vat_id"], "DE136695976");
+    assert_eq!(
+        again.json["invoice_emails"],
+        json!(["rechnung@example.com"])
+    );
+}
+
+#[tokio::test]
+async fn an_update_without_or_with_a_stale_version_gets_428_or_412_with_the_current_data() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _) = logged_in(&portal, Role::Owner).await;
+    let missing = put(&mut browser, &valid(), None).await;
+    assert_eq!((missing.status, missing.code()), (428, "version_required"));
+    assert_eq!(
+        missing.json["error"]["current"]["legal_name"],
+        "Stammdaten GmbH"
+    );
+    assert_eq!(missing.header("etag"), Some("\"0\""));
+    assert_eq!(put(&mut browser, &valid(), Some("\"0\"")).await.status, 200);
+    let stale = put(&mut browser, &valid(), Some("\"0\"")).await;
+    assert_eq!((stale.status, stale.code()), (412, "version_conflict"));
+    assert_eq!(stale.json["error"]["current"]["version"], 1);
+    assert_eq!(stale.header("etag"), Some("\"1\""));
+}
+
+#[tokio::test]
+async fn of_twenty_parallel_updates_with_one_version_exactly_one_succeeds() {
+    let portal = TestPortal::spawn().await;
+    let (browser, _) = logged_in(&portal, Role::Owner).await;
+    let handles: Vec<_> = (0..20)
+        .map(|i| {
+            let mut browser = browser.clone();
+            tokio::spawn(async move {
+                let mut body = valid();
+                body["po_reference"] = json!(format!("PO-{i}"));
+                put(&mut browser, &body, Some("\"0\"")).await.status
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for handle in handles {
+        statuses.push(handle.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 412),
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_bad_field_is_named_at_once() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _) = logged_in(&portal, Role::Owner).await;
+    let body = json!({
+        "legal_name": "Evil\u{202e}Corp",
+        "address": { "line1": "", "postal_code": "1234", "city": "x".repeat(10_000), "country": "DE" },
+        "vat_id": "DE136695977",
+        "invoice_emails": ["ok@example.com", "a@example.com\r\nBcc: x@example.com"],
+        "po_reference": "PO\u{0}1"
+    });
+    let reply = put(&mut browser, &body, Some("\"0\"")).await;
+    assert_eq!((reply.status, reply.code()), (400, "validation_failed"));
+    let named = fields(&reply);
+    for field in [
+        "legal_name",
+        "address.line1",
+        "address.postal_code",
+        "address.city",
+        "vat_id",
+        "invoice_emails[1]",
+        "po_reference",
+    ] {
+        assert!(
+            named.contains(&field.to_string()),
+            "{field} missing in {named:?}"
+        );
+    }
+    browser.lang = "en";
+    let english = put(&mut browser, &body, Some("\"0\"")).await;
+    assert_eq!(
+        english.json["error"]["message"],
+        "Please check the marked fields."
+    );
+}
+
+#[tokio::test]
+async fn the_vat_ids_prefix_must_fit_the_country_with_el_for_greece() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _) = logged_in(&portal, Role::Owner).await;
+    let mut body = valid();
+    body["address"]["country"] = json!("AT");
+    body["address"]["postal_code"] = json!("1010");
+    let reply = put(&mut browser, &body, Some("\"0\"")).await;
+    assert_eq!(fields(&reply), vec!["vat_id"]);
+    assert_eq!(
+        reply.json["error"]["fields"][0]["code"],
+        "vat_country_mismatch"
+    );
+    body["vat_id"] = json!("");
+    assert_eq!(
+        put(&mut browser, &body, Some("\"0\"")).await.status,
+        200,
+        "no VAT ID is fine"
+    );
+}
+
+#[tokio::test]
+async fn fields_nobody_may_set_are_refused() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _) = logged_in(&portal, Role::Owner).await;
+    for extra in ["version", "customer_id", "role", "locked"] {
+        let mut body = valid();
+        body[extra] = json!("x");
+        let reply = put(&mut browser, &body, Some("\"0\"")).await;
+        assert_eq!(
+            (reply.status, reply.code()),
+            (400, "unknown_field"),
+            "{extra}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn after_the_first_invoice_name_and_country_change_only_by_request() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, company) = logged_in(&portal, Role::Owner).await;
+    assert_eq!(put(&mut browser, &valid(), Some("\"0\"")).await.status, 200);
+    portal
+        .add_document(&company, "R-1", "2026-01-01", None, None)
+        .await;
+    let current = browser.get("/api/account/billing").await;
+    assert_eq!(
+        current.json["locked"],
+        json!(["legal_name", "address.country"])
+    );
+    let mut renamed = valid();
+    renamed["legal_name"] = json!("Neuer Name AG");
+    let reply = put(&mut browser, &renamed, Some("\"1\"")).await;
+    assert_eq!(
+        (reply.status, reply.code(), reply.field()),
+        (409, "field_locked", "legal_name")
+    );
+    let mut moved = valid();
+    moved["address"]["country"] = json!("AT");
+    moved["address"]["postal_code"] = json!("1010");
+    moved["vat_id"] = json!("");
+    let reply = put(&mut browser, &moved, Some("\"1\"")).await;
+    assert_eq!(reply.field(), "address.country");
+    let mut street = valid();
+    street["address"]["line1"] = json!("Nebenstraße 2");
+    assert_eq!(
+        put(&mut browser, &street, Some("\"1\"")).await.status,
+        200,
+        "other fields stay editable"
+    );
+
+    let request = browser
+        .post(
+            "/api/account/billing/change-request",
+            &json!({ "legal_name": "Neuer Name AG", "reason": "Umfirmierung zum 1.1." }),
+        )
+        .await;
+    assert_eq!(request.status, 202, "{request:?}");
+    let pending = browser.get("/api/account/billing").await;
+    assert_eq!(
+        pending.json["pending_changes"][0]["legal_name"],
+        "Neuer Name AG"
+    );
+    assert_eq!(pending.json["pending_changes"][0]["status"], "pending");
+    let mail = portal.mail("support@example.com", 1).await;
+    assert!(mail.subject.contains("Änderungsantrag"), "{}", mail.subject);
+    let empty = browser
+        .post(
+            "/api/account/billing/change-request",
+            &json!({ "reason": "x" }),
+        )
+        .await;
+    assert_eq!((empty.status, empty.field()), (400, "legal_name"));
+}
+
+#[tokio::test]
+async fn viewers_and_strangers_see_no_billing_data() {
+    let portal = TestPortal::spawn().await;
+    let (mut viewer, _) = logged_in(&portal, Role::Viewer).await;
+    let reply = viewer.get("/api/account/billing").await;
+    assert_eq!((reply.status, reply.code()), (403, "forbidden"));
+    assert_eq!(put(&mut viewer, &valid(), Some("\"0\"")).await.status, 403);
+    let mut stranger = portal.browser();
+    assert_eq!(stranger.get("/api/account/billing").await.status, 401);
+}
