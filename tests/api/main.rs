@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod authorization;
 mod documents;
 mod hygiene;
 mod log_hygiene;

@@ -5,6 +5,7 @@ use crate::account;
 use crate::app::App;
 use crate::auth;
 use crate::documents;
+use crate::domain::ids::Role;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use std::collections::HashMap;
@@ -23,8 +24,25 @@ pub struct Route {
     pub method: &'static str,
     /// API Gateway syntax: `{name}` for one segment, `{name+}` for the rest of the path.
     pub path: &'static str,
+    /// Who may call it. Handlers enforce this themselves; the authorization-matrix test walks
+    /// every route with every kind of caller and checks the answers against this declaration.
+    pub access: Access,
     pub handler: Handler,
 }
+
+/// The caller a route admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anybody (login, logout, the fallback).
+    Public,
+    /// Any logged-in person, before or after choosing a company.
+    Session,
+    /// A session acting for a company in one of these roles.
+    Company(&'static [Role]),
+}
+
+const ALL_ROLES: &[Role] = &[Role::Owner, Role::Billing, Role::Viewer];
+const OWNER_BILLING: &[Role] = &[Role::Owner, Role::Billing];
 
 /// The fallback route answers every `/api/` request no other route takes: 405 with `Allow`
 /// when the path exists under another method, 404 otherwise; always our JSON error shape.
@@ -35,108 +53,126 @@ pub static ROUTES: &[Route] = &[
         function: "auth-request",
         method: "POST",
         path: "/api/auth/login-request",
+        access: Access::Public,
         handler: |app, req| Box::pin(auth::request_login(app, req)),
     },
     Route {
         function: "auth-inspect",
         method: "POST",
         path: "/api/auth/login-link",
+        access: Access::Public,
         handler: |app, req| Box::pin(auth::inspect_link(app, req)),
     },
     Route {
         function: "auth-redeem",
         method: "POST",
         path: "/api/auth/session",
+        access: Access::Public,
         handler: |app, req| Box::pin(auth::redeem(app, req)),
     },
     Route {
         function: "auth-session",
         method: "GET",
         path: "/api/auth/session",
+        access: Access::Session,
         handler: |app, req| Box::pin(auth::current_session(app, req)),
     },
     Route {
         function: "auth-logout",
         method: "DELETE",
         path: "/api/auth/session",
+        access: Access::Public,
         handler: |app, req| Box::pin(auth::logout(app, req)),
     },
     Route {
         function: "auth-select",
         method: "PUT",
         path: "/api/auth/session/customer",
+        access: Access::Session,
         handler: |app, req| Box::pin(auth::select_customer(app, req)),
     },
     Route {
         function: "documents-list",
         method: "GET",
         path: "/api/documents",
+        access: Access::Company(ALL_ROLES),
         handler: |app, req| Box::pin(documents::list(app, req)),
     },
     Route {
         function: "documents-export",
         method: "GET",
         path: "/api/documents/export",
+        access: Access::Company(ALL_ROLES),
         handler: |app, req| Box::pin(documents::export(app, req)),
     },
     Route {
         function: "documents-statistics",
         method: "GET",
         path: "/api/documents/statistics",
+        access: Access::Company(ALL_ROLES),
         handler: |app, req| Box::pin(documents::statistics(app, req)),
     },
     Route {
         function: "documents-detail",
         method: "GET",
         path: "/api/documents/{id}",
+        access: Access::Company(ALL_ROLES),
         handler: |app, req| Box::pin(documents::detail(app, req)),
     },
     Route {
         function: "documents-pdf",
         method: "GET",
         path: "/api/documents/{id}/pdf",
+        access: Access::Company(ALL_ROLES),
         handler: |app, req| Box::pin(documents::pdf(app, req)),
     },
     Route {
         function: "documents-xml",
         method: "GET",
         path: "/api/documents/{id}/xml",
+        access: Access::Company(ALL_ROLES),
         handler: |app, req| Box::pin(documents::xml(app, req)),
     },
     Route {
         function: "documents-send",
         method: "POST",
         path: "/api/documents/{id}/send",
+        access: Access::Company(ALL_ROLES),
         handler: |app, req| Box::pin(documents::send(app, req)),
     },
     Route {
         function: "documents-payment",
         method: "GET",
         path: "/api/documents/{id}/payment",
+        access: Access::Company(ALL_ROLES),
         handler: |app, req| Box::pin(documents::payment(app, req)),
     },
     Route {
         function: "account-billing",
         method: "GET",
         path: "/api/account/billing",
+        access: Access::Company(OWNER_BILLING),
         handler: |app, req| Box::pin(account::billing(app, req)),
     },
     Route {
         function: "account-billing-update",
         method: "PUT",
         path: "/api/account/billing",
+        access: Access::Company(OWNER_BILLING),
         handler: |app, req| Box::pin(account::update_billing(app, req)),
     },
     Route {
         function: "account-change-request",
         method: "POST",
         path: "/api/account/billing/change-request",
+        access: Access::Company(OWNER_BILLING),
         handler: |app, req| Box::pin(account::change_request(app, req)),
     },
     Route {
         function: FALLBACK_FUNCTION,
         method: "ANY",
         path: "/api/{proxy+}",
+        access: Access::Public,
         handler: |_app, req| Box::pin(async move { Err(unmatched(&req)) }),
     },
 ];
@@ -284,6 +320,7 @@ mod tests {
             function: "x",
             method: "GET",
             path: "/api/documents/{id}/pdf",
+            access: Access::Public,
             handler: |_app, req| Box::pin(async move { Err(unmatched(&req)) }),
         };
         let params = route.match_path("/api/documents/R-1/pdf").unwrap();

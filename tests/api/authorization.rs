@@ -1,0 +1,186 @@
+//! The authorization matrix: every route of the route table × {no session, expired session,
+//! session of another company, viewer, billing, owner}, checked against the route's declared
+//! `Access`. A route without a sample request here fails the test, so none can be forgotten.
+
+use portal::domain::ids::{CustomerId, Role};
+use portal::domain::lang::Lang;
+use portal::routes::{Access, FALLBACK_FUNCTION, ROUTES};
+use portal_tests::{Browser, TestPortal};
+use serde_json::{json, Value};
+
+/// A request that passes input validation, so that only authorization decides.
+fn sample(function: &str) -> Option<Value> {
+    let billing = json!({
+        "legal_name": "Matrix GmbH",
+        "address": { "line1": "Weg 1", "postal_code": "10115", "city": "Berlin", "country": "DE" }
+    });
+    Some(match function {
+        "auth-request" => json!({ "email": "matrix@example.com" }),
+        "auth-inspect" => json!({ "token": portal::domain::secret::Secret::generate().expose() }),
+        "auth-redeem" => json!({ "token": portal::domain::secret::Secret::generate().expose() }),
+        "auth-select" => json!({ "customer_id": "__COMPANY__" }),
+        "documents-send" => json!({ "to": "accountant@example.com" }),
+        "account-billing-update" => billing,
+        "account-change-request" => json!({ "legal_name": "Neu GmbH", "reason": "Test" }),
+        "auth-session"
+        | "auth-logout"
+        | "documents-list"
+        | "documents-export"
+        | "documents-statistics"
+        | "documents-detail"
+        | "documents-pdf"
+        | "documents-xml"
+        | "documents-payment"
+        | "account-billing" => Value::Null,
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Caller {
+    Nobody,
+    Expired,
+    OtherCompany,
+    Member(Role),
+}
+
+async fn call(browser: &mut Browser, method: &str, path: &str, body: &Value) -> u16 {
+    let mut req = browser.request(method.parse().unwrap(), path);
+    if !body.is_null() {
+        req = req
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    }
+    if method == "PUT" {
+        req = req.header("if-match", "\"0\"");
+    }
+    browser.send(req).await.status
+}
+
+#[tokio::test]
+async fn every_route_answers_every_kind_of_caller_as_declared() {
+    let portal = TestPortal::spawn_with(&[("LOGIN_LIMIT_PER_IP", "10000")]).await;
+    let company = portal.add_company("Matrix GmbH").await;
+    let other = portal.add_company("Andere GmbH").await;
+    let doc = portal
+        .add_document(
+            &company,
+            "R-1",
+            "2026-01-01",
+            Some(b"%PDF-1.4\n"),
+            Some(b"<x/>"),
+        )
+        .await;
+    let mut callers: Vec<(Caller, Browser)> = Vec::new();
+    for role in [Role::Owner, Role::Billing, Role::Viewer] {
+        let email = portal
+            .add_login(Lang::De, &[(&company, "Matrix GmbH", role)])
+            .await;
+        let mut browser = portal.browser();
+        portal.log_in(&mut browser, &email).await;
+        callers.push((Caller::Member(role), browser));
+    }
+    let stranger = portal
+        .add_login(Lang::De, &[(&other, "Andere GmbH", Role::Owner)])
+        .await;
+    let mut browser = portal.browser();
+    portal.log_in(&mut browser, &stranger).await;
+    callers.push((Caller::OtherCompany, browser));
+    callers.push((Caller::Nobody, portal.browser()));
+    let expired_login = portal
+        .add_login(Lang::De, &[(&company, "Matrix GmbH", Role::Owner)])
+        .await;
+    let mut expired = portal.browser();
+    portal.log_in(&mut expired, &expired_login).await;
+
+    let mut checked = 0;
+    // Logging out ends the callers' sessions, so it comes last.
+    let mut routes: Vec<_> = ROUTES
+        .iter()
+        .filter(|r| r.function != FALLBACK_FUNCTION)
+        .collect();
+    routes.sort_by_key(|r| r.function == "auth-logout");
+    for route in routes {
+        let body = sample(route.function).unwrap_or_else(|| {
+            panic!(
+                "add a sample request for {} to tests/api/authorization.rs",
+                route.function
+            )
+        });
+        let body: Value =
+            serde_json::from_str(&body.to_string().replace("__COMPANY__", company.as_str()))
+                .unwrap();
+        let path = route.path.replace("{id}", doc.id.as_str());
+        let mut rows = Vec::new();
+        for (caller, browser) in callers.iter_mut() {
+            rows.push((*caller, call(browser, route.method, &path, &body).await));
+        }
+        for (caller, status) in rows {
+            check(
+                route.function,
+                route.access,
+                caller,
+                status,
+                path.contains(doc.id.as_str()),
+                &company,
+            );
+            checked += 1;
+        }
+    }
+    // Expired: past the idle timeout every non-public route answers 401.
+    portal.clock.advance(31 * 60);
+    for route in ROUTES.iter().filter(|r| r.function != FALLBACK_FUNCTION) {
+        if route.access == Access::Public {
+            continue;
+        }
+        let body = sample(route.function).unwrap();
+        let path = route.path.replace("{id}", doc.id.as_str());
+        let status = call(&mut expired, route.method, &path, &body).await;
+        assert_eq!(status, 401, "{} with an expired session", route.function);
+        checked += 1;
+    }
+    assert!(checked > 80, "{checked}");
+}
+
+fn check(
+    function: &str,
+    access: Access,
+    caller: Caller,
+    status: u16,
+    has_id: bool,
+    _company: &CustomerId,
+) {
+    assert!(status < 500, "{function} as {caller:?}: {status}");
+    match (access, caller) {
+        (Access::Public, _) => assert!(status != 403, "{function} as {caller:?}: {status}"),
+        (_, Caller::Nobody) => assert_eq!(status, 401, "{function} without a session"),
+        (Access::Session, _) => assert!(
+            ![401, 403].contains(&status),
+            "{function} as {caller:?}: {status}"
+        ),
+        (Access::Company(roles), Caller::Member(role)) => {
+            if roles.contains(&role) {
+                assert!(
+                    ![401, 403, 404].contains(&status),
+                    "{function} as {role:?}: {status}"
+                );
+            } else {
+                assert_eq!(status, 403, "{function} as {role:?}");
+            }
+        }
+        (Access::Company(roles), Caller::OtherCompany) => {
+            if has_id {
+                assert_eq!(status, 404, "{function} for another company's document");
+            } else {
+                // Their own company's data, as owner there: allowed exactly where owners are.
+                let allowed = roles.contains(&Role::Owner);
+                assert_eq!(
+                    ![401, 403].contains(&status),
+                    allowed,
+                    "{function} as another company: {status}"
+                );
+            }
+        }
+        (_, Caller::Expired) => unreachable!(),
+    }
+}
