@@ -22,6 +22,8 @@ fn sample(function: &str) -> Option<Value> {
         "documents-send" => json!({ "to": "accountant@example.com" }),
         "account-billing-update" => billing,
         "account-change-request" => json!({ "legal_name": "Neu GmbH", "reason": "Test" }),
+        "team-invite" => json!({ "email": "__INVITEE__", "role": "viewer" }),
+        "team-role" => json!({ "role": "viewer" }),
         "auth-session"
         | "auth-logout"
         | "documents-list"
@@ -31,7 +33,9 @@ fn sample(function: &str) -> Option<Value> {
         | "documents-pdf"
         | "documents-xml"
         | "documents-payment"
-        | "account-billing" => Value::Null,
+        | "account-billing"
+        | "team-list"
+        | "team-remove" => Value::Null,
         _ => return None,
     })
 }
@@ -86,12 +90,40 @@ async fn every_route_answers_every_kind_of_caller_as_declared() {
     portal.log_in(&mut browser, &stranger).await;
     callers.push((Caller::OtherCompany, browser));
     callers.push((Caller::Nobody, portal.browser()));
+    let removable = portal
+        .add_login(Lang::De, &[(&company, "Matrix GmbH", Role::Viewer)])
+        .await;
+    let member =
+        portal::team::member_id(&portal::domain::email::EmailAddress::parse(&removable).unwrap());
+    let invitee = format!("invitee-{removable}");
     let expired_login = portal
         .add_login(Lang::De, &[(&company, "Matrix GmbH", Role::Owner)])
         .await;
     let mut expired = portal.browser();
     portal.log_in(&mut expired, &expired_login).await;
 
+    // The path and body of one route's sample request for this company.
+    let request_for = |route: &portal::routes::Route| -> (String, Value) {
+        let body = sample(route.function).unwrap_or_else(|| {
+            panic!(
+                "add a sample request for {} to tests/api/authorization.rs",
+                route.function
+            )
+        });
+        let body = serde_json::from_str(
+            &body
+                .to_string()
+                .replace("__COMPANY__", company.as_str())
+                .replace("__INVITEE__", &invitee),
+        )
+        .unwrap();
+        let id = if route.function.starts_with("team-") {
+            member.clone()
+        } else {
+            doc.id.as_str().to_string()
+        };
+        (route.path.replace("{id}", &id), body)
+    };
     let mut checked = 0;
     // Logging out ends the callers' sessions, so it comes last.
     let mut routes: Vec<_> = ROUTES
@@ -100,16 +132,7 @@ async fn every_route_answers_every_kind_of_caller_as_declared() {
         .collect();
     routes.sort_by_key(|r| r.function == "auth-logout");
     for route in routes {
-        let body = sample(route.function).unwrap_or_else(|| {
-            panic!(
-                "add a sample request for {} to tests/api/authorization.rs",
-                route.function
-            )
-        });
-        let body: Value =
-            serde_json::from_str(&body.to_string().replace("__COMPANY__", company.as_str()))
-                .unwrap();
-        let path = route.path.replace("{id}", doc.id.as_str());
+        let (path, body) = request_for(route);
         let mut rows = Vec::new();
         for (caller, browser) in callers.iter_mut() {
             rows.push((*caller, call(browser, route.method, &path, &body).await));
@@ -120,7 +143,7 @@ async fn every_route_answers_every_kind_of_caller_as_declared() {
                 route.access,
                 caller,
                 status,
-                path.contains(doc.id.as_str()),
+                route.path.contains("{id}"),
                 &company,
             );
             checked += 1;
@@ -132,8 +155,7 @@ async fn every_route_answers_every_kind_of_caller_as_declared() {
         if route.access == Access::Public {
             continue;
         }
-        let body = sample(route.function).unwrap();
-        let path = route.path.replace("{id}", doc.id.as_str());
+        let (path, body) = request_for(route);
         let status = call(&mut expired, route.method, &path, &body).await;
         assert_eq!(status, 401, "{} with an expired session", route.function);
         checked += 1;

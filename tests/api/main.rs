@@ -10,3 +10,4 @@ mod login;
 mod runtime;
 mod schema;
 mod sessions;
+mod team;

@@ -35,6 +35,13 @@ pub enum ApiError {
     },
     #[error("field locked")]
     FieldLocked { field: &'static str },
+    /// A rule of the current state forbids the change (409), with its own code.
+    #[error("conflict")]
+    Conflict {
+        code: &'static str,
+        de: &'static str,
+        en: &'static str,
+    },
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -174,6 +181,7 @@ impl ApiError {
                 "Someone else has changed this data in the meantime. Please check the current state and try again.",
                 None,
             ),
+            Conflict { code, de, en } => (StatusCode::CONFLICT, *code, *de, *en, None),
             FieldLocked { field } => (
                 StatusCode::CONFLICT,
                 "field_locked",

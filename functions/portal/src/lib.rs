@@ -16,6 +16,7 @@ pub mod lambda;
 pub mod routes;
 pub mod schema;
 pub mod store;
+pub mod team;
 pub mod telemetry;
 
 pub use app::{App, Clock};

@@ -8,6 +8,7 @@ use crate::documents;
 use crate::domain::ids::Role;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::team;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -43,6 +44,7 @@ pub enum Access {
 
 const ALL_ROLES: &[Role] = &[Role::Owner, Role::Billing, Role::Viewer];
 const OWNER_BILLING: &[Role] = &[Role::Owner, Role::Billing];
+const OWNER: &[Role] = &[Role::Owner];
 
 /// The fallback route answers every `/api/` request no other route takes: 405 with `Allow`
 /// when the path exists under another method, 404 otherwise; always our JSON error shape.
@@ -167,6 +169,34 @@ pub static ROUTES: &[Route] = &[
         path: "/api/account/billing/change-request",
         access: Access::Company(OWNER_BILLING),
         handler: |app, req| Box::pin(account::change_request(app, req)),
+    },
+    Route {
+        function: "team-list",
+        method: "GET",
+        path: "/api/team",
+        access: Access::Company(OWNER),
+        handler: |app, req| Box::pin(team::list(app, req)),
+    },
+    Route {
+        function: "team-invite",
+        method: "POST",
+        path: "/api/team/members",
+        access: Access::Company(OWNER),
+        handler: |app, req| Box::pin(team::invite(app, req)),
+    },
+    Route {
+        function: "team-role",
+        method: "PUT",
+        path: "/api/team/members/{id}",
+        access: Access::Company(OWNER),
+        handler: |app, req| Box::pin(team::set_role(app, req)),
+    },
+    Route {
+        function: "team-remove",
+        method: "DELETE",
+        path: "/api/team/members/{id}",
+        access: Access::Company(OWNER),
+        handler: |app, req| Box::pin(team::remove(app, req)),
     },
     Route {
         function: FALLBACK_FUNCTION,

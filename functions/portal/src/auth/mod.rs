@@ -2,12 +2,14 @@
 //! choose the company to act for, ask who is logged in, log out.
 
 mod access;
+mod invite;
 mod login_mail;
 mod redeem;
 mod request;
 mod session;
 
 pub use access::{require_customer, Access, DOCUMENT_READERS};
+pub use invite::send_invitation;
 pub use login_mail::escape as escape_html;
 pub use redeem::{inspect_link, redeem};
 pub use request::request_login;

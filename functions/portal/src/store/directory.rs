@@ -32,6 +32,19 @@ pub struct Customer {
     pub name: String,
 }
 
+/// A company's logins with their roles, and the version that guards concurrent changes.
+#[derive(Debug, Clone, Default)]
+pub struct Team {
+    pub members: Vec<(EmailAddress, Role)>,
+    pub version: u64,
+}
+
+pub enum TeamChange {
+    /// Add a login or change its role.
+    Set(EmailAddress, Role),
+    Remove(EmailAddress),
+}
+
 pub struct Directory {
     client: Client,
     table: String,
@@ -146,12 +159,13 @@ impl Directory {
     }
 
     /// Grants a login a role at a company: both directions in one transaction.
-    pub async fn put_membership(
+    /// Both items of a membership (by login and by company).
+    fn membership_puts(
         &self,
         email: &EmailAddress,
         customer: &Customer,
         role: Role,
-    ) -> Result<(), StoreError> {
+    ) -> Result<[Put; 2], StoreError> {
         let by_login = Put::builder()
             .table_name(&self.table)
             .item("pk", s(login_pk(email)))
@@ -169,13 +183,114 @@ impl Directory {
             .item("role", s(role.code()))
             .build()
             .map_err(|e| StoreError::from_sdk("build", e))?;
+        Ok([by_login, by_customer])
+    }
+
+    /// Grants a login a role at a company: both directions in one transaction.
+    pub async fn put_membership(
+        &self,
+        email: &EmailAddress,
+        customer: &Customer,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        let writes = self
+            .membership_puts(email, customer, role)?
+            .into_iter()
+            .map(|put| TransactWriteItem::builder().put(put).build())
+            .collect();
         self.client
             .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(by_login).build())
-            .transact_items(TransactWriteItem::builder().put(by_customer).build())
+            .set_transact_items(Some(writes))
             .send()
             .await
             .map_err(|e| StoreError::from_sdk("put membership", e))?;
         Ok(())
+    }
+
+    /// The company's logins and the team's version (bumped by every team change).
+    pub async fn team(&self, customer: &CustomerId) -> Result<Team, StoreError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(customer_pk(customer)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("query team", e))?;
+        let mut team = Team::default();
+        for item in output.items() {
+            match get_s(item, "sk") {
+                Some("profile") => {
+                    team.version = item
+                        .get("team_version")
+                        .and_then(|v| v.as_n().ok())
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0)
+                }
+                Some(sk) if sk.starts_with("member#") => {
+                    let email = get_s(item, "email").and_then(|e| EmailAddress::parse(e).ok());
+                    let role = get_s(item, "role").and_then(Role::from_code);
+                    if let (Some(email), Some(role)) = (email, role) {
+                        team.members.push((email, role));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(team)
+    }
+
+    /// Applies one team change if the team is still at `version`; `false` when somebody else
+    /// changed the team first (the caller re-reads and re-checks its rules).
+    pub async fn change_team(
+        &self,
+        customer: &Customer,
+        version: u64,
+        change: TeamChange,
+    ) -> Result<bool, StoreError> {
+        let guard = aws_sdk_dynamodb::types::Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(customer_pk(&customer.id)))
+            .key("sk", s("profile"))
+            .update_expression("SET team_version = :next")
+            .condition_expression("attribute_exists(pk) AND (attribute_not_exists(team_version) OR team_version = :version)")
+            .expression_attribute_values(":next", aws_sdk_dynamodb::types::AttributeValue::N((version + 1).to_string()))
+            .expression_attribute_values(":version", aws_sdk_dynamodb::types::AttributeValue::N(version.to_string()))
+            .build()
+            .map_err(|e| StoreError::from_sdk("build", e))?;
+        let mut writes = vec![TransactWriteItem::builder().update(guard).build()];
+        match change {
+            TeamChange::Set(email, role) => {
+                for put in self.membership_puts(&email, customer, role)? {
+                    writes.push(TransactWriteItem::builder().put(put).build());
+                }
+            }
+            TeamChange::Remove(email) => {
+                for (pk, sk) in [
+                    (login_pk(&email), format!("member#{}", customer.id.as_str())),
+                    (
+                        customer_pk(&customer.id),
+                        format!("member#{}", email.as_str()),
+                    ),
+                ] {
+                    let delete = aws_sdk_dynamodb::types::Delete::builder()
+                        .table_name(&self.table)
+                        .key("pk", s(pk))
+                        .key("sk", s(sk))
+                        .build()
+                        .map_err(|e| StoreError::from_sdk("build", e))?;
+                    writes.push(TransactWriteItem::builder().delete(delete).build());
+                }
+            }
+        }
+        match self.client.transact_write_items().set_transact_items(Some(writes)).send().await {
+            Ok(_) => Ok(true),
+            Err(err) => match err.into_service_error() {
+                aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(_) => Ok(false),
+                other => Err(StoreError::from_sdk("change team", other)),
+            },
+        }
     }
 }

@@ -1,0 +1,6 @@
+//! Lambda function `team-invite`: see its route in `portal::routes`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run("team-invite").await
+}

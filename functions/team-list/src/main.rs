@@ -1,0 +1,6 @@
+//! Lambda function `team-list`: see its route in `portal::routes`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run("team-list").await
+}

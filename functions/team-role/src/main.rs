@@ -1,0 +1,6 @@
+//! Lambda function `team-role`: see its route in `portal::routes`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run("team-role").await
+}
