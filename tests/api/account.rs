@@ -257,3 +257,100 @@ async fn viewers_and_strangers_see_no_billing_data() {
     let mut stranger = portal.browser();
     assert_eq!(stranger.get("/api/account/billing").await.status, 401);
 }
+
+#[tokio::test]
+async fn the_activity_log_shows_logins_downloads_and_changes_newest_first_in_pages() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, company) = logged_in(&portal, Role::Owner).await;
+    let doc = portal
+        .add_document(&company, "R-1", "2026-01-01", Some(b"%PDF-1.4\n"), None)
+        .await;
+    assert_eq!(
+        browser
+            .get(&format!("/api/documents/{}/pdf", doc.id.as_str()))
+            .await
+            .status,
+        303
+    );
+    assert_eq!(put(&mut browser, &valid(), Some("\"0\"")).await.status, 200);
+    let mut moved = valid();
+    moved["address"]["city"] = json!("Hamburg");
+    moved["address"]["postal_code"] = json!("20095");
+    portal.clock.advance(1);
+    assert_eq!(put(&mut browser, &moved, Some("\"1\"")).await.status, 200);
+    let page = browser.get("/api/account/activity").await;
+    assert_eq!(page.status, 200, "{page:?}");
+    let events: Vec<&str> = page.json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events[0], "billing_updated");
+    assert!(
+        events.contains(&"document_downloaded") && events.contains(&"login"),
+        "{events:?}"
+    );
+    let changes = page.json["events"][0]["changes"].as_str().unwrap();
+    assert!(
+        changes.contains("address.city: Berlin → Hamburg"),
+        "{changes}"
+    );
+    assert!(page.json["next_cursor"].is_null());
+
+    for n in 0..30 {
+        portal
+            .app_for_seeding
+            .account
+            .record_activity(
+                &company,
+                10 + n,
+                &[("event", "test"), ("by", "x@example.com")],
+            )
+            .await
+            .unwrap();
+    }
+    let first = browser.get("/api/account/activity").await;
+    assert_eq!(first.json["events"].as_array().unwrap().len(), 25);
+    let cursor = first.json["next_cursor"].as_str().unwrap().to_string();
+    let second = browser
+        .get(&format!("/api/account/activity?cursor={cursor}"))
+        .await;
+    assert!(!second.json["events"].as_array().unwrap().is_empty());
+    let tampered = browser
+        .get(&format!("/api/account/activity?cursor={}x", cursor))
+        .await;
+    assert_eq!((tampered.status, tampered.field()), (400, "cursor"));
+}
+
+#[tokio::test]
+async fn the_data_export_holds_what_the_role_may_see() {
+    let portal = TestPortal::spawn().await;
+    let (mut owner, company) = logged_in(&portal, Role::Owner).await;
+    portal
+        .add_document(&company, "R-1", "2026-01-01", None, None)
+        .await;
+    assert_eq!(put(&mut owner, &valid(), Some("\"0\"")).await.status, 200);
+    let export = owner.get("/api/account/export").await;
+    assert_eq!(export.status, 200);
+    assert!(export
+        .header("content-disposition")
+        .unwrap()
+        .starts_with("attachment; filename=\"kundenportal-export-"));
+    assert_eq!(export.json["company"]["name"], "Stammdaten GmbH");
+    assert_eq!(export.json["documents"][0]["number"], "R-1");
+    assert_eq!(export.json["billing"]["address"]["city"], "Berlin");
+    assert!(export.json["team"].as_array().unwrap().len() == 1);
+    assert!(!export.json["activity"].as_array().unwrap().is_empty());
+
+    let viewer_email = portal
+        .add_login(Lang::En, &[(&company, "Stammdaten GmbH", Role::Viewer)])
+        .await;
+    let mut viewer = portal.browser();
+    portal.log_in(&mut viewer, &viewer_email).await;
+    let export = viewer.get("/api/account/export").await;
+    assert_eq!(export.status, 200);
+    assert_eq!(export.json["login"]["email"], viewer_email.as_str());
+    assert_eq!(export.json["documents"].as_array().unwrap().len(), 1);
+    assert!(export.json.get("billing").is_none() && export.json.get("team").is_none());
+}

@@ -171,6 +171,20 @@ pub static ROUTES: &[Route] = &[
         handler: |app, req| Box::pin(account::change_request(app, req)),
     },
     Route {
+        function: "account-activity",
+        method: "GET",
+        path: "/api/account/activity",
+        access: Access::Company(OWNER_BILLING),
+        handler: |app, req| Box::pin(account::activity(app, req)),
+    },
+    Route {
+        function: "account-export",
+        method: "GET",
+        path: "/api/account/export",
+        access: Access::Company(ALL_ROLES),
+        handler: |app, req| Box::pin(account::export(app, req)),
+    },
+    Route {
         function: "team-list",
         method: "GET",
         path: "/api/team",

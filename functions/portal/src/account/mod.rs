@@ -332,11 +332,16 @@ pub async fn update_billing(app: &App, req: ApiRequest) -> Result<ApiResponse, A
         .await?
     {
         SaveOutcome::Saved { version } => {
-            app.documents
+            let changes = billing_changes(&billing.data, &data);
+            app.account
                 .record_activity(
                     &access.customer,
                     app.clock.now(),
-                    &[("event", "billing_updated"), ("by", &by)],
+                    &[
+                        ("event", "billing_updated"),
+                        ("by", &by),
+                        ("changes", &changes),
+                    ],
                 )
                 .await?;
             let saved = Billing { data, version };
@@ -352,6 +357,142 @@ pub async fn update_billing(app: &App, req: ApiRequest) -> Result<ApiResponse, A
             })
         }
     }
+}
+
+/// `field: old → new; …` for the activity log.
+fn billing_changes(old: &BillingData, new: &BillingData) -> String {
+    let pairs = [
+        ("legal_name", &old.legal_name, &new.legal_name),
+        ("address.line1", &old.line1, &new.line1),
+        ("address.line2", &old.line2, &new.line2),
+        ("address.postal_code", &old.postal_code, &new.postal_code),
+        ("address.city", &old.city, &new.city),
+        ("address.country", &old.country, &new.country),
+        ("vat_id", &old.vat_id, &new.vat_id),
+        ("po_reference", &old.po_reference, &new.po_reference),
+    ];
+    let mut changes: Vec<String> = pairs
+        .iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(field, a, b)| format!("{field}: {a} → {b}"))
+        .collect();
+    if old.invoice_emails != new.invoice_emails {
+        changes.push(format!(
+            "invoice_emails: {} → {}",
+            old.invoice_emails.join(", "),
+            new.invoice_emails.join(", ")
+        ));
+    }
+    changes.join("; ")
+}
+
+/// Entries of the activity log per page.
+pub const ACTIVITY_PAGE: usize = 25;
+
+/// `GET /api/account/activity?cursor=`: the company's recent activity, newest first.
+pub async fn activity(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    let params = req.query_params(&["cursor"])?;
+    let access = require_customer(app, &req, BILLING_EDITORS).await?;
+    let secret = &app.config.cursor_secret.0;
+    let list = format!("activity:{}", access.customer);
+    let after = params
+        .get("cursor")
+        .map(|raw| {
+            crate::domain::cursor::open(secret, raw, &list)
+                .ok()
+                .filter(|sk| sk.starts_with("activity#"))
+                .ok_or(ApiError::InvalidQuery {
+                    field: "cursor".into(),
+                })
+        })
+        .transpose()?;
+    let (events, next) = app
+        .account
+        .activity(&access.customer, after.as_deref(), ACTIVITY_PAGE)
+        .await?;
+    let next = next.map(|sk| crate::domain::cursor::seal(secret, &sk, &list));
+    Ok(ApiResponse::json(
+        StatusCode::OK,
+        &json!({ "events": events, "next_cursor": next }),
+    ))
+}
+
+/// `GET /api/account/export`: everything stored about the company and the calling login, as
+/// one JSON download (GDPR Art. 15 and 20). Billing data, team and activity only for the roles
+/// that may see them anyway.
+pub async fn export(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    req.query_params(&[])?;
+    let access = require_customer(app, &req, &[Role::Owner, Role::Billing, Role::Viewer]).await?;
+    let customer = &access.customer;
+    let company = app.directory.get_customer(customer).await?;
+    let mut documents = Vec::new();
+    let mut query = crate::store::documents::ListQuery {
+        limit: 100,
+        ..Default::default()
+    };
+    loop {
+        let page = app.documents.list(customer, &query).await?;
+        documents.extend(
+            page.documents
+                .iter()
+                .map(|d| crate::documents::document_json(app, d)),
+        );
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    let login = &access.auth.login;
+    let mut body = json!({
+        "exported_at": app.clock.now(),
+        "login": {
+            "email": login.email.as_str(),
+            "language": login.lang.map(|l| l.code()),
+            "companies": login.memberships.iter().map(|m| json!({ "id": m.customer_id, "name": m.customer_name, "role": m.role })).collect::<Vec<_>>(),
+        },
+        "company": company.map(|c| json!({ "id": c.id, "number": c.number, "name": c.name })),
+        "documents": documents,
+    });
+    if BILLING_EDITORS.contains(&access.role) {
+        let billing = current(app, customer).await?;
+        body["billing"] = billing_json(app, customer, &billing).await?;
+        let team = app.directory.team(customer).await?;
+        body["team"] = team
+            .members
+            .iter()
+            .map(|(email, role)| json!({ "email": email.as_str(), "role": role }))
+            .collect();
+        let mut events = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let (page, next) = app
+                .account
+                .activity(customer, after.as_deref(), 100)
+                .await?;
+            events.extend(page);
+            match next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        body["activity"] = serde_json::to_value(events).unwrap_or_default();
+    }
+    let mut response = ApiResponse::json(StatusCode::OK, &body);
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"kundenportal-export-{customer}.json\""
+    )) {
+        response
+            .headers
+            .insert(http::header::CONTENT_DISPOSITION, value);
+    }
+    app.account
+        .record_activity(
+            customer,
+            app.clock.now(),
+            &[("event", "data_exported"), ("by", login.email.as_str())],
+        )
+        .await?;
+    Ok(response)
 }
 
 /// `POST /api/account/billing/change-request`: asks support to change a locked field; stored,
@@ -430,7 +571,7 @@ pub async fn change_request(app: &App, req: ApiRequest) -> Result<ApiResponse, A
             html,
         })
         .await?;
-    app.documents
+    app.account
         .record_activity(
             &access.customer,
             now,

@@ -65,6 +65,15 @@ pub(crate) async fn start_session(
         expires_at: now + ABSOLUTE_TIMEOUT_SECONDS,
     };
     app.auth.put_session(&session_id.hash(), &session).await?;
+    for membership in &login.memberships {
+        app.account
+            .record_activity(
+                &membership.customer_id,
+                now,
+                &[("event", "login"), ("by", email.as_str())],
+            )
+            .await?;
+    }
     tracing::info!(email = %email.masked(), "session started");
     let cookie = host_cookie(
         SESSION_COOKIE,

@@ -166,15 +166,17 @@ pub async fn list(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
         }
         None => {
             if let Some(raw) = &filters.cursor {
-                let after = cursor::open(secret, raw, &fingerprint).map_err(|_| {
-                    ApiError::InvalidQuery {
+                let after = cursor::open(secret, raw, &fingerprint)
+                    .and_then(|id| DocumentId::parse(&id))
+                    .map_err(|_| ApiError::InvalidQuery {
                         field: "cursor".into(),
-                    }
-                })?;
+                    })?;
                 filters.query.after = Some(after);
             }
             let page = app.documents.list(&access.customer, &filters.query).await?;
-            let next = page.next.map(|id| cursor::seal(secret, &id, &fingerprint));
+            let next = page
+                .next
+                .map(|id| cursor::seal(secret, id.as_str(), &fingerprint));
             (page.documents, next)
         }
     };
@@ -319,6 +321,18 @@ async fn download(
     let url = app
         .files
         .presign_download(&key, &filename, content_type)
+        .await?;
+    app.account
+        .record_activity(
+            &access.customer,
+            app.clock.now(),
+            &[
+                ("event", "document_downloaded"),
+                ("by", access.auth.login.email.as_str()),
+                ("document", doc.id.as_str()),
+                ("file", extension),
+            ],
+        )
         .await?;
     let mut response = ApiResponse::new(StatusCode::SEE_OTHER);
     response.headers.insert(

@@ -71,7 +71,7 @@ pub async fn send(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     let lang = access.auth.login.lang.unwrap_or_else(|| req.lang());
     let message = compose(app, &doc, &sender, &to, note.as_deref(), lang, pdf);
     app.mailer.send_raw(&to, message).await?;
-    app.documents
+    app.account
         .record_activity(
             &access.customer,
             now,

@@ -38,6 +38,16 @@ pub struct ChangeRequest {
     pub status: String,
 }
 
+/// One entry of the activity log: who did what, when (`fields` holds `event`, `by`, …).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Activity {
+    #[serde(skip)]
+    pub key: String,
+    pub at: u64,
+    #[serde(flatten)]
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
 pub enum SaveOutcome {
     Saved {
         version: u64,
@@ -123,6 +133,77 @@ impl AccountStore {
                 other => Err(StoreError::from_sdk("save billing", other)),
             },
         }
+    }
+
+    /// Records an event in the company's activity log (`activity#<time>#<random>` items).
+    pub async fn record_activity(
+        &self,
+        customer: &CustomerId,
+        now: u64,
+        fields: &[(&str, &str)],
+    ) -> Result<(), StoreError> {
+        let suffix = crate::domain::secret::Secret::generate().hash();
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(pk(customer)))
+            .item("sk", s(format!("activity#{now:012}#{}", &suffix[..12])))
+            .item("at", AttributeValue::N(now.to_string()));
+        for (name, value) in fields {
+            put = put.item(*name, s(*value));
+        }
+        put.send()
+            .await
+            .map_err(|e| StoreError::from_sdk("record activity", e))?;
+        Ok(())
+    }
+
+    /// One page of the activity log, newest first, continuing after the sort key `after`.
+    pub async fn activity(
+        &self,
+        customer: &CustomerId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<Activity>, Option<String>), StoreError> {
+        let start = after.map(|sk| {
+            let mut key = Item::new();
+            key.insert("pk".into(), s(pk(customer)));
+            key.insert("sk".into(), s(sk));
+            key
+        });
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :p AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":prefix", s("activity#"))
+            .scan_index_forward(false)
+            .limit(limit as i32)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("list activity", e))?;
+        let events = output
+            .items()
+            .iter()
+            .map(|item| Activity {
+                key: get_s(item, "sk").unwrap_or_default().to_string(),
+                at: get_n(item, "at").unwrap_or_default(),
+                fields: item
+                    .iter()
+                    .filter(|(name, _)| !["pk", "sk", "at"].contains(&name.as_str()))
+                    .filter_map(|(name, value)| Some((name.clone(), value.as_s().ok()?.clone())))
+                    .collect(),
+            })
+            .collect();
+        let next = output
+            .last_evaluated_key
+            .as_ref()
+            .and_then(|key| get_s(key, "sk"))
+            .map(str::to_string);
+        Ok((events, next))
     }
 
     pub async fn add_change_request(

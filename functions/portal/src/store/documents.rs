@@ -315,30 +315,6 @@ impl DocumentStore {
         Ok(output.count() > 0)
     }
 
-    /// Records an event in the company's activity log (`activity#<time>#<random>` items).
-    pub async fn record_activity(
-        &self,
-        customer: &CustomerId,
-        now: u64,
-        fields: &[(&str, &str)],
-    ) -> Result<(), StoreError> {
-        let suffix = crate::domain::secret::Secret::generate().hash();
-        let mut put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("pk", s(pk(customer)))
-            .item("sk", s(format!("activity#{now:012}#{}", &suffix[..12])))
-            .item("at", AttributeValue::N(now.to_string()));
-        for (name, value) in fields {
-            put = put.item(*name, s(*value));
-        }
-        put.send()
-            .await
-            .map_err(|e| StoreError::from_sdk("record activity", e))?;
-        Ok(())
-    }
-
     /// Gross totals of invoices and credit notes per month of `year`, from a projection of the
     /// year's key range (a few bytes per document, so even 20,000 documents read in one or two
     /// pages). Credit notes count negatively; cancelled documents do not count.

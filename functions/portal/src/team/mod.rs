@@ -264,7 +264,7 @@ pub async fn remove(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
 async fn record(app: &App, access: &Access, fields: &[(&str, &str)]) -> Result<(), ApiError> {
     let mut all = vec![("by", access.auth.login.email.as_str())];
     all.extend_from_slice(fields);
-    app.documents
+    app.account
         .record_activity(&access.customer, app.clock.now(), &all)
         .await?;
     Ok(())

@@ -1,0 +1,6 @@
+//! Lambda function `account-export`: see its route in `portal::routes`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run("account-export").await
+}
