@@ -354,3 +354,92 @@ async fn the_data_export_holds_what_the_role_may_see() {
     assert_eq!(export.json["documents"].as_array().unwrap().len(), 1);
     assert!(export.json.get("billing").is_none() && export.json.get("team").is_none());
 }
+
+#[tokio::test]
+async fn contacts_are_validated_stored_in_e164_and_versioned() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _) = logged_in(&portal, Role::Billing).await;
+    let empty = browser.get("/api/account/contacts").await;
+    assert_eq!(empty.json["version"], 0);
+    let body =
+        json!({ "emails": ["Einkauf@Example.com"], "phones": ["030 901820", "+41 44 668 18 00"] });
+    let mut req = browser
+        .request(reqwest::Method::PUT, "/api/account/contacts")
+        .header("content-type", "application/json")
+        .header("if-match", "\"0\"")
+        .body(body.to_string());
+    let saved = browser.send(req).await;
+    assert_eq!(saved.status, 200, "{saved:?}");
+    assert_eq!(saved.json["phones"], json!(["+4930901820", "+41446681800"]));
+    assert_eq!(saved.json["emails"], json!(["einkauf@example.com"]));
+    let bad = json!({ "emails": ["x@@example.com"], "phones": ["12", "+49 30 901820\u{202e}"], "extra": 1 });
+    req = browser
+        .request(reqwest::Method::PUT, "/api/account/contacts")
+        .header("content-type", "application/json")
+        .header("if-match", "\"1\"")
+        .body(bad.to_string());
+    assert_eq!(browser.send(req).await.code(), "unknown_field");
+    let bad = json!({ "emails": ["x@@example.com"], "phones": ["12"] });
+    req = browser
+        .request(reqwest::Method::PUT, "/api/account/contacts")
+        .header("content-type", "application/json")
+        .header("if-match", "\"1\"")
+        .body(bad.to_string());
+    let reply = browser.send(req).await;
+    assert_eq!(fields(&reply), vec!["emails[0]", "phones[0]"]);
+    let too_many =
+        json!({ "phones": (0..11).map(|n| format!("+49 30 90182{n}")).collect::<Vec<_>>() });
+    req = browser
+        .request(reqwest::Method::PUT, "/api/account/contacts")
+        .header("content-type", "application/json")
+        .header("if-match", "\"1\"")
+        .body(too_many.to_string());
+    assert!(fields(&browser.send(req).await).contains(&"phones".to_string()));
+}
+
+#[tokio::test]
+async fn address_fields_take_unicode_but_refuse_hidden_characters_wrong_types_and_duplicates() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _) = logged_in(&portal, Role::Owner).await;
+    let mut body = valid();
+    body["address"]["line1"] = json!("Cafe\u{301} 🏠 Straße 1");
+    body["address"]["line2"] = json!("<script>alert(1)</script>");
+    let saved = put(&mut browser, &body, Some("\"0\"")).await;
+    assert_eq!(saved.status, 200, "{saved:?}");
+    assert_eq!(
+        saved.json["address"]["line1"],
+        "Cafe\u{301} 🏠 Straße 1".nfc_like()
+    );
+    assert_eq!(
+        saved.json["address"]["line2"], "<script>alert(1)</script>",
+        "stored as text, escaped by JSON"
+    );
+    for bad in ["a\u{200b}b", "a\u{0}b", "a\u{202e}b"] {
+        let mut body = valid();
+        body["address"]["line1"] = json!(bad);
+        let reply = put(&mut browser, &body, Some("\"1\"")).await;
+        assert_eq!(fields(&reply), vec!["address.line1"], "{bad:?}");
+    }
+    let wrong_type = r#"{"legal_name": 5, "address": {"line1": "a", "postal_code": "10115", "city": "B", "country": "DE"}}"#;
+    let duplicate = r#"{"legal_name": "A", "legal_name": "B", "address": {"line1": "a", "postal_code": "10115", "city": "B", "country": "DE"}}"#;
+    for raw in [wrong_type, duplicate] {
+        let req = browser
+            .request(reqwest::Method::PUT, "/api/account/billing")
+            .header("content-type", "application/json")
+            .header("if-match", "\"1\"")
+            .body(raw);
+        let reply = browser.send(req).await;
+        assert_eq!((reply.status, reply.field()), (400, "legal_name"), "{raw}");
+    }
+}
+
+trait NfcLike {
+    fn nfc_like(&self) -> String;
+}
+
+impl NfcLike for &str {
+    /// `e` + combining acute becomes `é`, as the server normalises to NFC.
+    fn nfc_like(&self) -> String {
+        self.replace("e\u{301}", "é")
+    }
+}

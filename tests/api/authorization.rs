@@ -24,6 +24,9 @@ fn sample(function: &str) -> Option<Value> {
         "account-change-request" => json!({ "legal_name": "Neu GmbH", "reason": "Test" }),
         "team-invite" => json!({ "email": "__INVITEE__", "role": "viewer" }),
         "team-role" => json!({ "role": "viewer" }),
+        "account-contacts-update" => {
+            json!({ "emails": ["a@example.com"], "phones": ["+49 30 901820"] })
+        }
         "auth-session"
         | "auth-logout"
         | "documents-list"
@@ -35,6 +38,7 @@ fn sample(function: &str) -> Option<Value> {
         | "documents-payment"
         | "account-billing"
         | "account-activity"
+        | "account-contacts"
         | "account-export"
         | "team-list"
         | "team-remove" => Value::Null,

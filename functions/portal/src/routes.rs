@@ -171,6 +171,20 @@ pub static ROUTES: &[Route] = &[
         handler: |app, req| Box::pin(account::change_request(app, req)),
     },
     Route {
+        function: "account-contacts",
+        method: "GET",
+        path: "/api/account/contacts",
+        access: Access::Company(OWNER_BILLING),
+        handler: |app, req| Box::pin(account::contacts(app, req)),
+    },
+    Route {
+        function: "account-contacts-update",
+        method: "PUT",
+        path: "/api/account/contacts",
+        access: Access::Company(OWNER_BILLING),
+        handler: |app, req| Box::pin(account::update_contacts(app, req)),
+    },
+    Route {
         function: "account-activity",
         method: "GET",
         path: "/api/account/activity",

@@ -266,6 +266,17 @@ async fn billing_json(
     }))
 }
 
+/// The version of `If-Match: "<n>"`, if the header is there and well-formed.
+fn if_match(req: &ApiRequest) -> Option<u64> {
+    req.header("if-match").and_then(|v| {
+        v.trim()
+            .strip_prefix('"')?
+            .strip_suffix('"')?
+            .parse::<u64>()
+            .ok()
+    })
+}
+
 fn with_etag(mut response: ApiResponse, version: u64) -> ApiResponse {
     if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
         response.headers.insert(http::header::ETAG, value);
@@ -384,6 +395,134 @@ fn billing_changes(old: &BillingData, new: &BillingData) -> String {
         ));
     }
     changes.join("; ")
+}
+
+/// Contact addresses and phone numbers per company, each.
+pub const MAX_CONTACTS: usize = 10;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactsBody {
+    #[serde(default)]
+    emails: Vec<String>,
+    #[serde(default)]
+    phones: Vec<String>,
+}
+
+fn contacts_json(contacts: &crate::store::account::Contacts) -> Value {
+    json!({ "emails": contacts.emails, "phones": contacts.phones, "version": contacts.version })
+}
+
+/// `GET /api/account/contacts`: further addresses and phone numbers for support.
+pub async fn contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    let access = require_customer(app, &req, BILLING_EDITORS).await?;
+    let contacts = app.account.contacts(&access.customer).await?;
+    Ok(with_etag(
+        ApiResponse::json(StatusCode::OK, &contacts_json(&contacts)),
+        contacts.version,
+    ))
+}
+
+/// `PUT /api/account/contacts` with `If-Match`: up to 10 addresses and 10 phone numbers (E.164).
+pub async fn update_contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    req.require_same_origin(&app.config.base_url)?;
+    let body: ContactsBody = req.json()?;
+    let access = require_customer(app, &req, BILLING_EDITORS).await?;
+    let country = current(app, &access.customer).await?.data.country;
+    let country = if country.is_empty() {
+        "DE".to_string()
+    } else {
+        country
+    };
+    let mut f = Fields::default();
+    for (field, list) in [("emails", &body.emails), ("phones", &body.phones)] {
+        if list.len() > MAX_CONTACTS {
+            f.add(
+                field,
+                "too_many",
+                "Höchstens 10 Einträge.",
+                "At most 10 entries.",
+            );
+        }
+    }
+    let mut emails: Vec<String> = Vec::new();
+    for (i, raw) in body.emails.iter().enumerate().take(MAX_CONTACTS) {
+        match EmailAddress::parse(raw) {
+            Ok(email) if !emails.contains(&email.as_str().to_string()) => {
+                emails.push(email.as_str().to_string())
+            }
+            Ok(_) => {}
+            Err(_) => f.add(
+                &format!("emails[{i}]"),
+                "invalid_email",
+                "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
+                "Please enter a valid email address.",
+            ),
+        }
+    }
+    let mut phones: Vec<String> = Vec::new();
+    for (i, raw) in body.phones.iter().enumerate().take(MAX_CONTACTS) {
+        match crate::domain::phone::Phone::parse(raw, &country) {
+            Ok(phone) if !phones.contains(&phone.as_str().to_string()) => {
+                phones.push(phone.as_str().to_string())
+            }
+            Ok(_) => {}
+            Err(_) => f.add(
+                &format!("phones[{i}]"),
+                "invalid_phone",
+                "Das ist keine gültige Telefonnummer (z. B. +49 30 1234567).",
+                "This is not a valid phone number (e.g. +49 30 1234567).",
+            ),
+        }
+    }
+    f.finish()?;
+    let stored = app.account.contacts(&access.customer).await?;
+    let Some(expected) = if_match(&req) else {
+        return Err(ApiError::VersionRequired {
+            current: Box::new(contacts_json(&stored)),
+            version: stored.version,
+        });
+    };
+    let by = access.auth.login.email.as_str().to_string();
+    let stale = || ApiError::VersionConflict {
+        current: Box::new(contacts_json(&stored)),
+        version: stored.version,
+    };
+    if expected != stored.version {
+        return Err(stale());
+    }
+    match app
+        .account
+        .save_contacts(
+            &access.customer,
+            &emails,
+            &phones,
+            expected,
+            &by,
+            app.clock.now(),
+        )
+        .await?
+    {
+        SaveOutcome::Saved { version } => {
+            app.account
+                .record_activity(
+                    &access.customer,
+                    app.clock.now(),
+                    &[("event", "contacts_updated"), ("by", &by)],
+                )
+                .await?;
+            let saved = crate::store::account::Contacts {
+                emails,
+                phones,
+                version,
+            };
+            Ok(with_etag(
+                ApiResponse::json(StatusCode::OK, &contacts_json(&saved)),
+                version,
+            ))
+        }
+        SaveOutcome::Stale => Err(stale()),
+    }
 }
 
 /// Entries of the activity log per page.

@@ -9,6 +9,7 @@ pub mod ids;
 pub mod lang;
 pub mod next;
 pub mod payment;
+pub mod phone;
 pub mod secret;
 pub mod session;
 pub mod text;

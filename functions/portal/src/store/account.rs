@@ -48,6 +48,14 @@ pub struct Activity {
     pub fields: std::collections::BTreeMap<String, String>,
 }
 
+/// Further contact addresses and phone numbers (E.164) support uses to recognise the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Contacts {
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub version: u64,
+}
+
 pub enum SaveOutcome {
     Saved {
         version: u64,
@@ -99,7 +107,7 @@ impl AccountStore {
     ) -> Result<SaveOutcome, StoreError> {
         let version = expected + 1;
         let text = |v: &str| s(v);
-        let mut put = self
+        let put = self
             .client
             .put_item()
             .table_name(&self.table)
@@ -120,19 +128,58 @@ impl AccountStore {
             .item("version", n(version))
             .item("updated_at", n(now))
             .item("updated_by", s(by));
-        put = if expected == 0 {
-            put.condition_expression("attribute_not_exists(pk)")
-        } else {
-            put.condition_expression("version = :expected")
-                .expression_attribute_values(":expected", n(expected))
+        save_versioned(put, expected).await
+    }
+
+    pub async fn contacts(&self, customer: &CustomerId) -> Result<Contacts, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk(customer)))
+            .key("sk", s("contacts"))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("get contacts", e))?;
+        let list = |item: &Item, name: &str| -> Vec<String> {
+            item.get(name)
+                .and_then(|v| v.as_l().ok())
+                .map(|l| l.iter().filter_map(|v| v.as_s().ok().cloned()).collect())
+                .unwrap_or_default()
         };
-        match put.send().await {
-            Ok(_) => Ok(SaveOutcome::Saved { version }),
-            Err(err) => match err.into_service_error() {
-                PutItemError::ConditionalCheckFailedException(_) => Ok(SaveOutcome::Stale),
-                other => Err(StoreError::from_sdk("save billing", other)),
+        Ok(match output.item {
+            Some(item) => Contacts {
+                emails: list(&item, "emails"),
+                phones: list(&item, "phones"),
+                version: get_n(&item, "version").unwrap_or(0),
             },
-        }
+            None => Contacts::default(),
+        })
+    }
+
+    /// Saves contacts as version `expected + 1` if the stored version is still `expected`.
+    pub async fn save_contacts(
+        &self,
+        customer: &CustomerId,
+        emails: &[String],
+        phones: &[String],
+        expected: u64,
+        by: &str,
+        now: u64,
+    ) -> Result<SaveOutcome, StoreError> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(pk(customer)))
+            .item("sk", s("contacts"))
+            .item("emails", AttributeValue::L(emails.iter().map(s).collect()))
+            .item("phones", AttributeValue::L(phones.iter().map(s).collect()))
+            .item("version", n(expected + 1))
+            .item("updated_at", n(now))
+            .item("updated_by", s(by));
+        save_versioned(put, expected).await
     }
 
     /// Records an event in the company's activity log (`activity#<time>#<random>` items).
@@ -265,6 +312,28 @@ impl AccountStore {
                 status: get_s(item, "status").unwrap_or("pending").to_string(),
             })
             .collect())
+    }
+}
+
+/// Puts the item only if the stored `version` is `expected` (0: nothing stored yet).
+async fn save_versioned(
+    put: aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder,
+    expected: u64,
+) -> Result<SaveOutcome, StoreError> {
+    let put = if expected == 0 {
+        put.condition_expression("attribute_not_exists(pk)")
+    } else {
+        put.condition_expression("version = :expected")
+            .expression_attribute_values(":expected", n(expected))
+    };
+    match put.send().await {
+        Ok(_) => Ok(SaveOutcome::Saved {
+            version: expected + 1,
+        }),
+        Err(err) => match err.into_service_error() {
+            PutItemError::ConditionalCheckFailedException(_) => Ok(SaveOutcome::Stale),
+            other => Err(StoreError::from_sdk("versioned save", other)),
+        },
     }
 }
 

@@ -1,0 +1,6 @@
+//! Lambda function `account-contacts-update`: see its route in `portal::routes`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run("account-contacts-update").await
+}

@@ -1,0 +1,6 @@
+//! Lambda function `account-contacts`: see its route in `portal::routes`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run("account-contacts").await
+}
