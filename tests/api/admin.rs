@@ -296,3 +296,75 @@ async fn the_sample_manifests_in_the_docs_import_cleanly() {
         assert_eq!(summary.created, created, "{file}");
     }
 }
+
+#[tokio::test]
+async fn a_new_imported_invoice_is_announced_to_the_invoice_addresses_once_unless_switched_off() {
+    let portal = TestPortal::spawn().await;
+    let mut stores = stores(&portal);
+    let sdk = devstack::local::sdk_config(portal_tests::moto_url());
+    stores.notifier = Some(portal_admin::notify::Notifier::new(
+        &sdk,
+        "Kundenportal <portal@example.com>",
+        &portal.base_url,
+    ));
+    let dir = folder();
+    let accounts = format!("rechnung-{}@example.com", unique("n"));
+    run(
+        &stores,
+        Kind::Customers,
+        &write(
+            &dir,
+            "c.csv",
+            b"customer_id,number,name\n60001,60001,Notiz GmbH\n60002,60002,Still GmbH\n",
+        ),
+    )
+    .await
+    .unwrap();
+    let quiet = format!("quiet-{accounts}");
+    for (id, email, notify) in [("60001", &accounts, true), ("60002", &quiet, false)] {
+        let data = portal::store::account::BillingData {
+            legal_name: "X".into(),
+            invoice_emails: vec![email.clone()],
+            notify_new_invoices: notify,
+            ..Default::default()
+        };
+        portal
+            .app_for_seeding
+            .account
+            .save_billing(
+                &portal::domain::ids::CustomerId::parse(id).unwrap(),
+                &data,
+                0,
+                "test",
+                1,
+            )
+            .await
+            .unwrap();
+    }
+    write(&dir, "r.pdf", &pdf("r"));
+    let documents = write(
+        &dir,
+        "d.csv",
+        b"customer_id,kind,number,issued,net,tax,gross,currency,status,pdf\n\
+          60001,invoice,R-77,2026-04-01,100,19,119,EUR,open,r.pdf\n\
+          60001,offer,AN-77,2026-04-01,100,19,119,EUR,open,r.pdf\n\
+          60002,invoice,R-78,2026-04-01,100,19,119,EUR,open,r.pdf\n",
+    );
+    let summary = run(&stores, Kind::Documents, &documents).await.unwrap();
+    assert_eq!(summary.notified, 1);
+    let mail = portal.mail(&accounts, 1).await;
+    assert!(mail.subject.contains("R-77"), "{}", mail.subject);
+    assert!(mail
+        .body
+        .contains(&format!("{}/portal/dokumente/", portal.base_url)));
+    assert!(mail.attachments.is_empty(), "never the PDF itself");
+    assert_eq!(
+        run(&stores, Kind::Documents, &documents)
+            .await
+            .unwrap()
+            .notified,
+        0
+    );
+    assert_eq!(portal.mail_count(&accounts).await, 1);
+    assert_eq!(portal.mail_count(&quiet).await, 0);
+}

@@ -34,6 +34,8 @@ pub struct Summary {
     pub updated: usize,
     pub unchanged: usize,
     pub skipped: usize,
+    /// "New invoice" mails sent.
+    pub notified: usize,
     pub errors: Vec<RowError>,
 }
 
@@ -370,6 +372,15 @@ async fn import_documents(
             files.push(("xml", bytes));
         }
         let outcome = write_document(stores, &row.customer, &row.document, files).await?;
+        if matches!(outcome, Outcome::Created)
+            && row.document.kind == portal::domain::documents::DocumentKind::Invoice
+        {
+            if let Some(notifier) = &stores.notifier {
+                summary.notified += notifier
+                    .new_invoice(&stores.account, &row.customer, &row.document)
+                    .await?;
+            }
+        }
         count(&mut summary, outcome);
         progress.step();
     }

@@ -5,16 +5,20 @@
 pub mod demo;
 pub mod import;
 pub mod manifest;
+pub mod notify;
 pub mod pdf;
 
 use portal::store::directory::Directory;
 use portal::store::documents::{DocumentStore, FileStore};
 
-/// The stores an import writes to.
+/// The stores an import writes to, and who to tell about new invoices.
 pub struct Stores {
     pub directory: Directory,
     pub documents: DocumentStore,
     pub files: FileStore,
+    pub account: portal::store::account::AccountStore,
+    /// `None`: no "new invoice" mails (not configured, demo data, or `--no-notify`).
+    pub notifier: Option<notify::Notifier>,
 }
 
 impl Stores {
@@ -28,8 +32,10 @@ impl Stores {
         let s3 = portal::store::documents::s3_client(sdk, path_style);
         Stores {
             directory: Directory::new(dynamo.clone(), portal_table),
-            documents: DocumentStore::new(dynamo, portal_table),
+            documents: DocumentStore::new(dynamo.clone(), portal_table),
             files: FileStore::new(s3, bucket),
+            account: portal::store::account::AccountStore::new(dynamo, portal_table),
+            notifier: None,
         }
     }
 

@@ -29,6 +29,9 @@ enum Command {
         /// Import the valid rows even when others are invalid.
         #[arg(long)]
         skip_invalid: bool,
+        /// Send no "new invoice" mails (they go out only when MAIL_FROM and PORTAL_BASE_URL are set).
+        #[arg(long)]
+        no_notify: bool,
     },
     /// Create (or refresh) the demo companies, logins and documents with PDFs.
     Demo,
@@ -46,7 +49,7 @@ fn today() -> (u16, u8) {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let stores = match Stores::from_env().await {
+    let mut stores = match Stores::from_env().await {
         Ok(stores) => stores,
         Err(err) => {
             eprintln!("portal-admin: {err}");
@@ -59,7 +62,15 @@ async fn main() -> ExitCode {
             manifest,
             files,
             skip_invalid,
+            no_notify,
         } => {
+            if no_notify {
+                stores.notifier = None;
+            } else if stores.notifier.is_none() && kind == Kind::Documents {
+                eprintln!(
+                    "note: no \"new invoice\" mails: set MAIL_FROM and PORTAL_BASE_URL to send them"
+                );
+            }
             import::run(
                 &stores,
                 kind,
@@ -84,8 +95,12 @@ async fn main() -> ExitCode {
                 eprintln!("skipped {error}");
             }
             println!(
-                "done: {} created, {} updated, {} unchanged, {} skipped",
-                summary.created, summary.updated, summary.unchanged, summary.skipped
+                "done: {} created, {} updated, {} unchanged, {} skipped, {} notification mail(s)",
+                summary.created,
+                summary.updated,
+                summary.unchanged,
+                summary.skipped,
+                summary.notified
             );
             ExitCode::SUCCESS
         }

@@ -43,6 +43,12 @@ struct BillingBody {
     invoice_emails: Vec<String>,
     #[serde(default)]
     po_reference: String,
+    #[serde(default = "yes")]
+    notify_new_invoices: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -214,6 +220,7 @@ fn validate(body: &BillingBody) -> Result<BillingData, ApiError> {
         vat_id,
         invoice_emails,
         po_reference,
+        notify_new_invoices: body.notify_new_invoices,
     })
 }
 
@@ -260,6 +267,7 @@ async fn billing_json(
         "vat_id": d.vat_id,
         "invoice_emails": d.invoice_emails,
         "po_reference": d.po_reference,
+        "notify_new_invoices": d.notify_new_invoices,
         "locked": if locked { vec!["legal_name", "address.country"] } else { vec![] },
         "pending_changes": pending,
         "version": billing.version,
@@ -392,6 +400,12 @@ fn billing_changes(old: &BillingData, new: &BillingData) -> String {
             "invoice_emails: {} → {}",
             old.invoice_emails.join(", "),
             new.invoice_emails.join(", ")
+        ));
+    }
+    if old.notify_new_invoices != new.notify_new_invoices {
+        changes.push(format!(
+            "notify_new_invoices: {} → {}",
+            old.notify_new_invoices, new.notify_new_invoices
         ));
     }
     changes.join("; ")

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BillingData {
     pub legal_name: String,
     pub line1: String,
@@ -18,6 +18,25 @@ pub struct BillingData {
     pub vat_id: String,
     pub invoice_emails: Vec<String>,
     pub po_reference: String,
+    /// Mail the invoice addresses when a new invoice is available (never the PDF itself).
+    pub notify_new_invoices: bool,
+}
+
+impl Default for BillingData {
+    fn default() -> Self {
+        BillingData {
+            legal_name: String::new(),
+            line1: String::new(),
+            line2: String::new(),
+            postal_code: String::new(),
+            city: String::new(),
+            country: String::new(),
+            vat_id: String::new(),
+            invoice_emails: Vec::new(),
+            po_reference: String::new(),
+            notify_new_invoices: true,
+        }
+    }
 }
 
 /// Stored billing data with its version (0 = never saved).
@@ -125,6 +144,10 @@ impl AccountStore {
                 AttributeValue::L(data.invoice_emails.iter().map(s).collect()),
             )
             .item("po_reference", text(&data.po_reference))
+            .item(
+                "notify_new_invoices",
+                AttributeValue::Bool(data.notify_new_invoices),
+            )
             .item("version", n(version))
             .item("updated_at", n(now))
             .item("updated_by", s(by));
@@ -354,6 +377,11 @@ fn billing_from(item: &Item) -> Billing {
                 .map(|list| list.iter().filter_map(|v| v.as_s().ok().cloned()).collect())
                 .unwrap_or_default(),
             po_reference: text("po_reference"),
+            notify_new_invoices: item
+                .get("notify_new_invoices")
+                .and_then(|v| v.as_bool().ok())
+                .copied()
+                .unwrap_or(true),
         },
         version: get_n(item, "version").unwrap_or(0),
     }

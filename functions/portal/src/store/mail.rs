@@ -30,10 +30,18 @@ fn utf8(data: String) -> Result<Content, StoreError> {
 
 impl Mailer {
     pub fn new(client: Client, config: &Config) -> Self {
+        Mailer::with_sender(
+            client,
+            &config.mail_from,
+            config.ses_configuration_set.clone(),
+        )
+    }
+
+    pub fn with_sender(client: Client, from: &str, configuration_set: Option<String>) -> Self {
         Mailer {
             client,
-            from: config.mail_from.clone(),
-            configuration_set: config.ses_configuration_set.clone(),
+            from: from.to_string(),
+            configuration_set,
         }
     }
 

@@ -1,0 +1,75 @@
+//! "New invoice available" mails after an import: to the company's invoice addresses, with a
+//! link to the portal and never the PDF itself; companies can switch them off in their billing
+//! data.
+
+use portal::domain::email::EmailAddress;
+use portal::domain::ids::CustomerId;
+use portal::store::account::AccountStore;
+use portal::store::documents::Document;
+use portal::store::mail::{Mailer, OutgoingMail};
+use portal::store::StoreError;
+
+pub struct Notifier {
+    mailer: Mailer,
+    base_url: String,
+}
+
+impl Notifier {
+    pub fn new(sdk: &aws_config::SdkConfig, from: &str, base_url: &str) -> Notifier {
+        Notifier {
+            mailer: Mailer::with_sender(aws_sdk_sesv2_client(sdk), from, None),
+            base_url: base_url.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Tells the company about a new invoice; returns how many mails went out.
+    pub async fn new_invoice(
+        &self,
+        account: &AccountStore,
+        customer: &CustomerId,
+        document: &Document,
+    ) -> Result<usize, StoreError> {
+        let Some(billing) = account.billing(customer).await? else {
+            return Ok(0);
+        };
+        if !billing.data.notify_new_invoices {
+            return Ok(0);
+        }
+        let link = format!("{}/portal/dokumente/", self.base_url);
+        let link_en = format!("{}/en/portal/documents/", self.base_url);
+        let number = document.number.as_str();
+        let amount = format!(
+            "{} {}",
+            document.gross.decimal(),
+            document.gross.currency.as_str()
+        );
+        let text = format!(
+            "Guten Tag,\n\nim Kundenportal liegt eine neue Rechnung für Sie bereit: {number} vom {} über {amount}.\n\n{link}\n\nSie möchten diese Benachrichtigung nicht mehr? Schalten Sie sie im Portal unter Rechnungsdaten aus.\n\n---\n\nHello,\n\na new invoice is available in the customer portal: {number} of {} for {amount}.\n\n{link_en}\n\nTo stop these notifications, switch them off under billing data in the portal.\n",
+            document.issued, document.issued
+        );
+        let html = format!(
+            "<!doctype html><html lang=\"de\"><body><p>{}</p></body></html>",
+            portal::auth::escape_html(&text).replace('\n', "<br>")
+        );
+        let mut sent = 0;
+        for address in &billing.data.invoice_emails {
+            let Ok(to) = EmailAddress::parse(address) else {
+                continue;
+            };
+            self.mailer
+                .send(OutgoingMail {
+                    to,
+                    subject: format!("Neue Rechnung {number} / New invoice {number}"),
+                    text: text.clone(),
+                    html: html.clone(),
+                })
+                .await?;
+            sent += 1;
+        }
+        Ok(sent)
+    }
+}
+
+fn aws_sdk_sesv2_client(sdk: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
+    aws_sdk_sesv2::Client::new(sdk)
+}
