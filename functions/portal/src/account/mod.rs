@@ -518,11 +518,22 @@ pub async fn update_contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, 
         .await?
     {
         SaveOutcome::Saved { version } => {
+            let changes = format!(
+                "emails: {} → {}; phones: {} → {}",
+                stored.emails.join(", "),
+                emails.join(", "),
+                stored.phones.join(", "),
+                phones.join(", ")
+            );
             app.account
                 .record_activity(
                     &access.customer,
                     app.clock.now(),
-                    &[("event", "contacts_updated"), ("by", &by)],
+                    &[
+                        ("event", "contacts_updated"),
+                        ("by", &by),
+                        ("changes", &changes),
+                    ],
                 )
                 .await?;
             let saved = crate::store::account::Contacts {

@@ -205,24 +205,25 @@ pub async fn set_role(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiErro
     let role = parse_role(&body.role)?;
     let access = require_customer(app, &req, OWNERS).await?;
     let customer = company(app, &access).await?;
+    let before = std::sync::Mutex::new((String::new(), Role::Viewer));
     let team = change(app, &customer, |team| {
         let (email, current) = member(team, &id)?;
         if *current == Role::Owner && role != Role::Owner && owners(team) <= 1 {
             return Err(last_owner());
         }
+        *before.lock().expect("not poisoned") = (email.as_str().to_string(), *current);
         Ok(TeamChange::Set(email.clone(), role))
     })
     .await?;
-    let changed = member(&team, &id)
-        .map(|(email, _)| email.as_str().to_string())
-        .unwrap_or_default();
+    let (changed, old_role) = before.into_inner().expect("not poisoned");
+    let changes = format!("{} → {}", old_role.code(), role.code());
     record(
         app,
         &access,
         &[
             ("event", "role_changed"),
             ("member", &changed),
-            ("role", role.code()),
+            ("changes", &changes),
         ],
     )
     .await?;
