@@ -7,12 +7,9 @@ use portal_tests::{Browser, Reply, TestPortal};
 use serde_json::{json, Value};
 
 async fn logged_in(portal: &TestPortal, role: Role) -> (Browser, CustomerId) {
-    let company = portal.add_company("Stammdaten GmbH").await;
-    let email = portal
-        .add_login(Lang::De, &[(&company, "Stammdaten GmbH", role)])
+    let (browser, company, _) = portal
+        .member_session("Stammdaten GmbH", Lang::De, role)
         .await;
-    let mut browser = portal.browser();
-    portal.log_in(&mut browser, &email).await;
     (browser, company)
 }
 

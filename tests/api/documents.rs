@@ -21,12 +21,12 @@ async fn customer_with_login(
 #[tokio::test]
 async fn a_customer_sees_the_details_of_its_own_document() {
     let portal = TestPortal::spawn().await;
-    let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+    let (mut browser, company, _) = portal
+        .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+        .await;
     let doc = portal
         .add_document(&company, "R-2026-0042", "2026-03-15", Some(PDF), None)
         .await;
-    let mut browser = portal.browser();
-    portal.log_in(&mut browser, &email).await;
     let reply = browser
         .get(&format!("/api/documents/{}", doc.id.as_str()))
         .await;
@@ -43,12 +43,12 @@ async fn a_customer_sees_the_details_of_its_own_document() {
 #[tokio::test]
 async fn the_pdf_redirects_to_a_short_lived_url_with_the_real_bytes_and_a_german_name() {
     let portal = TestPortal::spawn().await;
-    let (company, email) = customer_with_login(&portal, Lang::De, Role::Billing).await;
+    let (mut browser, company, _) = portal
+        .member_session("Dokument GmbH", Lang::De, Role::Billing)
+        .await;
     let doc = portal
         .add_document(&company, "R-2026-0042", "2026-03-15", Some(PDF), None)
         .await;
-    let mut browser = portal.browser();
-    portal.log_in(&mut browser, &email).await;
     let reply = browser
         .get(&format!("/api/documents/{}/pdf", doc.id.as_str()))
         .await;
@@ -72,12 +72,12 @@ async fn the_pdf_redirects_to_a_short_lived_url_with_the_real_bytes_and_a_german
 #[tokio::test]
 async fn an_english_customer_downloads_an_english_file_name() {
     let portal = TestPortal::spawn().await;
-    let (company, email) = customer_with_login(&portal, Lang::En, Role::Owner).await;
+    let (mut browser, company, _) = portal
+        .member_session("Dokument GmbH", Lang::En, Role::Owner)
+        .await;
     let doc = portal
         .add_document(&company, "R-7", "2026-01-02", Some(PDF), None)
         .await;
-    let mut browser = portal.browser();
-    portal.log_in(&mut browser, &email).await;
     let reply = browser
         .get(&format!("/api/documents/{}/pdf", doc.id.as_str()))
         .await;
@@ -93,7 +93,9 @@ async fn an_english_customer_downloads_an_english_file_name() {
 #[tokio::test]
 async fn the_xml_is_offered_only_where_it_exists() {
     let portal = TestPortal::spawn().await;
-    let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+    let (mut browser, company, _) = portal
+        .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+        .await;
     let with = portal
         .add_document(
             &company,
@@ -106,8 +108,6 @@ async fn the_xml_is_offered_only_where_it_exists() {
     let without = portal
         .add_document(&company, "R-2", "2026-02-02", Some(PDF), None)
         .await;
-    let mut browser = portal.browser();
-    portal.log_in(&mut browser, &email).await;
     let reply = browser
         .get(&format!("/api/documents/{}/xml", with.id.as_str()))
         .await;
@@ -129,12 +129,12 @@ async fn the_xml_is_offered_only_where_it_exists() {
 #[tokio::test]
 async fn a_missing_pdf_in_the_bucket_is_a_clear_404_not_a_500() {
     let portal = TestPortal::spawn().await;
-    let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+    let (mut browser, company, _) = portal
+        .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+        .await;
     let doc = portal
         .add_document(&company, "R-3", "2026-02-03", None, None)
         .await;
-    let mut browser = portal.browser();
-    portal.log_in(&mut browser, &email).await;
     let reply = browser
         .get(&format!("/api/documents/{}/pdf", doc.id.as_str()))
         .await;
@@ -144,7 +144,9 @@ async fn a_missing_pdf_in_the_bucket_is_a_clear_404_not_a_500() {
 #[tokio::test]
 async fn another_companys_document_is_exactly_as_unknown_as_a_made_up_one() {
     let portal = TestPortal::spawn().await;
-    let (mine, email) = customer_with_login(&portal, Lang::De, Role::Owner).await;
+    let (mut browser, mine, _) = portal
+        .member_session("Dokument GmbH", Lang::De, Role::Owner)
+        .await;
     let (theirs, _) = customer_with_login(&portal, Lang::De, Role::Owner).await;
     portal
         .add_document(&mine, "R-2026-0001", "2026-03-01", Some(PDF), None)
@@ -152,8 +154,6 @@ async fn another_companys_document_is_exactly_as_unknown_as_a_made_up_one() {
     let foreign = portal
         .add_document(&theirs, "R-2026-0002", "2026-03-01", Some(PDF), None)
         .await;
-    let mut browser = portal.browser();
-    portal.log_in(&mut browser, &email).await;
     let foreign_reply = browser
         .get(&format!("/api/documents/{}", foreign.id.as_str()))
         .await;
@@ -175,9 +175,9 @@ async fn another_companys_document_is_exactly_as_unknown_as_a_made_up_one() {
 #[tokio::test]
 async fn traversal_and_encoded_ids_are_not_found_before_any_lookup() {
     let portal = TestPortal::spawn().await;
-    let (_, email) = customer_with_login(&portal, Lang::De, Role::Owner).await;
-    let mut browser = portal.browser();
-    portal.log_in(&mut browser, &email).await;
+    let (mut browser, _, _) = portal
+        .member_session("Dokument GmbH", Lang::De, Role::Owner)
+        .await;
     for id in [
         "..%2F..%2Fetc%2Fpasswd",
         "%2e%2e%2f20260301-invoice-R-1",
@@ -424,12 +424,12 @@ mod payment {
     #[tokio::test]
     async fn an_open_invoice_offers_a_giro_code_and_a_payment_link() {
         let portal = TestPortal::spawn_with(PAYEE).await;
-        let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+        let (mut browser, company, _) = portal
+            .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+            .await;
         let doc = portal
             .add_document(&company, "R-2026-0042", "2026-03-15", None, None)
             .await;
-        let mut browser = portal.browser();
-        portal.log_in(&mut browser, &email).await;
         let reply = browser
             .get(&format!("/api/documents/{}/payment", doc.id.as_str()))
             .await;
@@ -457,12 +457,12 @@ mod payment {
     #[tokio::test]
     async fn paid_cancelled_and_non_invoice_documents_are_not_payable() {
         let portal = TestPortal::spawn_with(PAYEE).await;
-        let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+        let (mut browser, company, _) = portal
+            .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+            .await;
         let base = portal
             .add_document(&company, "R-1", "2026-03-15", None, None)
             .await;
-        let mut browser = portal.browser();
-        portal.log_in(&mut browser, &email).await;
         for (kind, status, number) in [
             (DocumentKind::Invoice, DocumentStatus::Paid, "R-2"),
             (DocumentKind::Invoice, DocumentStatus::Cancelled, "R-3"),
@@ -512,12 +512,12 @@ mod payment {
     #[tokio::test]
     async fn without_payee_or_link_configured_nothing_is_offered() {
         let portal = TestPortal::spawn().await;
-        let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+        let (mut browser, company, _) = portal
+            .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+            .await;
         let doc = portal
             .add_document(&company, "R-5", "2026-03-15", None, None)
             .await;
-        let mut browser = portal.browser();
-        portal.log_in(&mut browser, &email).await;
         let reply = browser
             .get(&format!("/api/documents/{}/payment", doc.id.as_str()))
             .await;
@@ -536,7 +536,9 @@ mod export_and_statistics {
     #[tokio::test]
     async fn the_csv_export_has_a_bom_german_separators_and_neutralised_formulas() {
         let portal = TestPortal::spawn().await;
-        let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+        let (mut browser, company, _) = portal
+            .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+            .await;
         let mut doc = portal
             .add_document(&company, "R-2026-0001", "2026-02-01", None, None)
             .await;
@@ -554,8 +556,6 @@ mod export_and_statistics {
         portal
             .add_document(&company, "R-2025-0009", "2025-06-01", None, None)
             .await;
-        let mut browser = portal.browser();
-        portal.log_in(&mut browser, &email).await;
 
         let reply = browser.get("/api/documents/export?year=2026").await;
         assert_eq!(reply.status, 200, "{reply:?}");
@@ -588,7 +588,9 @@ mod export_and_statistics {
     #[tokio::test]
     async fn a_reference_cell_starting_with_a_formula_sign_is_neutralised() {
         let portal = TestPortal::spawn().await;
-        let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+        let (mut browser, company, _) = portal
+            .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+            .await;
         let mut doc = portal
             .add_document(&company, "R-1", "2026-02-01", None, None)
             .await;
@@ -599,8 +601,6 @@ mod export_and_statistics {
             .put(&company, &doc)
             .await
             .unwrap();
-        let mut browser = portal.browser();
-        portal.log_in(&mut browser, &email).await;
         let reply = browser.get("/api/documents/export").await;
         assert!(reply.text.contains(";'=cmd: x"), "{}", reply.text);
     }
@@ -608,7 +608,9 @@ mod export_and_statistics {
     #[tokio::test]
     async fn statistics_sum_invoices_minus_credit_notes_per_month_and_year() {
         let portal = TestPortal::spawn().await;
-        let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+        let (mut browser, company, _) = portal
+            .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+            .await;
         let year = portal::domain::documents::year_of(portal.clock.now());
         let base = portal
             .add_document(&company, "R-1", &format!("{year}-01-10"), None, None)
@@ -649,8 +651,6 @@ mod export_and_statistics {
                 .await
                 .unwrap();
         }
-        let mut browser = portal.browser();
-        portal.log_in(&mut browser, &email).await;
         let reply = browser.get("/api/documents/statistics").await;
         assert_eq!(reply.status, 200, "{reply:?}");
         let years = reply.json["years"].as_array().unwrap();
@@ -672,13 +672,13 @@ mod sending {
     #[tokio::test]
     async fn a_document_is_mailed_with_its_pdf_attached_byte_for_byte() {
         let portal = TestPortal::spawn().await;
-        let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+        let (mut browser, company, email) = portal
+            .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+            .await;
         let pdf: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
         let doc = portal
             .add_document(&company, "R-2026-0042", "2026-03-15", Some(&pdf), None)
             .await;
-        let mut browser = portal.browser();
-        portal.log_in(&mut browser, &email).await;
         let accountant = format!("steuer-{email}");
         let reply = browser
             .post(
@@ -722,12 +722,12 @@ mod sending {
     #[tokio::test]
     async fn header_injection_in_the_address_and_hidden_characters_in_the_note_are_refused() {
         let portal = TestPortal::spawn().await;
-        let (company, email) = customer_with_login(&portal, Lang::De, Role::Viewer).await;
+        let (mut browser, company, _) = portal
+            .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+            .await;
         let doc = portal
             .add_document(&company, "R-1", "2026-03-15", Some(PDF), None)
             .await;
-        let mut browser = portal.browser();
-        portal.log_in(&mut browser, &email).await;
         let path = format!("/api/documents/{}/send", doc.id.as_str());
         for to in [
             "a@example.com\r\nBcc: victim@example.com",
@@ -757,7 +757,9 @@ mod sending {
     #[tokio::test]
     async fn a_foreign_document_cannot_be_sent_and_sending_is_rate_limited() {
         let portal = TestPortal::spawn().await;
-        let (company, email) = customer_with_login(&portal, Lang::En, Role::Viewer).await;
+        let (mut browser, company, email) = portal
+            .member_session("Dokument GmbH", Lang::En, Role::Viewer)
+            .await;
         let (other, _) = customer_with_login(&portal, Lang::De, Role::Owner).await;
         let foreign = portal
             .add_document(&other, "F-1", "2026-03-15", Some(PDF), None)
@@ -765,8 +767,6 @@ mod sending {
         let doc = portal
             .add_document(&company, "R-1", "2026-03-15", Some(PDF), None)
             .await;
-        let mut browser = portal.browser();
-        portal.log_in(&mut browser, &email).await;
         let reply = browser
             .post(
                 &format!("/api/documents/{}/send", foreign.id.as_str()),

@@ -8,13 +8,9 @@ use portal_tests::{Browser, TestPortal};
 use serde_json::json;
 
 async fn owner_of_new_company(portal: &TestPortal) -> (Browser, CustomerId, String) {
-    let company = portal.add_company("Team GmbH").await;
-    let email = portal
-        .add_login(Lang::De, &[(&company, "Team GmbH", Role::Owner)])
-        .await;
-    let mut browser = portal.browser();
-    portal.log_in(&mut browser, &email).await;
-    (browser, company, email)
+    portal
+        .member_session("Team GmbH", Lang::De, Role::Owner)
+        .await
 }
 
 fn id(email: &str) -> String {

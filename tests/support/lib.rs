@@ -201,6 +201,22 @@ impl TestPortal {
         doc
     }
 
+    /// A new company with one login in `role`, logged in: (browser, company, address).
+    pub async fn member_session(
+        &self,
+        company_name: &str,
+        lang: Lang,
+        role: Role,
+    ) -> (Browser, CustomerId, String) {
+        let company = self.add_company(company_name).await;
+        let email = self
+            .add_login(lang, &[(&company, company_name, role)])
+            .await;
+        let mut browser = self.browser();
+        self.log_in(&mut browser, &email).await;
+        (browser, company, email)
+    }
+
     /// Waits for the `n`-th mail to `address` (mail is sent before the 202, so this is quick).
     pub async fn mail(&self, address: &str, n: usize) -> Mail {
         for _ in 0..50 {
