@@ -108,6 +108,8 @@ async fn run() -> Result<(), DevError> {
     println!("\n{}", portal_admin::demo::describe());
     println!("  Portal & Hilfe-Center:  {base_url}/");
     println!("  Anmelden / sign in:     {base_url}/anmelden/");
+    println!("  Dokumente / documents:  {base_url}/portal/dokumente/");
+    println!("  Unternehmen / company:  {base_url}/portal/unternehmen/");
     println!("  Dev-Postfach / mailbox: {base_url}/_dev/mail");
     println!("\n  Strg-C / Ctrl-C beendet alles. Login links are also printed here.\n");
 
