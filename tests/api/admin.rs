@@ -367,4 +367,17 @@ async fn a_new_imported_invoice_is_announced_to_the_invoice_addresses_once_unles
     );
     assert_eq!(portal.mail_count(&accounts).await, 1);
     assert_eq!(portal.mail_count(&quiet).await, 0);
+    let (events, _) = portal
+        .app_for_seeding
+        .account
+        .activity(
+            &portal::domain::ids::CustomerId::parse("60001").unwrap(),
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    assert!(events
+        .iter()
+        .any(|e| e.fields.get("event").map(String::as_str) == Some("invoice_notified")));
 }

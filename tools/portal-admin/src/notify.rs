@@ -64,10 +64,29 @@ impl Notifier {
                     html: html.clone(),
                 })
                 .await?;
+            account
+                .record_activity(
+                    customer,
+                    now(),
+                    &[
+                        ("event", "invoice_notified"),
+                        ("by", "portal-admin"),
+                        ("to", address),
+                        ("document", document.id.as_str()),
+                    ],
+                )
+                .await?;
             sent += 1;
         }
         Ok(sent)
     }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 fn aws_sdk_sesv2_client(sdk: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
