@@ -5,9 +5,10 @@ import { t } from "./i18n.js";
 /**
  * Calls the API and resolves to {status, body, headers}; never throws.
  * status 0 means the request did not reach the server (network failure).
+ * `extraHeaders` adds request headers, e.g. {"If-Match": "\"3\""}.
  */
-export async function request(method, url, data) {
-  const headers = { "Accept-Language": document.documentElement.lang };
+export async function request(method, url, data, extraHeaders = {}) {
+  const headers = { ...extraHeaders, "Accept-Language": document.documentElement.lang };
   const init = { method, headers, credentials: "same-origin", cache: "no-store" };
   if (data !== undefined) {
     headers["Content-Type"] = "application/json";

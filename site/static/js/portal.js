@@ -24,6 +24,7 @@ const chooserList = document.getElementById("chooser-list");
 const chooserError = document.getElementById("chooser-error");
 const chooserCancel = document.getElementById("chooser-cancel");
 const documentsTeaser = document.getElementById("documents-teaser");
+const companyTeaser = document.getElementById("company-teaser");
 const noCustomer = document.getElementById("no-customer");
 const idleNote = document.getElementById("idle-note");
 const logoutButton = document.getElementById("logout");
@@ -88,6 +89,7 @@ function render() {
   }
   switchButton.hidden = !(active && customers.length > 1);
   documentsTeaser.hidden = !active;
+  companyTeaser.hidden = !active;
 
   const showChooser = customers.length > 0 && (!active || chooserOpen);
   chooser.hidden = !showChooser;
