@@ -311,6 +311,30 @@ pub async fn seed(stores: &Stores, this_year: u16, this_month: u8) -> Result<Sum
                 .await?;
         }
     }
+    for (id, _, name, address) in DEMO_COMPANIES {
+        let customer = CustomerId::parse(id).expect("demo id is valid");
+        if stores.account.billing(&customer).await?.is_none() {
+            let (postal_code, city) = address[1].split_once(' ').expect("demo address has a city");
+            let data = portal::store::account::BillingData {
+                legal_name: name.to_string(),
+                line1: address[0].to_string(),
+                postal_code: postal_code.to_string(),
+                city: city.to_string(),
+                country: "DE".to_string(),
+                vat_id: if *id == "10001" {
+                    "DE136695976".to_string()
+                } else {
+                    String::new()
+                },
+                invoice_emails: vec![format!("rechnungen-{id}@example.com")],
+                ..Default::default()
+            };
+            stores
+                .account
+                .save_billing(&customer, &data, 0, "portal-admin demo", 0)
+                .await?;
+        }
+    }
     for (index, (id, ..)) in DEMO_COMPANIES.iter().enumerate() {
         let customer_id = CustomerId::parse(id).expect("demo id is valid");
         let lang = Lang::De;
