@@ -807,3 +807,35 @@ mod sending {
         assert_eq!(browser.send(req).await.status, 403);
     }
 }
+
+#[tokio::test]
+async fn a_download_link_opened_by_the_browser_shows_a_page_not_json_on_errors() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, company, _) = portal
+        .member_session("Dokument GmbH", Lang::De, Role::Viewer)
+        .await;
+    let doc = portal
+        .add_document(&company, "R-1", "2026-01-01", None, None)
+        .await;
+    let path = format!("/api/documents/{}/pdf", doc.id.as_str());
+    let req = browser
+        .request(reqwest::Method::GET, &path)
+        .header("sec-fetch-mode", "navigate");
+    let reply = browser.send(req).await;
+    assert_eq!(reply.status, 404);
+    assert!(reply
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(reply.text.contains("Zurück zum Portal"), "{}", reply.text);
+    assert!(reply.header("content-security-policy").is_some());
+    let mut stranger = portal.browser();
+    let req = stranger
+        .request(reqwest::Method::GET, &path)
+        .header("sec-fetch-mode", "navigate");
+    let reply = stranger.send(req).await;
+    assert_eq!(reply.status, 401);
+    assert!(reply.text.contains("href=\"/anmelden/\""));
+    // Scripts (fetch) still get JSON.
+    assert_eq!(browser.get(&path).await.code(), "file_missing");
+}

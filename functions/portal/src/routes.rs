@@ -299,6 +299,9 @@ fn unmatched(req: &ApiRequest) -> ApiError {
 pub async fn dispatch(app: &App, route: &'static Route, mut req: ApiRequest) -> ApiResponse {
     let started = Instant::now();
     let lang = req.lang();
+    // A download link opened by the browser itself: errors become a small page, not JSON.
+    let navigation =
+        req.method == http::Method::GET && req.header("sec-fetch-mode") == Some("navigate");
     let method = req.method.clone();
     let request_id = req.request_id.clone();
     let result = match route.match_path(&req.path) {
@@ -318,7 +321,12 @@ pub async fn dispatch(app: &App, route: &'static Route, mut req: ApiRequest) -> 
                 tracing::error!(function = route.function, request_id = %request_id, cause = %cause, "request failed");
             }
             let code = err.body(lang).code;
-            (ApiResponse::error(&err, lang), Some(code))
+            let response = if navigation {
+                ApiResponse::error_page(&err, lang)
+            } else {
+                ApiResponse::error(&err, lang)
+            };
+            (response, Some(code))
         }
     };
     let response = response.finish();

@@ -104,6 +104,41 @@ impl ApiResponse {
         response
     }
 
+    /// The error as a small HTML page, for links the browser opens directly (PDF, CSV, export):
+    /// the message, and the way back to the portal or to signing in.
+    pub fn error_page(err: &ApiError, lang: Lang) -> Self {
+        let body = err.body(lang);
+        let (href, label) = if body.status == http::StatusCode::UNAUTHORIZED {
+            (
+                lang.pick("/anmelden/", "/en/login/"),
+                lang.pick("Anmelden", "Sign in"),
+            )
+        } else {
+            (
+                lang.pick("/portal/", "/en/portal/"),
+                lang.pick("Zurück zum Portal", "Back to the portal"),
+            )
+        };
+        let title = lang.pick("Das hat nicht geklappt", "That did not work");
+        let html = format!(
+            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head><body><main class=\"container\"><h1>{title}</h1><p>{}</p><p><a class=\"button\" href=\"{href}\">{label}</a></p></main></body></html>",
+            lang.code(),
+            crate::auth::escape_html(body.message),
+        );
+        let mut response = ApiResponse::new(body.status);
+        response.body = Bytes::from(html);
+        response.headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        if let Some(seconds) = err.retry_after() {
+            response
+                .headers
+                .insert(http::header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+
     /// Adds the security headers and `Cache-Control: no-store` (API answers are personal).
     pub fn finish(mut self) -> Self {
         for (name, value) in security_headers() {
