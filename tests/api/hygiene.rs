@@ -241,3 +241,31 @@ async fn messages_follow_the_requests_language_german_by_default() {
         .contains("valid email"));
     assert_eq!(german.code(), english.code());
 }
+
+#[tokio::test]
+async fn with_an_origin_secret_only_requests_through_cloudfront_are_served() {
+    let portal =
+        TestPortal::spawn_with(&[("ORIGIN_SECRET", "origin-secret-0123456789abcdef-0123456789")])
+            .await;
+    let mut browser = portal.browser();
+    let direct = browser
+        .post(
+            "/api/auth/login-request",
+            &json!({ "email": "a@example.com" }),
+        )
+        .await;
+    assert_eq!((direct.status, direct.code()), (403, "cross_site_request"));
+    let forged = browser
+        .request(reqwest::Method::GET, "/api/auth/session")
+        .header("x-origin-verify", "guess");
+    assert_eq!(browser.send(forged).await.status, 403);
+    let through_cloudfront = browser
+        .request(reqwest::Method::POST, "/api/auth/login-request")
+        .header(
+            "x-origin-verify",
+            "origin-secret-0123456789abcdef-0123456789",
+        )
+        .header("content-type", "application/json")
+        .body(json!({ "email": "a@example.com" }).to_string());
+    assert_eq!(browser.send(through_cloudfront).await.status, 202);
+}

@@ -57,6 +57,10 @@ pub struct Config {
     /// Lower-case header that carries the viewer's IP (e.g. `cloudfront-viewer-address`) when
     /// the API is only reachable through a proxy that sets it; otherwise the source IP is used.
     pub client_ip_header: Option<String>,
+    /// Shared secret CloudFront adds as `X-Origin-Verify` to every API request; when set, requests
+    /// without it (straight to the API Gateway endpoint) are refused, so the viewer-IP header
+    /// above cannot be forged around CloudFront.
+    pub origin_secret: Option<SecretBytes>,
     /// Receiver of SEPA transfers for the GiroCode of open invoices; none without `PAYEE_IBAN`.
     pub payee: Option<crate::domain::payment::Payee>,
     /// e.g. `https://pay.example.com/?ref={number}&amount={amount}`; none when not set.
@@ -163,7 +167,19 @@ impl Config {
             }
         }
 
+        let origin_secret = match get("ORIGIN_SECRET") {
+            None => None,
+            Some(secret) if secret.len() >= 32 => Some(SecretBytes(secret.into_bytes())),
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "ORIGIN_SECRET",
+                    reason: "expected at least 32 characters".into(),
+                })
+            }
+        };
+
         Ok(Config {
+            origin_secret,
             payee,
             payment_link_template,
             base_url,

@@ -304,7 +304,15 @@ pub async fn dispatch(app: &App, route: &'static Route, mut req: ApiRequest) -> 
         req.method == http::Method::GET && req.header("sec-fetch-mode") == Some("navigate");
     let method = req.method.clone();
     let request_id = req.request_id.clone();
+    let from_origin = match &app.config.origin_secret {
+        None => true,
+        Some(secret) => req.header("x-origin-verify").is_some_and(|value| {
+            crate::domain::secret::sha256_hex(value.as_bytes())
+                == crate::domain::secret::sha256_hex(&secret.0)
+        }),
+    };
     let result = match route.match_path(&req.path) {
+        _ if !from_origin => Err(ApiError::CrossSite),
         Some(params) if route.accepts(&req.method) => {
             req.params = params;
             (route.handler)(app, req).await
