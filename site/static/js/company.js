@@ -4,7 +4,7 @@
 // and back here after; without a chosen company it shows the chooser.
 import { request, isSuccess, showError, setBusy } from "./api.js";
 import { t } from "./i18n.js";
-import { roleName, toLogin as goToLogin, customersOf, createChooser } from "./session.js";
+import { roleName, toLogin as goToLogin, customersOf, createChooser, loadSession } from "./session.js";
 import { $ } from "./company-forms.js";
 import { setupBilling } from "./company-billing.js";
 import { setupContacts } from "./company-contacts.js";
@@ -95,22 +95,9 @@ const companyChooser = createChooser({
 });
 
 async function start() {
-  pageLoading.hidden = false;
-  pageFailed.hidden = true;
-  setBusy(retry, true);
-  const result = await request("GET", "/api/auth/session");
-  setBusy(retry, false);
-  if (result.status === 401) {
-    toLogin();
-    return;
-  }
-  pageLoading.hidden = true;
-  if (!isSuccess(result) || !result.body) {
-    pageFailed.hidden = false;
-    showError(pageError, result);
-    return;
-  }
-  session = result.body;
+  const loaded = await loadSession({ loginUrl, loading: pageLoading, failed: pageFailed, failedMessage: pageError, retry });
+  if (!loaded) return;
+  session = loaded;
   render();
   if (session.customer) startCompany();
 }

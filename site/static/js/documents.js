@@ -4,7 +4,7 @@
 // after; without a chosen company it shows the chooser.
 import { request, isSuccess, showError, clearError, setBusy } from "./api.js";
 import { t } from "./i18n.js";
-import { toLogin as goToLogin, customersOf, createChooser } from "./session.js";
+import { toLogin as goToLogin, customersOf, createChooser, loadSession } from "./session.js";
 import { KINDS, STATUSES, kindLabel, statusLabel, capitalized, monthName } from "./format.js";
 import { renderDocuments, firstVisibleControl } from "./document-list.js";
 import { setupActions } from "./document-actions.js";
@@ -110,22 +110,9 @@ const companyChooser = createChooser({
 // ---- Session and company -------------------------------------------------------------------
 
 async function start() {
-  pageLoading.hidden = false;
-  pageFailed.hidden = true;
-  setBusy(retry, true);
-  const result = await request("GET", "/api/auth/session");
-  setBusy(retry, false);
-  if (result.status === 401) {
-    toLogin();
-    return;
-  }
-  pageLoading.hidden = true;
-  if (!isSuccess(result) || !result.body) {
-    pageFailed.hidden = false;
-    showError(pageError, result);
-    return;
-  }
-  session = result.body;
+  const loaded = await loadSession({ loginUrl, loading: pageLoading, failed: pageFailed, failedMessage: pageError, retry });
+  if (!loaded) return;
+  session = loaded;
   render();
   if (session.customer) startCompany();
 }

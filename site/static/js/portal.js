@@ -2,7 +2,7 @@
 // company and sign out. Without a session it sends them to the login page and back here after.
 import { request, isSuccess, showError, clearError, setBusy } from "./api.js";
 import { t } from "./i18n.js";
-import { roleName, toLogin as goToLogin, customersOf, createChooser } from "./session.js";
+import { roleName, toLogin as goToLogin, customersOf, createChooser, loadSession } from "./session.js";
 
 const root = document.getElementById("portal");
 const loading = document.getElementById("portal-loading");
@@ -55,23 +55,10 @@ const companyChooser = createChooser({
 });
 
 async function load() {
-  loading.hidden = false;
-  failed.hidden = true;
   sessionView.hidden = true;
-  setBusy(retry, true);
-  const result = await request("GET", "/api/auth/session");
-  setBusy(retry, false);
-  if (result.status === 401) {
-    toLogin();
-    return;
-  }
-  loading.hidden = true;
-  if (!isSuccess(result) || !result.body) {
-    failed.hidden = false;
-    showError(failedMessage, result);
-    return;
-  }
-  session = result.body;
+  const loaded = await loadSession({ loginUrl, loading, failed, failedMessage, retry });
+  if (!loaded) return;
+  session = loaded;
   render();
 }
 

@@ -1,5 +1,5 @@
-// Shared by the portal and documents pages: the way to the login page, role names and the
-// company chooser (a list of buttons; picking one makes the session act for that company).
+// Shared by the portal, documents and company pages: loading the session, the way to the login
+// page, role names and the company chooser (picking a company makes the session act for it).
 import { request, isSuccess, showError, clearError, setBusy } from "./api.js";
 import { t } from "./i18n.js";
 
@@ -11,6 +11,30 @@ export function roleName(role) {
 export function toLogin(loginUrl) {
   const next = location.pathname + location.search;
   location.replace(`${loginUrl}?next=${encodeURIComponent(next)}`);
+}
+
+/**
+ * Loads the session for a page: shows `loading` meanwhile, sends people without a session to the
+ * login page, shows `failed` (with the error in `failedMessage`) when the API cannot answer.
+ * Resolves to the session, or null when the page has nothing to show.
+ */
+export async function loadSession({ loginUrl, loading, failed, failedMessage, retry }) {
+  loading.hidden = false;
+  failed.hidden = true;
+  setBusy(retry, true);
+  const result = await request("GET", "/api/auth/session");
+  setBusy(retry, false);
+  if (result.status === 401) {
+    toLogin(loginUrl);
+    return null;
+  }
+  loading.hidden = true;
+  if (!isSuccess(result) || !result.body) {
+    failed.hidden = false;
+    showError(failedMessage, result);
+    return null;
+  }
+  return result.body;
 }
 
 /** The list of companies of a session (always an array). */
