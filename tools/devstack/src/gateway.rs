@@ -178,7 +178,11 @@ enum Lookup {
 /// Maps a URL path into the site directory; anything that could leave it (`..`, encoded
 /// slashes or backslashes, NUL) is simply missing.
 fn site_path(root: &Path, path: &str) -> Lookup {
-    let Some(decoded) = percent_decode(path) else {
+    // An encoded slash could smuggle a separator past the segment check below.
+    if path.to_ascii_lowercase().contains("%2f") {
+        return Lookup::Missing;
+    }
+    let Some(decoded) = portal::http::percent_decode(path, false) else {
         return Lookup::Missing;
     };
     if decoded.contains(['\\', '\0']) || decoded.split('/').any(|s| s == ".." || s == ".") {
@@ -202,27 +206,6 @@ fn site_path(root: &Path, path: &str) -> Lookup {
     } else {
         Lookup::Missing
     }
-}
-
-fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            let byte = u8::from_str_radix(hex, 16).ok()?;
-            if byte == b'/' {
-                return None;
-            }
-            out.push(byte);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn content_type(path: &Path) -> &'static str {

@@ -1,6 +1,7 @@
 //! The dev mailbox: mails sent through SES, read back from moto's state. Local only.
 
 use crate::DevError;
+use portal::http::escape_html as escape;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -157,14 +158,6 @@ fn parse_raw(id: &str, source: &str) -> Option<Mail> {
             .collect(),
         raw: Some(source.to_string()),
     })
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// The `/_dev/mail` page: newest first, with the login link and code pulled out for one click.

@@ -7,6 +7,7 @@ use portal::domain::documents::{
 use portal::domain::email::EmailAddress;
 use portal::domain::ids::{CustomerId, Role};
 use portal::domain::lang::Lang;
+use portal::domain::text::{clean_text, required_text};
 use portal::store::directory::Customer;
 use portal::store::documents::Document;
 use serde::de::DeserializeOwned;
@@ -197,18 +198,15 @@ pub fn validate_customer(row: &CustomerRow, c: &mut Checker) -> Option<Customer>
         DocumentNumber::parse(&row.number),
         "letters, digits, - _ . /, 1–40 characters",
     );
-    let name = row.name.trim();
-    let name_ok =
-        !name.is_empty() && name.chars().count() <= 200 && !name.chars().any(char::is_control);
-    c.check(
+    let name = c.check(
         "name",
-        if name_ok { Ok(()) } else { Err(()) },
-        "1–200 characters without control characters",
+        required_text(&row.name, 200),
+        "1–200 characters without control, bidi or zero-width characters",
     );
     Some(Customer {
         id: id?,
         number: number?.as_str().to_string(),
-        name: name_ok.then(|| name.to_string())?,
+        name: name?,
     })
 }
 
@@ -364,15 +362,12 @@ pub fn validate_document(
     let mut references = BTreeMap::new();
     for (name, value) in [("order", &row.order), ("commission", &row.commission)] {
         if let Some(value) = optional(value) {
-            let ok = value.chars().count() <= 100 && !value.chars().any(char::is_control);
-            if c.check(
+            if let Some(value) = c.check(
                 name,
-                if ok { Ok(()) } else { Err(()) },
-                "at most 100 characters without control characters",
-            )
-            .is_some()
-            {
-                references.insert(name.to_string(), value.to_string());
+                clean_text(value, 100),
+                "at most 100 characters without control, bidi or zero-width characters",
+            ) {
+                references.insert(name.to_string(), value);
             }
         }
     }

@@ -49,7 +49,7 @@ impl Notifier {
         );
         let html = format!(
             "<!doctype html><html lang=\"de\"><body><p>{}</p></body></html>",
-            portal::auth::escape_html(&text).replace('\n', "<br>")
+            portal::http::escape_html(&text).replace('\n', "<br>")
         );
         let mut sent = 0;
         for address in &billing.data.invoice_emails {

@@ -247,12 +247,13 @@ async fn current(
     })
 }
 
+/// The billing data as the API shows it; `locked` = the company has received an invoice.
 async fn billing_json(
     app: &App,
     customer: &crate::domain::ids::CustomerId,
     billing: &Billing,
+    locked: bool,
 ) -> Result<Value, ApiError> {
-    let locked = app.documents.has_invoice(customer).await?;
     let pending: Vec<ChangeRequest> = app
         .account
         .change_requests(customer)
@@ -296,7 +297,8 @@ fn with_etag(mut response: ApiResponse, version: u64) -> ApiResponse {
 pub async fn billing(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     let access = require_customer(app, &req, BILLING_EDITORS).await?;
     let billing = current(app, &access.customer).await?;
-    let body = billing_json(app, &access.customer, &billing).await?;
+    let locked = app.documents.has_invoice(&access.customer).await?;
+    let body = billing_json(app, &access.customer, &billing, locked).await?;
     Ok(with_etag(
         ApiResponse::json(StatusCode::OK, &body),
         billing.version,
@@ -311,28 +313,14 @@ pub async fn update_billing(app: &App, req: ApiRequest) -> Result<ApiResponse, A
     let data = validate(&body)?;
     let access = require_customer(app, &req, BILLING_EDITORS).await?;
     let billing = current(app, &access.customer).await?;
-    let expected = req.header("if-match").and_then(|v| {
-        v.trim()
-            .strip_prefix('"')?
-            .strip_suffix('"')?
-            .parse::<u64>()
-            .ok()
-    });
-    let Some(expected) = expected else {
-        let current = billing_json(app, &access.customer, &billing).await?;
-        return Err(ApiError::VersionRequired {
-            current: Box::new(current),
-            version: billing.version,
-        });
+    let locked = app.documents.has_invoice(&access.customer).await?;
+    let Some(expected) = if_match(&req) else {
+        return Err(precondition(app, &access.customer, &billing, locked, true).await?);
     };
     if expected != billing.version {
-        let current = billing_json(app, &access.customer, &billing).await?;
-        return Err(ApiError::VersionConflict {
-            current: Box::new(current),
-            version: billing.version,
-        });
+        return Err(precondition(app, &access.customer, &billing, locked, false).await?);
     }
-    if app.documents.has_invoice(&access.customer).await? {
+    if locked {
         if data.legal_name != billing.data.legal_name {
             return Err(ApiError::FieldLocked {
                 field: "legal_name",
@@ -364,18 +352,31 @@ pub async fn update_billing(app: &App, req: ApiRequest) -> Result<ApiResponse, A
                 )
                 .await?;
             let saved = Billing { data, version };
-            let body = billing_json(app, &access.customer, &saved).await?;
+            let body = billing_json(app, &access.customer, &saved, locked).await?;
             Ok(with_etag(ApiResponse::json(StatusCode::OK, &body), version))
         }
         SaveOutcome::Stale => {
             let billing = current(app, &access.customer).await?;
-            let current = billing_json(app, &access.customer, &billing).await?;
-            Err(ApiError::VersionConflict {
-                current: Box::new(current),
-                version: billing.version,
-            })
+            Err(precondition(app, &access.customer, &billing, locked, false).await?)
         }
     }
+}
+
+/// 428 (no `If-Match`) or 412 (stale version), both carrying the current data.
+async fn precondition(
+    app: &App,
+    customer: &crate::domain::ids::CustomerId,
+    billing: &Billing,
+    locked: bool,
+    missing: bool,
+) -> Result<ApiError, ApiError> {
+    let current = Box::new(billing_json(app, customer, billing, locked).await?);
+    let version = billing.version;
+    Ok(if missing {
+        ApiError::VersionRequired { current, version }
+    } else {
+        ApiError::VersionConflict { current, version }
+    })
 }
 
 /// `field: old → new; …` for the activity log.
@@ -619,7 +620,8 @@ pub async fn export(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
     });
     if BILLING_EDITORS.contains(&access.role) {
         let billing = current(app, customer).await?;
-        body["billing"] = billing_json(app, customer, &billing).await?;
+        let locked = app.documents.has_invoice(customer).await?;
+        body["billing"] = billing_json(app, customer, &billing, locked).await?;
         let team = app.directory.team(customer).await?;
         body["team"] = team
             .members
@@ -723,7 +725,7 @@ pub async fn change_request(app: &App, req: ApiRequest) -> Result<ApiResponse, A
         request.country.as_deref().unwrap_or("–"),
         request.reason
     );
-    let html = format!("<pre>{}</pre>", crate::auth::escape_html(&text));
+    let html = format!("<pre>{}</pre>", crate::http::escape_html(&text));
     app.mailer
         .send(OutgoingMail {
             to: app.config.support_email.clone(),

@@ -1,13 +1,14 @@
 //! Invitation mails: a colleague added to a company gets a login link right away (the link works
 //! like any login link: single use, 15 minutes; afterwards they request links themselves).
 
-use super::login_mail::{confirm_url, escape};
+use super::login_mail::confirm_url;
 use crate::app::App;
 use crate::domain::email::EmailAddress;
 use crate::domain::lang::Lang;
 use crate::domain::secret::{LoginCode, Secret};
 use crate::domain::session::LOGIN_LIFETIME_SECONDS;
 use crate::error::ApiError;
+use crate::http::escape_html as escape;
 use crate::store::auth::PendingLogin;
 use crate::store::mail::OutgoingMail;
 

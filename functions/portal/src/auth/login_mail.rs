@@ -3,6 +3,7 @@
 use crate::domain::email::EmailAddress;
 use crate::domain::lang::Lang;
 use crate::domain::secret::{LoginCode, Secret};
+use crate::http::escape_html as escape;
 use crate::store::mail::OutgoingMail;
 
 /// The confirm page of each language; the token travels in the fragment, so it never reaches a
@@ -74,22 +75,6 @@ pub fn compose(
         text,
         html,
     }
-}
-
-/// HTML-escapes text for element content and quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@ mod session;
 
 pub use access::{require_customer, Access, DOCUMENT_READERS};
 pub use invite::send_invitation;
-pub use login_mail::escape as escape_html;
 pub use redeem::{inspect_link, redeem};
 pub use request::request_login;
 pub use session::{authenticate, current_session, logout, select_customer, Authenticated};

@@ -8,7 +8,7 @@ use crate::domain::documents::{download_name, object_key};
 use crate::domain::email::EmailAddress;
 use crate::domain::lang::Lang;
 use crate::error::ApiError;
-use crate::http::{ApiRequest, ApiResponse};
+use crate::http::{escape_html as escape, ApiRequest, ApiResponse};
 use crate::store::documents::Document;
 use http::StatusCode;
 use mail_builder::MessageBuilder;
@@ -151,10 +151,6 @@ pub fn compose(
         .attachment("application/pdf", filename, pdf)
         .write_to_vec()
         .expect("writing MIME to memory cannot fail")
-}
-
-fn escape(text: &str) -> String {
-    crate::auth::escape_html(text)
 }
 
 #[cfg(test)]

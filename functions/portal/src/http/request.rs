@@ -167,8 +167,14 @@ impl ApiRequest {
     }
 }
 
-/// Percent-decodes one query component; `None` for broken escapes or invalid UTF-8.
+/// Percent-decodes a query component (`+` is a space); `None` for broken escapes or invalid UTF-8.
 fn decode_component(raw: &str) -> Option<String> {
+    percent_decode(raw, true)
+}
+
+/// Percent-decodes `raw`; with `plus_as_space`, `+` becomes a space (query strings, not paths).
+/// `None` for broken escapes or invalid UTF-8.
+pub fn percent_decode(raw: &str, plus_as_space: bool) -> Option<String> {
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -179,7 +185,7 @@ fn decode_component(raw: &str) -> Option<String> {
                 out.push(u8::from_str_radix(hex, 16).ok()?);
                 i += 3;
             }
-            b'+' => {
+            b'+' if plus_as_space => {
                 out.push(b' ');
                 i += 1;
             }

@@ -123,7 +123,7 @@ impl ApiResponse {
         let html = format!(
             "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head><body><main class=\"container\"><h1>{title}</h1><p>{}</p><p><a class=\"button\" href=\"{href}\">{label}</a></p></main></body></html>",
             lang.code(),
-            crate::auth::escape_html(body.message),
+            crate::http::escape_html(body.message),
         );
         let mut response = ApiResponse::new(body.status);
         response.body = Bytes::from(html);
