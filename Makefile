@@ -33,7 +33,17 @@ check-tools:
 	@cargo fmt --version >/dev/null 2>&1 || { echo "rustfmt is missing: rustup component add rustfmt"; exit 1; }
 	@cargo clippy --version >/dev/null 2>&1 || { echo "clippy is missing: rustup component add clippy"; exit 1; }
 
+ESBUILD     := node_modules/.bin/esbuild
+JS_ENTRIES  := $(wildcard site/js/pages/*.js)
+
 site: $(STAMP_NPM) ## build the Zola site into site/public
+	@echo "▸ Bundling and minifying the page scripts (esbuild) into site/static/js …"
+	@rm -rf site/static/js
+	@for lang in de en; do \
+		$(ESBUILD) $(JS_ENTRIES) --bundle --splitting --format=esm --minify --target=es2020 \
+			--define:PAGE_LANG="\"$$lang\"" --outdir=site/static/js/$$lang \
+			--entry-names=[name] --chunk-names=chunks/[name]-[hash] --log-level=warning || exit 1; \
+	done
 	@echo "▸ Building the help centre and portal pages with $$($(ZOLA) --version) …"
 	@$(ZOLA) --root site build --base-url "$${SITE_BASE_URL:-http://127.0.0.1:$${PORT:-8080}}" 2>&1 | grep -v '^$$' | sed 's/^/  /'; test $${PIPESTATUS[0]} -eq 0
 

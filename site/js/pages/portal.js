@@ -1,8 +1,8 @@
 // Portal page: shows who is signed in and for which company; lets people pick or change the
 // company and sign out. Without a session it sends them to the login page and back here after.
-import { request, isSuccess, showError, clearError, setBusy } from "./api.js";
-import { t } from "./i18n.js";
-import { roleName, toLogin as goToLogin, customersOf, createChooser, loadSession } from "./session.js";
+import { request, isSuccess, showError, clearError, setBusy } from "../api.js";
+import { t } from "../i18n.js";
+import { roleName, toLogin as goToLogin, customersOf, createChooser, loadSession } from "../session.js";
 
 const root = document.getElementById("portal");
 const loading = document.getElementById("portal-loading");

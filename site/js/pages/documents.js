@@ -2,13 +2,13 @@
 // the API's cursor, CSV export of the current selection, the monthly chart and, per document,
 // download, forward by email and pay. Without a session it goes to the login page and back here
 // after; without a chosen company it shows the chooser.
-import { request, isSuccess, showError, clearError, setBusy } from "./api.js";
-import { t } from "./i18n.js";
-import { toLogin as goToLogin, customersOf, createChooser, loadSession } from "./session.js";
-import { KINDS, STATUSES, kindLabel, statusLabel, capitalized, monthName } from "./format.js";
-import { renderDocuments, firstVisibleControl } from "./document-list.js";
-import { setupActions } from "./document-actions.js";
-import { setupChart } from "./chart.js";
+import { request, isSuccess, showError, clearError, setBusy } from "../api.js";
+import { t } from "../i18n.js";
+import { toLogin as goToLogin, customersOf, createChooser, loadSession } from "../session.js";
+import { KINDS, STATUSES, kindLabel, statusLabel, capitalized, monthName } from "../format.js";
+import { renderDocuments, firstVisibleControl } from "../document-list.js";
+import { setupActions } from "../document-actions.js";
+import { setupChart } from "../chart.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("documents");

@@ -2,14 +2,14 @@
 // the active company. What is shown depends on the role: owners see everything, billing all but
 // the team management, viewers only who they are. Without a session it goes to the login page
 // and back here after; without a chosen company it shows the chooser.
-import { request, isSuccess, showError, setBusy } from "./api.js";
-import { t } from "./i18n.js";
-import { roleName, toLogin as goToLogin, customersOf, createChooser, loadSession } from "./session.js";
-import { $ } from "./company-forms.js";
-import { setupBilling } from "./company-billing.js";
-import { setupContacts } from "./company-contacts.js";
-import { setupTeam } from "./company-team.js";
-import { setupActivity } from "./company-activity.js";
+import { request, isSuccess, showError, setBusy } from "../api.js";
+import { t } from "../i18n.js";
+import { roleName, toLogin as goToLogin, customersOf, createChooser, loadSession } from "../session.js";
+import { $ } from "../company-forms.js";
+import { setupBilling } from "../company-billing.js";
+import { setupContacts } from "../company-contacts.js";
+import { setupTeam } from "../company-team.js";
+import { setupActivity } from "../company-activity.js";
 
 const root = $("company-page");
 const pageLoading = $("page-loading");

@@ -1,6 +1,6 @@
 // Login page: ask for a sign-in mail, then accept the 8-digit code from it.
-import { request, isSuccess, showError, showMessage, clearError, setBusy, goAfterLogin } from "./api.js";
-import { t } from "./i18n.js";
+import { request, isSuccess, showError, showMessage, clearError, setBusy, goAfterLogin } from "../api.js";
+import { t } from "../i18n.js";
 
 const root = document.getElementById("login");
 const emailForm = document.getElementById("email-form");

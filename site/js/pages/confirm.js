@@ -1,7 +1,7 @@
 // Confirm page: login mails link to …/anmelden/bestaetigen/#<token>. Opening the page only
 // looks the token up; it is redeemed when the person presses the button.
-import { request, isSuccess, showError, clearError, setBusy, goAfterLogin } from "./api.js";
-import { t, lang } from "./i18n.js";
+import { request, isSuccess, showError, clearError, setBusy, goAfterLogin } from "../api.js";
+import { t, lang } from "../i18n.js";
 
 /** Reads the token from the fragment and drops the fragment from the address bar and history. */
 function takeToken() {
