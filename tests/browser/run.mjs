@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Browser tests of the Kundenportal: starts the local stack (./target/debug/dev-gateway: moto,
+// demo data, site/public and /api/*), drives headless Chromium through playwright-core and
+// prints one line per check. Exit code 0 only when every check passed.
+//
+//   node tests/browser/run.mjs            # everything
+//   node tests/browser/run.mjs e2e a11y   # only some parts: static, e2e, a11y
+//
+// Environment: BROWSER_TEST_PORT / BROWSER_TEST_MOTO_PORT (default 8095 / 5595, PORT and
+// MOTO_PORT are honoured too), CHROMIUM (default /usr/bin/chromium), BROWSER_TEST_TIMEOUT_MS.
+import fs from "node:fs";
+import path from "node:path";
+import {
+  ROOT, ARTIFACTS, BASE, results, check, startGateway, stopGateway, killGatewayNow, launch, green, red, dim,
+} from "./lib/harness.mjs";
+import staticChecks from "./specs/static.mjs";
+import e2eGerman from "./specs/e2e-de.mjs";
+import e2eEnglish from "./specs/e2e-en.mjs";
+import accessibility from "./specs/a11y.mjs";
+import requestChecks from "./specs/requests.mjs";
+
+const PARTS = ["static", "e2e", "a11y"];
+const wanted = process.argv.slice(2);
+for (const part of wanted) {
+  if (!PARTS.includes(part)) {
+    console.error(`unknown part “${part}”; choose from ${PARTS.join(", ")}`);
+    process.exit(2);
+  }
+}
+const runs = (part) => wanted.length === 0 || wanted.includes(part);
+
+let browser = null;
+let stopping = false;
+
+async function cleanUp() {
+  if (browser) await browser.close().catch(() => {});
+  browser = null;
+  await stopGateway();
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the browser and the dev gateway …`);
+    await cleanUp();
+    process.exit(130);
+  });
+}
+process.on("exit", killGatewayNow);
+
+async function main() {
+  const started = Date.now();
+  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+  if (runs("static")) {
+    console.log("▸ Static checks (no browser)");
+    await staticChecks();
+  }
+
+  if (runs("e2e") || runs("a11y")) {
+    console.log(`▸ Starting the local stack on ${BASE} …`);
+    const up = await check("dev gateway starts and answers", startGateway, { timeout: 150_000 });
+    if (!up) return finish(started);
+    const launched = await check("headless Chromium starts", async () => {
+      browser = await launch();
+    });
+    if (!launched) return finish(started);
+
+    if (runs("e2e")) {
+      console.log("▸ End-to-end, German");
+      await e2eGerman(browser);
+      console.log("▸ End-to-end, English");
+      await e2eEnglish(browser);
+    }
+    if (runs("a11y")) {
+      console.log("▸ Accessibility (axe-core, WCAG 2.1 A/AA), every page in both languages");
+      await accessibility(browser);
+    }
+    console.log("▸ What the pages loaded");
+    await requestChecks();
+  }
+  return finish(started);
+}
+
+function finish(started) {
+  const failed = results.filter((r) => !r.ok);
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  const where = path.relative(ROOT, ARTIFACTS);
+  console.log("");
+  if (failed.length === 0) {
+    console.log(green(`✔ ${results.length} browser checks passed in ${seconds} s`) + dim(` (screenshots in ${where}/)`));
+  } else {
+    console.log(red(`✘ ${failed.length} of ${results.length} browser checks failed (${seconds} s):`));
+    for (const r of failed) console.log(red(`   ✗ ${r.name}`));
+    console.log(dim(`   screenshots and gateway.log in ${where}/`));
+  }
+  return failed.length === 0;
+}
+
+let ok = false;
+try {
+  ok = await main();
+} catch (error) {
+  console.error(red(`browser tests stopped: ${error.stack || error}`));
+} finally {
+  await cleanUp();
+}
+process.exit(ok ? 0 : 1);

@@ -1,0 +1,52 @@
+// End-to-end in English, short: Claire (viewer at Nordlicht) signs in via /en/login/ with the
+// code, sees the documents, and the company page shows no billing form for her role.
+import { BASE, flow, assert, assertEqual, newContext, screenshot, waitForMail, mailTo, loginCode } from "../lib/harness.mjs";
+
+const CLAIRE = "claire.martin@example.org";
+const visible = (page, selector) => page.locator(selector).waitFor({ state: "visible" });
+const text = async (page, selector) => (await page.locator(selector).innerText()).trim();
+
+export default async function e2eEnglish(browser) {
+  const context = await newContext(browser, { lang: "en" });
+  const page = await context.newPage();
+  const step = flow("EN sign-in and viewer (Claire)");
+
+  await step("Sign in with the code from the email", async () => {
+    await page.goto("/en/login/");
+    await page.getByLabel("Email address").fill(CLAIRE);
+    await page.getByRole("button", { name: "Send sign-in link" }).click();
+    await visible(page, "#code-step");
+    assert((await text(page, "#sent-message")).length > 0, "sent note shown");
+    const mail = await waitForMail(mailTo(CLAIRE), `to ${CLAIRE}`);
+    assert(/sign/i.test(mail.subject), `English mail subject: ${mail.subject}`);
+    await page.locator("#code").fill(loginCode(mail));
+    await page.locator("#code-form").getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${BASE}/en/portal/`);
+    await visible(page, "#company");
+    assertEqual(await text(page, "#user-email"), CLAIRE, "signed-in address");
+    assertEqual(await text(page, "#company-name"), "Nordlicht Studio AG", "company");
+    assertEqual(await text(page, "#company-role"), "Viewer", "role");
+    await screenshot(page, "en-portal-claire");
+  });
+
+  await step("Documents: list with downloads", async () => {
+    await page.getByRole("link", { name: "Documents", exact: true }).first().click();
+    await page.waitForURL(`${BASE}/en/portal/documents/`);
+    await visible(page, "#results");
+    const count = await page.locator("#doc-rows tr").count();
+    assert(count > 0, "documents listed");
+    assert(/^\d+ documents/.test(await text(page, "#list-summary")), `summary: ${await text(page, "#list-summary")}`);
+    assert((await page.locator("#doc-rows tr").first().locator("a", { hasText: /^PDF/ }).count()) === 1, "PDF link in the first row");
+    await screenshot(page, "en-documents");
+  });
+
+  await step("Company page: viewer sees no billing form", async () => {
+    await page.goto("/en/portal/company/");
+    await visible(page, "#billing-denied");
+    assert(await page.locator("#billing-form").isHidden(), "billing form hidden");
+    await visible(page, "#team-self");
+    assert((await text(page, "#team-self")).includes(CLAIRE), "who she is");
+    await screenshot(page, "en-company-viewer");
+  });
+  await context.close();
+}
