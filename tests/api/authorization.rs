@@ -9,7 +9,7 @@ use portal_tests::{Browser, TestPortal};
 use serde_json::{json, Value};
 
 /// A request that passes input validation, so that only authorization decides.
-fn sample(function: &str) -> Option<Value> {
+pub(crate) fn sample(function: &str) -> Option<Value> {
     let billing = json!({
         "legal_name": "Matrix GmbH",
         "address": { "line1": "Weg 1", "postal_code": "10115", "city": "Berlin", "country": "DE" }
@@ -24,6 +24,9 @@ fn sample(function: &str) -> Option<Value> {
         "account-change-request" => json!({ "legal_name": "Neu GmbH", "reason": "Test" }),
         "team-invite" => json!({ "email": "__INVITEE__", "role": "viewer" }),
         "team-role" => json!({ "role": "viewer" }),
+        "help-feedback" => {
+            json!({ "article": "/hilfe/anmeldung/link-abgelaufen/", "helpful": true })
+        }
         "account-contacts-update" => {
             json!({ "emails": ["a@example.com"], "phones": ["+49 30 901820"] })
         }

@@ -3,7 +3,9 @@
 mod account;
 mod admin;
 mod authorization;
+mod aws_calls;
 mod documents;
+mod help;
 mod hygiene;
 mod log_hygiene;
 mod login;

@@ -140,3 +140,14 @@ async fn the_local_tables_match_the_template() {
         assert_eq!(ttl_attribute, table.ttl_attribute, "{name}");
     }
 }
+
+#[test]
+fn the_template_functions_are_generated_from_the_route_table() {
+    let path = devstack::workspace_root().join("infra/template.yaml");
+    let current = std::fs::read_to_string(path).unwrap();
+    let generated = devstack::infra::regenerate(&current).unwrap();
+    assert!(
+        generated == current,
+        "infra/template.yaml differs from the route table: run `make template`"
+    );
+}

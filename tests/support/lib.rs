@@ -56,6 +56,8 @@ pub struct TestPortal {
     pub resources: LocalResources,
     pub env: HashMap<String, String>,
     pub app_for_seeding: App,
+    /// Every AWS call the gateway's handlers made (seeding is not noted).
+    pub calls: portal::store::calls::CallLog,
     tag: String,
 }
 
@@ -88,7 +90,8 @@ impl TestPortal {
         let env = resources.function_env(&template(), &all);
         let clock = Clock::system();
         let config = Config::from_map(&env).expect("test config is valid");
-        let app = App::new(config.clone(), &sdk, clock.clone());
+        let calls = portal::store::calls::CallLog::default();
+        let app = App::with_call_log(config.clone(), &sdk, clock.clone(), Some(calls.clone()));
         let mut gateway = devstack::gateway::Gateway::new(
             app,
             devstack::workspace_root().join("site/public"),
@@ -107,6 +110,7 @@ impl TestPortal {
             resources,
             env,
             app_for_seeding: App::new(config, &sdk, clock),
+            calls,
             tag,
         }
     }

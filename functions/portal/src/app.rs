@@ -2,9 +2,12 @@
 
 use crate::config::{Config, ConfigError};
 use crate::store::account::AccountStore;
+use crate::store::calls::CallLog;
 use crate::store::documents::{DocumentStore, FileStore};
+use crate::store::feedback::FeedbackStore;
 use crate::store::{auth::AuthStore, directory::Directory, mail::Mailer};
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_dynamodb::config::SharedInterceptor;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -41,6 +44,7 @@ pub struct App {
     pub documents: DocumentStore,
     pub files: FileStore,
     pub account: AccountStore,
+    pub feedback: FeedbackStore,
     pub mailer: Mailer,
     pub clock: Clock,
 }
@@ -54,15 +58,35 @@ impl App {
     }
 
     pub fn new(config: Config, sdk: &SdkConfig, clock: Clock) -> App {
-        let dynamo = aws_sdk_dynamodb::Client::new(sdk);
-        let s3 = crate::store::documents::s3_client(sdk, config.s3_force_path_style);
+        App::with_call_log(config, sdk, clock, None)
+    }
+
+    /// Like `new`, with every AWS call noted in `log` (tests and `make bench`).
+    pub fn with_call_log(
+        config: Config,
+        sdk: &SdkConfig,
+        clock: Clock,
+        log: Option<CallLog>,
+    ) -> App {
+        let mut dynamo = aws_sdk_dynamodb::config::Builder::from(sdk);
+        let mut s3 =
+            aws_sdk_s3::config::Builder::from(sdk).force_path_style(config.s3_force_path_style);
+        let mut ses = aws_sdk_sesv2::config::Builder::from(sdk);
+        if let Some(log) = log {
+            dynamo.push_interceptor(SharedInterceptor::new(log.clone()));
+            s3.push_interceptor(SharedInterceptor::new(log.clone()));
+            ses.push_interceptor(SharedInterceptor::new(log));
+        }
+        let dynamo = aws_sdk_dynamodb::Client::from_conf(dynamo.build());
+        let s3 = aws_sdk_s3::Client::from_conf(s3.build());
         App {
             auth: AuthStore::new(dynamo.clone(), &config.auth_table),
             directory: Directory::new(dynamo.clone(), &config.portal_table),
             documents: DocumentStore::new(dynamo.clone(), &config.portal_table),
+            feedback: FeedbackStore::new(dynamo.clone(), &config.portal_table),
             account: AccountStore::new(dynamo, &config.portal_table),
             files: FileStore::new(s3, &config.documents_bucket),
-            mailer: Mailer::new(aws_sdk_sesv2::Client::new(sdk), &config),
+            mailer: Mailer::new(aws_sdk_sesv2::Client::from_conf(ses.build()), &config),
             config,
             clock,
         }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod help;
 pub mod http;
 pub mod lambda;
 pub mod routes;

@@ -7,6 +7,7 @@ use crate::auth;
 use crate::documents;
 use crate::domain::ids::Role;
 use crate::error::ApiError;
+use crate::help;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::team;
 use std::collections::HashMap;
@@ -28,8 +29,45 @@ pub struct Route {
     /// Who may call it. Handlers enforce this themselves; the authorization-matrix test walks
     /// every route with every kind of caller and checks the answers against this declaration.
     pub access: Access,
+    /// One line for the template's function description and the docs.
+    pub summary: &'static str,
+    pub memory_mb: u16,
+    pub timeout_s: u8,
+    /// What the function may do in AWS: its IAM policy in the template is generated from this,
+    /// and a test checks these grants against the calls the function really makes.
+    pub grants: &'static [Grant],
     pub handler: Handler,
 }
+
+/// The AWS resources a function can be granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Resource {
+    AuthTable,
+    PortalTable,
+    /// One global secondary index of the portal table (queries only), or `*` for all.
+    PortalIndex(&'static str),
+    /// The objects under `documents/` in the documents bucket.
+    DocumentFiles,
+    /// The SES sender identity (and configuration set, when one is configured).
+    MailIdentity,
+}
+
+/// IAM actions on one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    pub resource: Resource,
+    pub actions: &'static [&'static str],
+}
+
+/// Reading, refreshing and expiring the caller's session (every authenticated route).
+const SESSION: Grant = Grant {
+    resource: Resource::AuthTable,
+    actions: &[
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    ],
+};
 
 /// The caller a route admits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +94,23 @@ pub static ROUTES: &[Route] = &[
         method: "POST",
         path: "/api/auth/login-request",
         access: Access::Public,
+        summary: "mail a login link and code (always 202)",
+        memory_mb: 128,
+        timeout_s: 10,
+        grants: &[
+            Grant {
+                resource: Resource::AuthTable,
+                actions: &["dynamodb:UpdateItem", "dynamodb:PutItem"],
+            },
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:Query"],
+            },
+            Grant {
+                resource: Resource::MailIdentity,
+                actions: &["ses:SendEmail"],
+            },
+        ],
         handler: |app, req| Box::pin(auth::request_login(app, req)),
     },
     Route {
@@ -63,6 +118,13 @@ pub static ROUTES: &[Route] = &[
         method: "POST",
         path: "/api/auth/login-link",
         access: Access::Public,
+        summary: "whom a login link is for (consumes nothing)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[Grant {
+            resource: Resource::AuthTable,
+            actions: &["dynamodb:GetItem", "dynamodb:UpdateItem"],
+        }],
         handler: |app, req| Box::pin(auth::inspect_link(app, req)),
     },
     Route {
@@ -70,6 +132,24 @@ pub static ROUTES: &[Route] = &[
         method: "POST",
         path: "/api/auth/session",
         access: Access::Public,
+        summary: "redeem a link token or code for a session",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            Grant {
+                resource: Resource::AuthTable,
+                actions: &[
+                    "dynamodb:GetItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:PutItem",
+                ],
+            },
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:Query", "dynamodb:PutItem"],
+            },
+        ],
         handler: |app, req| Box::pin(auth::redeem(app, req)),
     },
     Route {
@@ -77,6 +157,16 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/auth/session",
         access: Access::Session,
+        summary: "who is logged in",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(auth::current_session(app, req)),
     },
     Route {
@@ -84,6 +174,13 @@ pub static ROUTES: &[Route] = &[
         method: "DELETE",
         path: "/api/auth/session",
         access: Access::Public,
+        summary: "log out (deletes the session server-side)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[Grant {
+            resource: Resource::AuthTable,
+            actions: &["dynamodb:DeleteItem"],
+        }],
         handler: |app, req| Box::pin(auth::logout(app, req)),
     },
     Route {
@@ -91,6 +188,16 @@ pub static ROUTES: &[Route] = &[
         method: "PUT",
         path: "/api/auth/session/customer",
         access: Access::Session,
+        summary: "choose the company to act for",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(auth::select_customer(app, req)),
     },
     Route {
@@ -98,6 +205,20 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/documents",
         access: Access::Company(ALL_ROLES),
+        summary: "the filtered, paged document list (newest first)",
+        memory_mb: 256,
+        timeout_s: 10,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query"],
+            },
+            Grant {
+                resource: Resource::PortalIndex("*"),
+                actions: &["dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(documents::list(app, req)),
     },
     Route {
@@ -105,6 +226,20 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/documents/export",
         access: Access::Company(ALL_ROLES),
+        summary: "the filtered list as CSV",
+        memory_mb: 256,
+        timeout_s: 29,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query"],
+            },
+            Grant {
+                resource: Resource::PortalIndex("*"),
+                actions: &["dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(documents::export(app, req)),
     },
     Route {
@@ -112,6 +247,16 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/documents/statistics",
         access: Access::Company(ALL_ROLES),
+        summary: "totals per month and year",
+        memory_mb: 256,
+        timeout_s: 10,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(documents::statistics(app, req)),
     },
     Route {
@@ -119,6 +264,16 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/documents/{id}",
         access: Access::Company(ALL_ROLES),
+        summary: "one document of the session's company",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(documents::detail(app, req)),
     },
     Route {
@@ -126,6 +281,20 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/documents/{id}/pdf",
         access: Access::Company(ALL_ROLES),
+        summary: "ownership check, then 303 to a presigned URL (60 s)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+            },
+            Grant {
+                resource: Resource::DocumentFiles,
+                actions: &["s3:GetObject"],
+            },
+        ],
         handler: |app, req| Box::pin(documents::pdf(app, req)),
     },
     Route {
@@ -133,6 +302,20 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/documents/{id}/xml",
         access: Access::Company(ALL_ROLES),
+        summary: "the e-invoice XML, where present",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+            },
+            Grant {
+                resource: Resource::DocumentFiles,
+                actions: &["s3:GetObject"],
+            },
+        ],
         handler: |app, req| Box::pin(documents::xml(app, req)),
     },
     Route {
@@ -140,6 +323,24 @@ pub static ROUTES: &[Route] = &[
         method: "POST",
         path: "/api/documents/{id}/send",
         access: Access::Company(ALL_ROLES),
+        summary: "mail the PDF to an address (rate-limited, recorded)",
+        memory_mb: 256,
+        timeout_s: 15,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+            },
+            Grant {
+                resource: Resource::DocumentFiles,
+                actions: &["s3:GetObject"],
+            },
+            Grant {
+                resource: Resource::MailIdentity,
+                actions: &["ses:SendEmail"],
+            },
+        ],
         handler: |app, req| Box::pin(documents::send(app, req)),
     },
     Route {
@@ -147,6 +348,16 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/documents/{id}/payment",
         access: Access::Company(ALL_ROLES),
+        summary: "GiroCode (EPC QR) and payment link of an open invoice",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(documents::payment(app, req)),
     },
     Route {
@@ -154,6 +365,20 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/account/billing",
         access: Access::Company(OWNER_BILLING),
+        summary: "the company's billing data and version (owner, billing)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query"],
+            },
+            Grant {
+                resource: Resource::PortalIndex("ByKind"),
+                actions: &["dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(account::billing(app, req)),
     },
     Route {
@@ -161,6 +386,20 @@ pub static ROUTES: &[Route] = &[
         method: "PUT",
         path: "/api/account/billing",
         access: Access::Company(OWNER_BILLING),
+        summary: "update billing data with If-Match (owner, billing)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+            },
+            Grant {
+                resource: Resource::PortalIndex("ByKind"),
+                actions: &["dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(account::update_billing(app, req)),
     },
     Route {
@@ -168,6 +407,20 @@ pub static ROUTES: &[Route] = &[
         method: "POST",
         path: "/api/account/billing/change-request",
         access: Access::Company(OWNER_BILLING),
+        summary: "ask support to change a locked field",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+            },
+            Grant {
+                resource: Resource::MailIdentity,
+                actions: &["ses:SendEmail"],
+            },
+        ],
         handler: |app, req| Box::pin(account::change_request(app, req)),
     },
     Route {
@@ -175,6 +428,16 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/account/contacts",
         access: Access::Company(OWNER_BILLING),
+        summary: "further contact addresses and phone numbers (owner, billing)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(account::contacts(app, req)),
     },
     Route {
@@ -182,6 +445,16 @@ pub static ROUTES: &[Route] = &[
         method: "PUT",
         path: "/api/account/contacts",
         access: Access::Company(OWNER_BILLING),
+        summary: "update contacts with If-Match (owner, billing)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+            },
+        ],
         handler: |app, req| Box::pin(account::update_contacts(app, req)),
     },
     Route {
@@ -189,6 +462,16 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/account/activity",
         access: Access::Company(OWNER_BILLING),
+        summary: "the company's recent activity (owner, billing)",
+        memory_mb: 256,
+        timeout_s: 10,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(account::activity(app, req)),
     },
     Route {
@@ -196,6 +479,20 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/account/export",
         access: Access::Company(ALL_ROLES),
+        summary: "everything stored about the company and the login as JSON (GDPR Art. 15/20)",
+        memory_mb: 256,
+        timeout_s: 29,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+            },
+            Grant {
+                resource: Resource::PortalIndex("ByKind"),
+                actions: &["dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(account::export(app, req)),
     },
     Route {
@@ -203,6 +500,16 @@ pub static ROUTES: &[Route] = &[
         method: "GET",
         path: "/api/team",
         access: Access::Company(OWNER),
+        summary: "the company's logins and roles (owners)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query"],
+            },
+        ],
         handler: |app, req| Box::pin(team::list(app, req)),
     },
     Route {
@@ -210,6 +517,33 @@ pub static ROUTES: &[Route] = &[
         method: "POST",
         path: "/api/team/members",
         access: Access::Company(OWNER),
+        summary: "invite a colleague, who gets a login mail (owners)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            Grant {
+                resource: Resource::AuthTable,
+                actions: &[
+                    "dynamodb:GetItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:PutItem",
+                ],
+            },
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &[
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                ],
+            },
+            Grant {
+                resource: Resource::MailIdentity,
+                actions: &["ses:SendEmail"],
+            },
+        ],
         handler: |app, req| Box::pin(team::invite(app, req)),
     },
     Route {
@@ -217,6 +551,21 @@ pub static ROUTES: &[Route] = &[
         method: "PUT",
         path: "/api/team/members/{id}",
         access: Access::Company(OWNER),
+        summary: "change a role; never the last owner (owners)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &[
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                ],
+            },
+        ],
         handler: |app, req| Box::pin(team::set_role(app, req)),
     },
     Route {
@@ -224,13 +573,53 @@ pub static ROUTES: &[Route] = &[
         method: "DELETE",
         path: "/api/team/members/{id}",
         access: Access::Company(OWNER),
+        summary: "remove a login; never the last owner (owners)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            SESSION,
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &[
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                ],
+            },
+        ],
         handler: |app, req| Box::pin(team::remove(app, req)),
+    },
+    Route {
+        function: "help-feedback",
+        method: "POST",
+        path: "/api/help/feedback",
+        access: Access::Public,
+        summary: "count a \"Was this helpful?\" vote of a help article (anonymous, rate-limited)",
+        memory_mb: 128,
+        timeout_s: 5,
+        grants: &[
+            Grant {
+                resource: Resource::AuthTable,
+                actions: &["dynamodb:UpdateItem"],
+            },
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:UpdateItem"],
+            },
+        ],
+        handler: |app, req| Box::pin(help::feedback(app, req)),
     },
     Route {
         function: FALLBACK_FUNCTION,
         method: "ANY",
         path: "/api/{proxy+}",
         access: Access::Public,
+        summary: "404 / 405 in the portal's JSON error shape",
+        memory_mb: 128,
+        timeout_s: 3,
+        grants: &[],
         handler: |_app, req| Box::pin(async move { Err(unmatched(&req)) }),
     },
 ];
@@ -315,7 +704,7 @@ pub async fn dispatch(app: &App, route: &'static Route, mut req: ApiRequest) -> 
         _ if !from_origin => Err(ApiError::CrossSite),
         Some(params) if route.accepts(&req.method) => {
             req.params = params;
-            (route.handler)(app, req).await
+            crate::store::calls::attributed(route.function, (route.handler)(app, req)).await
         }
         _ => Err(unmatched(&req)),
     };
@@ -395,6 +784,10 @@ mod tests {
             method: "GET",
             path: "/api/documents/{id}/pdf",
             access: Access::Public,
+            summary: "",
+            memory_mb: 128,
+            timeout_s: 3,
+            grants: &[],
             handler: |_app, req| Box::pin(async move { Err(unmatched(&req)) }),
         };
         let params = route.match_path("/api/documents/R-1/pdf").unwrap();

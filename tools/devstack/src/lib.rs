@@ -4,6 +4,7 @@
 //! route table (demo data comes from `portal-admin demo`). Nothing here is deployed.
 
 pub mod gateway;
+pub mod infra;
 pub mod local;
 pub mod mailbox;
 pub mod moto;

@@ -17,6 +17,7 @@ pub struct Stores {
     pub documents: DocumentStore,
     pub files: FileStore,
     pub account: portal::store::account::AccountStore,
+    pub feedback: portal::store::feedback::FeedbackStore,
     /// `None`: no "new invoice" mails (not configured, demo data, or `--no-notify`).
     pub notifier: Option<notify::Notifier>,
 }
@@ -34,6 +35,7 @@ impl Stores {
             directory: Directory::new(dynamo.clone(), portal_table),
             documents: DocumentStore::new(dynamo.clone(), portal_table),
             files: FileStore::new(s3, bucket),
+            feedback: portal::store::feedback::FeedbackStore::new(dynamo.clone(), portal_table),
             account: portal::store::account::AccountStore::new(dynamo, portal_table),
             notifier: None,
         }

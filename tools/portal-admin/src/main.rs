@@ -9,7 +9,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     version,
-    about = "Ops tool of the customer portal: imports and demo data"
+    about = "Ops tool of the customer portal: imports, demo data and help-centre feedback"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -35,6 +35,8 @@ enum Command {
     },
     /// Create (or refresh) the demo companies, logins and documents with PDFs.
     Demo,
+    /// The help centre's "Was this helpful?" counts per article (tab-separated).
+    Feedback,
 }
 
 fn today() -> (u16, u8) {
@@ -57,6 +59,26 @@ async fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Feedback => {
+            return match stores.feedback.all().await {
+                Ok(rows) => {
+                    println!("article\thelpful\tnot_helpful\tshare_helpful");
+                    for row in rows {
+                        let total = row.helpful + row.not_helpful;
+                        let share = (row.helpful * 100).checked_div(total).unwrap_or(0);
+                        println!(
+                            "{}\t{}\t{}\t{share} %",
+                            row.article, row.helpful, row.not_helpful
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("portal-admin: {err}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Import {
             kind,
             manifest,

@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod auth;
+pub mod calls;
 pub mod directory;
 pub mod documents;
+pub mod feedback;
 pub mod mail;
 
 use aws_sdk_dynamodb::types::AttributeValue;

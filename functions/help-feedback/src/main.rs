@@ -1,0 +1,6 @@
+//! Lambda function `help-feedback`: see its route in `portal::routes`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run("help-feedback").await
+}

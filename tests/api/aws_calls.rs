@@ -1,0 +1,242 @@
+//! What each function really does in AWS, noted by an SDK interceptor while every route runs
+//! its successful path once: (1) each call is allowed by the route's grants, from which the
+//! template's IAM policy is generated; (2) each granted resource is used, so no policy names a
+//! table, bucket or identity its function does not need; (3) each route makes exactly its
+//! budgeted number of calls, so a change that adds a round trip fails loudly.
+
+use crate::authorization::sample;
+use portal::domain::ids::Role;
+use portal::domain::lang::Lang;
+use portal::routes::{Resource, Route, FALLBACK_FUNCTION, ROUTES};
+use portal::store::calls::AwsCall;
+use portal_tests::TestPortal;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// AWS calls of each route's successful path (see the module comment). An authenticated read
+/// is 2 session calls (read, refresh) + its data calls.
+fn budget(function: &str) -> usize {
+    match function {
+        // 2 rate limits, find the login, store link + attempt (one transaction), the mail.
+        "auth-request" => 6,
+        "auth-inspect" => 2,
+        // consume the link, the login's companies, the session, the activity entry.
+        "auth-redeem" => 7,
+        "auth-session" => 2,
+        "auth-select" => 3,
+        "auth-logout" => 1,
+        "documents-list" => 3,
+        "documents-export" => 3,
+        "documents-statistics" => 5,
+        "documents-detail" => 3,
+        "documents-pdf" => 6,
+        "documents-xml" => 6,
+        "documents-payment" => 3,
+        "documents-send" => 7,
+        "account-billing" => 6,
+        "account-billing-update" => 8,
+        "account-change-request" => 6,
+        "account-contacts" => 3,
+        "account-contacts-update" => 6,
+        "account-activity" => 3,
+        "account-export" => 10,
+        "team-list" => 3,
+        "team-invite" => 15,
+        "team-role" => 9,
+        "team-remove" => 9,
+        "help-feedback" => 2,
+        other => panic!("add the call budget of {other} to tests/api/aws_calls.rs"),
+    }
+}
+
+#[tokio::test]
+async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call_budget() {
+    let portal = TestPortal::spawn_with(&[
+        ("LOGIN_LIMIT_PER_IP", "10000"),
+        ("PAYEE_NAME", "Beispiel Verlag GmbH"),
+        ("PAYEE_IBAN", "DE89 3704 0044 0532 0130 00"),
+    ])
+    .await;
+    let company = portal.add_company("Matrix GmbH").await;
+    let doc = portal
+        .add_document(
+            &company,
+            "R-1",
+            "2026-01-01",
+            Some(b"%PDF-1.4\n"),
+            Some(b"<x/>"),
+        )
+        .await;
+    let owner = portal
+        .add_login(Lang::De, &[(&company, "Matrix GmbH", Role::Owner)])
+        .await;
+    let member = portal
+        .add_login(Lang::De, &[(&company, "Matrix GmbH", Role::Viewer)])
+        .await;
+    let member_id =
+        portal::team::member_id(&portal::domain::email::EmailAddress::parse(&member).unwrap());
+    let mut browser = portal.browser();
+    portal.log_in(&mut browser, &owner).await;
+
+    let mut seen: BTreeMap<&str, Vec<AwsCall>> = BTreeMap::new();
+    let mut routes: Vec<&Route> = ROUTES
+        .iter()
+        .filter(|r| r.function != FALLBACK_FUNCTION)
+        .collect();
+    routes.sort_by_key(|r| r.function == "auth-logout");
+    for route in routes {
+        let mut body = sample(route.function).expect("sample request");
+        // The login routes need a real link to take their successful path.
+        if matches!(route.function, "auth-inspect" | "auth-redeem") {
+            let mut other = portal.browser();
+            let before = portal.mail_count(&owner).await;
+            other
+                .post(
+                    "/api/auth/login-request",
+                    &serde_json::json!({ "email": owner }),
+                )
+                .await;
+            body = serde_json::json!({ "token": portal.token(&owner, before + 1).await });
+        }
+        if route.function == "auth-request" {
+            body = serde_json::json!({ "email": owner });
+        }
+        let body = serde_json::from_str::<Value>(
+            &body
+                .to_string()
+                .replace("__COMPANY__", company.as_str())
+                .replace("__INVITEE__", &format!("new-{owner}")),
+        )
+        .unwrap();
+        let id = if route.function.starts_with("team-") {
+            member_id.clone()
+        } else {
+            doc.id.as_str().to_string()
+        };
+        let mut path = route.path.replace("{id}", &id);
+        // A filter, so that the lists take their index path.
+        if matches!(route.function, "documents-list" | "documents-export") {
+            path.push_str("?kind=invoice");
+        }
+        portal.calls.take();
+        let mut req = browser.request(route.method.parse().unwrap(), &path);
+        if !body.is_null() {
+            req = req
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        if route.method == "PUT" {
+            let current = match route.function {
+                "account-billing-update" => "/api/account/billing",
+                "account-contacts-update" => "/api/account/contacts",
+                _ => "",
+            };
+            if !current.is_empty() {
+                let etag = browser.get(current).await.headers["etag"].clone();
+                portal.calls.take();
+                req = req.header("if-match", etag);
+            }
+        }
+        let reply = browser.send(req).await;
+        assert!(
+            reply.status < 400,
+            "{} should succeed here: {} {}",
+            route.function,
+            reply.status,
+            reply.text
+        );
+        let calls: Vec<AwsCall> = portal
+            .calls
+            .take()
+            .into_iter()
+            .filter(|c| c.function == route.function)
+            .collect();
+        seen.insert(route.function, calls);
+    }
+
+    let auth = &portal.env["AUTH_TABLE"];
+    let table = &portal.env["PORTAL_TABLE"];
+    let bucket = &portal.env["DOCUMENTS_BUCKET"];
+    let resource_of = |call: &AwsCall| -> Option<Resource> {
+        let r = call.resource.as_str();
+        if r == format!("table/{auth}") {
+            Some(Resource::AuthTable)
+        } else if r == format!("table/{table}") {
+            Some(Resource::PortalTable)
+        } else if let Some(index) = r.strip_prefix(&format!("table/{table}/index/")) {
+            Some(Resource::PortalIndex(
+                portal::schema::TABLES
+                    .iter()
+                    .flat_map(|t| t.indexes.iter())
+                    .map(|(name, _, _)| *name)
+                    .find(|name| *name == index)?,
+            ))
+        } else if r.starts_with(&format!("bucket/{bucket}/documents/")) {
+            Some(Resource::DocumentFiles)
+        } else if r == "identity" {
+            Some(Resource::MailIdentity)
+        } else {
+            None
+        }
+    };
+    let mut problems = Vec::new();
+    let mut report = Vec::new();
+    for (function, calls) in &seen {
+        let route = portal::routes::by_function(function).unwrap();
+        report.push(format!("{function}: {}", calls.len()));
+        if calls.len() != budget(function) {
+            problems.push(format!(
+                "{function} made {} AWS calls, its budget is {}: {:?}",
+                calls.len(),
+                budget(function),
+                calls
+                    .iter()
+                    .map(|c| format!("{} {}", c.action, c.resource))
+                    .collect::<Vec<_>>()
+            ));
+        }
+        let mut used = BTreeSet::new();
+        for call in calls {
+            let Some(resource) = resource_of(call) else {
+                problems.push(format!("{function} touched an unknown resource: {call:?}"));
+                continue;
+            };
+            used.insert(resource);
+            let allowed = route.grants.iter().any(|g| {
+                let fits = g.resource == resource
+                    || matches!(
+                        (g.resource, resource),
+                        (Resource::PortalIndex("*"), Resource::PortalIndex(_))
+                    );
+                fits && g.actions.contains(&call.action.as_str())
+            });
+            if !allowed {
+                problems.push(format!(
+                    "{function} needs {} on {resource:?}, which its grants lack",
+                    call.action
+                ));
+            }
+        }
+        for grant in route.grants {
+            let is_used = used.iter().any(|r| {
+                *r == grant.resource
+                    || matches!(
+                        (grant.resource, r),
+                        (Resource::PortalIndex("*"), Resource::PortalIndex(_))
+                    )
+            });
+            if !is_used {
+                problems.push(format!(
+                    "{function} is granted {:?} but never uses it",
+                    grant.resource
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\n\ncalls per route:\n{}",
+        problems.join("\n"),
+        report.join("\n")
+    );
+}

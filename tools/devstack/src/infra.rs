@@ -1,0 +1,194 @@
+//! The per-function part of `infra/template.yaml`, generated from the route table: each
+//! function's resource (memory, timeout, description, route), its least-privilege IAM policy
+//! from the route's grants, its log group and its two alarms. `make template` rewrites the part
+//! between the markers; a test fails when the file and the route table disagree.
+
+use portal::routes::{Grant, Resource, Route, ROUTES};
+use std::fmt::Write;
+
+pub const BEGIN: &str =
+    "  # --- functions: generated from functions/portal/src/routes.rs by `make template` ---------";
+pub const END: &str =
+    "  # --- end of generated functions ---------------------------------------------------------";
+
+/// `auth-request` → `AuthRequest`.
+pub fn logical_name(function: &str) -> String {
+    function
+        .split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The template with its generated part replaced by the route table's current state.
+pub fn regenerate(template: &str) -> Result<String, String> {
+    let start = template
+        .find(BEGIN)
+        .ok_or("infra/template.yaml has no start marker of the generated functions")?;
+    let end = template
+        .find(END)
+        .ok_or("infra/template.yaml has no end marker of the generated functions")?;
+    Ok(format!(
+        "{}{}{}",
+        &template[..start],
+        functions(),
+        &template[end..]
+    ))
+}
+
+/// The generated part, from the start marker up to (not including) the end marker.
+pub fn functions() -> String {
+    let mut out = String::new();
+    writeln!(out, "{BEGIN}").unwrap();
+    for route in ROUTES {
+        function(&mut out, route);
+    }
+    out
+}
+
+fn function(out: &mut String, route: &Route) {
+    let name = logical_name(route.function);
+    let f = route.function;
+    let description = format!("{} {}: {}", route.method, route.path, route.summary);
+    let path = if route.path.contains('{') {
+        format!("\"{}\"", route.path)
+    } else {
+        route.path.to_string()
+    };
+    write!(
+        out,
+        r#"  {name}Function:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: rust-cargolambda
+      BuildProperties:
+        Binary: {f}
+      checkov:
+        skip:
+          - {{ id: CKV_AWS_115, comment: "Load is capped by the API stage throttle; see the note above Resources." }}
+          - {{ id: CKV_AWS_116, comment: "Synchronous API Gateway invocations never reach a DLQ." }}
+          - {{ id: CKV_AWS_117, comment: "Only AWS APIs are called; a VPC adds cost, not protection." }}
+          - {{ id: CKV_AWS_173, comment: "Only the cursor HMAC key and the origin-verification secret (see the note above Resources); encrypted at rest by Lambda." }}
+    Properties:
+      FunctionName: !Sub "${{AWS::StackName}}-{f}"
+      CodeUri: ..
+      Description: "{description}"
+      MemorySize: {memory}
+      Timeout: {timeout}
+      LoggingConfig:
+        LogFormat: JSON
+        LogGroup: !Ref {name}LogGroup
+"#,
+        description = description.replace('"', "\\\""),
+        memory = route.memory_mb,
+        timeout = route.timeout_s,
+    )
+    .unwrap();
+    if !route.grants.is_empty() {
+        out.push_str("      Policies:\n        - Statement:\n");
+        for grant in route.grants {
+            statement(out, grant);
+        }
+    }
+    write!(
+        out,
+        r#"      Events:
+        Route:
+          Type: HttpApi
+          Properties: {{ ApiId: !Ref Api, Method: {method}, Path: {path} }}
+
+  {name}LogGroup:
+    Type: AWS::Logs::LogGroup
+    Metadata:
+      checkov:
+        skip:
+          - {{ id: CKV_AWS_158, comment: "Encrypted at rest by CloudWatch Logs; a KMS CMK adds cost, not protection (no secrets are logged)." }}
+    Properties:
+      LogGroupName: !Sub "/aws/lambda/${{AWS::StackName}}-{f}"
+      RetentionInDays: !Ref LogRetentionDays
+
+"#,
+        method = route.method,
+    )
+    .unwrap();
+    for (metric, what) in [
+        ("Errors", "failed (function error)"),
+        ("Throttles", "was throttled"),
+    ] {
+        write!(
+            out,
+            r#"  {name}{metric}Alarm:
+    Type: AWS::CloudWatch::Alarm
+    Condition: HasAlarms
+    Properties:
+      AlarmDescription: !Sub "${{AWS::StackName}}: {f} {what}"
+      Namespace: AWS/Lambda
+      MetricName: {metric}
+      Dimensions: [{{ Name: FunctionName, Value: !Ref {name}Function }}]
+      Statistic: Sum
+      Period: 300
+      EvaluationPeriods: 1
+      Threshold: 1
+      ComparisonOperator: GreaterThanOrEqualToThreshold
+      TreatMissingData: notBreaching
+      AlarmActions: [!Ref AlarmTopicArn]
+      OKActions: [!Ref AlarmTopicArn]
+
+"#
+        )
+        .unwrap();
+    }
+}
+
+fn statement(out: &mut String, grant: &Grant) {
+    let actions = grant.actions.join(", ");
+    writeln!(
+        out,
+        "            - Effect: Allow\n              Action: [{actions}]"
+    )
+    .unwrap();
+    let index;
+    let resource = match grant.resource {
+        Resource::AuthTable => "              Resource: !GetAtt AuthTable.Arn\n",
+        Resource::PortalTable => "              Resource: !GetAtt PortalTable.Arn\n",
+        Resource::PortalIndex(name) => {
+            index = format!("              Resource: !Sub \"${{PortalTable.Arn}}/index/{name}\"\n");
+            &index
+        }
+        Resource::DocumentFiles => {
+            "              Resource: !Sub \"${DocumentsBucket.Arn}/documents/*\"\n"
+        }
+        Resource::MailIdentity => {
+            r#"              Resource:
+                - !Sub "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderIdentity}"
+                - !If
+                  - HasConfigurationSet
+                  - !Sub "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${SesConfigurationSet}"
+                  - !Ref AWS::NoValue
+              Condition:
+                StringLike:
+                  ses:FromAddress: !Sub "*@${SenderIdentity}"
+"#
+        }
+    };
+    out.push_str(resource);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::logical_name;
+
+    #[test]
+    fn logical_names_are_pascal_case() {
+        assert_eq!(logical_name("auth-request"), "AuthRequest");
+        assert_eq!(
+            logical_name("account-billing-update"),
+            "AccountBillingUpdate"
+        );
+    }
+}
