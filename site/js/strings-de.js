@@ -114,4 +114,13 @@ export default {
   d_role: "Rolle",
   loaded_events_one: "1 weiterer Eintrag geladen.",
   loaded_events: "{n} weitere Einträge geladen.",
+  // Help centre (help-search.js, help-feedback.js)
+  help_search_loading: "Die Suche wird geladen …",
+  help_search_failed: "Die Suche konnte nicht geladen werden. Bitte laden Sie die Seite neu oder wählen Sie ein Thema.",
+  help_search_none: "Keine Treffer für „{q}“. Versuchen Sie ein anderes Stichwort oder wählen Sie ein Thema.",
+  help_search_one: "1 Treffer für „{q}“",
+  help_search_many: "{n} Treffer für „{q}“",
+  help_feedback_thanks: "Danke für Ihre Rückmeldung!",
+  help_feedback_thanks_no: "Danke für Ihre Rückmeldung. Schade, dass der Artikel nicht weitergeholfen hat – Ihr Ansprechpartner hilft Ihnen gern persönlich.",
+  help_feedback_given: "Danke, Sie haben diesen Artikel bereits bewertet.",
 };

@@ -114,4 +114,13 @@ export default {
   d_role: "Role",
   loaded_events_one: "Loaded 1 more entry.",
   loaded_events: "Loaded {n} more entries.",
+  // Help centre (help-search.js, help-feedback.js)
+  help_search_loading: "Loading the search …",
+  help_search_failed: "The search could not be loaded. Please reload the page or choose a topic.",
+  help_search_none: "No results for “{q}”. Try another keyword or choose a topic.",
+  help_search_one: "1 result for “{q}”",
+  help_search_many: "{n} results for “{q}”",
+  help_feedback_thanks: "Thank you for your feedback!",
+  help_feedback_thanks_no: "Thank you for your feedback. Sorry this article didn't help – your account manager will be glad to help you personally.",
+  help_feedback_given: "Thank you, you have already rated this article.",
 };
