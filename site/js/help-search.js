@@ -60,7 +60,11 @@ function load(form) {
 }
 
 function rank(docs, terms) {
-  const count = (list, term) => list.reduce((n, w) => n + (w.startsWith(term) ? (w === term ? 1.5 : 1) : 0), 0);
+  // Whole word 1.5, word starting with the term 1, term starting with a word ("herunter" for
+  // "herunterladen") 0.5.
+  const score = (w, term) =>
+    w.startsWith(term) ? (w === term ? 1.5 : 1) : w.length > 3 && term.startsWith(w) ? 0.5 : 0;
+  const count = (list, term) => list.reduce((n, w) => n + score(w, term), 0);
   const weights = terms.map((term) => {
     const df = docs.filter((d) => count(d.tw, term) || count(d.bw, term)).length;
     return Math.log(1 + docs.length / (1 + df));
@@ -70,7 +74,7 @@ function rank(docs, terms) {
       let score = 0;
       let hits = 0;
       terms.forEach((term, i) => {
-        const s = 4 * Math.min(count(doc.tw, term), 2) + Math.min(count(doc.bw, term), 5);
+        const s = 4 * Math.min(count(doc.tw, term), 2) + 2 * Math.log2(1 + count(doc.bw, term));
         if (s) {
           hits++;
           score += s * weights[i];
