@@ -326,11 +326,12 @@ export const guides = [
         },
       },
       {
-        seconds: 4.5,
-        de: "Oder Sie bezahlen mit „Jetzt online bezahlen“ direkt bei unserem Zahlungsdienstleister.",
-        en: "Or pay straight away with our payment provider via “Pay online now”.",
+        seconds: 6,
+        de: "Mit „Kopieren“ übernehmen Sie IBAN, Betrag und Verwendungszweck. Ist Online-Zahlung möglich, steht hier außerdem „Jetzt online bezahlen“.",
+        en: "“Copy” copies the IBAN, amount and reference. Where online payment is available, you also see “Pay online now” here.",
         act: async (g) => {
-          await g.point("#pay-link", 0.8);
+          await g.page.locator("#pay-giro .bank-details").evaluate((el) => el.scrollIntoView({ block: "center" }));
+          await g.point("#pay-giro .bank-details", 0.8);
         },
       },
     ],
@@ -366,7 +367,7 @@ export const guides = [
         en: "Enter your VAT ID with its country prefix and click “Save”.",
         act: async (g) => {
           await g.scrollTo("#billing-heading");
-          await g.type("#b-vat-id", "DE12345", { chunk: 7 });
+          await g.type("#b-vat-id", "DE2987654", { chunk: 5 });
           await g.click('#billing-form button[type="submit"]', { waitFor: "#billing-error" });
         },
       },
@@ -384,7 +385,7 @@ export const guides = [
         de: "Korrigieren Sie die Eingabe: Eine deutsche USt-IdNr. hat nach „DE“ neun Ziffern.",
         en: "Correct the entry: a German VAT ID has nine digits after “DE”.",
         act: async (g) => {
-          await g.type("#b-vat-id", "DE123456789", { chunk: 6 });
+          await g.type("#b-vat-id", "DE298765435", { chunk: 6 });
         },
       },
       {

@@ -235,6 +235,11 @@ export class Recorder {
   /** Holds the current screen for `seconds` (a frame of the video). */
   async frame(seconds) {
     const file = path.join(this.dir, `f${String(this.frames.length).padStart(4, "0")}.png`);
+    // Two animation frames, so that a scroll has been painted completely before the shot.
+    await this.page
+      .evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+      .catch(() => {});
+    await this.page.waitForTimeout(60);
     await this.page.screenshot({ path: file, animations: "disabled", caret: "initial" });
     this.frames.push({ file, seconds });
     this.stepUsed += seconds;
