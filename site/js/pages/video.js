@@ -24,7 +24,6 @@ function load(button) {
   frame.src = player.src(id);
   frame.title = button.dataset.videoTitle || "Video";
   frame.allow = "autoplay; fullscreen; picture-in-picture; encrypted-media";
-  frame.allowFullscreen = true;
   // The site sends no referrer; the players need the origin to play embedded videos.
   frame.referrerPolicy = "strict-origin-when-cross-origin";
   frame.loading = "eager";
