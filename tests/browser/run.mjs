@@ -94,9 +94,25 @@ function finish(started) {
   } else {
     console.log(red(`✘ ${failed.length} of ${results.length} browser checks failed (${seconds} s):`));
     for (const r of failed) console.log(red(`   ✗ ${r.name}`));
+    if (siteChangedSince(started)) {
+      console.log(red("   Note: site/public was rebuilt while the tests ran (make site elsewhere?); pages or scripts"));
+      console.log(red("   may have been missing for a moment. Run again once the build is done."));
+    }
     console.log(dim(`   screenshots and gateway.log in ${where}/`));
   }
   return failed.length === 0;
+}
+
+/** True when site/public (or its scripts) changed after `since` (ms). */
+function siteChangedSince(since) {
+  for (const rel of ["site/public", "site/public/index.html", "site/public/js", "site/public/css"]) {
+    try {
+      if (fs.statSync(path.join(ROOT, rel)).mtimeMs > since) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
 }
 
 let ok = false;

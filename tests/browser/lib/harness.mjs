@@ -31,7 +31,7 @@ export const results = []; // {name, ok, skipped, ms, error}
 function report(result) {
   results.push(result);
   const time = dim(`(${(result.ms / 1000).toFixed(1)} s)`);
-  if (result.ok) console.log(`  ${green("✓")} ${result.name} ${time}`);
+  if (result.ok) console.log(`  ${green("✓")} ${result.name} ${time}${result.note ? dim(` — ${result.note}`) : ""}`);
   else if (result.skipped) console.log(`  ${red("✗")} ${result.name} ${dim(`— skipped: ${result.error}`)}`);
   else {
     console.log(`  ${red("✗")} ${result.name} ${time}`);
@@ -54,12 +54,12 @@ function describe(error) {
   return lines.slice(0, 8).join("\n");
 }
 
-/** Runs one check; returns true when it passed. */
+/** Runs one check; returns true when it passed. A string `fn` resolves to is shown as a note. */
 export async function check(name, fn, { timeout = 3 * TIMEOUT } = {}) {
   const start = Date.now();
   try {
-    await withTimeout(Promise.resolve().then(fn), timeout, name);
-    report({ name, ok: true, ms: Date.now() - start });
+    const note = await withTimeout(Promise.resolve().then(fn), timeout, name);
+    report({ name, ok: true, ms: Date.now() - start, note: typeof note === "string" ? note : "" });
     return true;
   } catch (error) {
     report({ name, ok: false, ms: Date.now() - start, error: describe(error) });
@@ -76,7 +76,7 @@ export function record(name, ok, error = "", ms = 0) {
  * Steps of one flow share a browser page: after the first failure the remaining steps are
  * reported as skipped (and count as failed), so one broken step does not cascade into noise.
  */
-export function flow(title) {
+export function flow(title, page = null) {
   let broken = null;
   return async function step(name, fn, options) {
     const full = `${title} › ${name}`;
@@ -85,7 +85,11 @@ export function flow(title) {
       return false;
     }
     const ok = await check(full, fn, options);
-    if (!ok) broken = name;
+    if (!ok) {
+      broken = name;
+      // What the page showed when the step failed.
+      if (page && !page.isClosed()) await screenshot(page, `FAILED-${name.replace(/[^a-zA-Z0-9äöüÄÖÜß]+/g, "-")}`).catch(() => {});
+    }
     return ok;
   };
 }
@@ -270,7 +274,7 @@ let shots = 0;
 /** A full-page PNG in target/browser-artifacts/, numbered in the order taken. */
 export async function screenshot(page, name) {
   shots += 1;
-  const file = path.join(ARTIFACTS, `${String(shots).padStart(2, "0")}-${name}.png`);
+  const file = path.join(ARTIFACTS, `${String(shots).padStart(3, "0")}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
@@ -353,28 +357,32 @@ export async function axe(page) {
   return result;
 }
 
-/** axe on the page; records one check named `name`, listing every violation with its target. */
-export async function axeCheck(page, name) {
-  const start = Date.now();
-  try {
-    const violations = await axe(page);
-    const lines = violations.flatMap((v) =>
-      v.nodes.map((n) => `${new URL(page.url()).pathname} · ${v.id} (${v.impact}) · ${n.target}${n.summary ? ` — ${n.summary}` : ""}`),
-    );
-    record(`axe · ${name}`, lines.length === 0, `${lines.length} violation(s):\n${lines.join("\n")}`, Date.now() - start);
-    return lines.length === 0;
-  } catch (error) {
-    record(`axe · ${name}`, false, describe(error), Date.now() - start);
-    return false;
-  }
+/** axe on the page as it is: one line per violating element (page · rule (impact) · target). */
+export async function axeViolations(page) {
+  const violations = await axe(page);
+  const where = new URL(page.url()).pathname;
+  return violations.flatMap((v) =>
+    v.nodes.map((n) => `${where} · ${v.id} (${v.impact}) · ${n.target}${n.summary ? ` — ${n.summary}` : ""}`),
+  );
 }
 
-/** Waits until a portal page has loaded what it loads (no loading note visible, network quiet). */
-export async function settled(page) {
+/** axe on the page; records one check named `axe · name`, listing every violation. */
+export async function axeCheck(page, name) {
+  return check(`axe · ${name}`, async () => {
+    const lines = await axeViolations(page);
+    assert(lines.length === 0, `${lines.length} violation(s):\n${lines.join("\n")}`);
+  });
+}
+
+/**
+ * Waits until a page has loaded what it loads: no loading note or busy element visible and,
+ * unless `quiet` is false, no request for 500 ms (Playwright's networkidle).
+ */
+export async function settled(page, { quiet = true } = {}) {
   await page.waitForLoadState("load");
   await page.waitForFunction(() => {
     const busy = [...document.querySelectorAll('[id$="-loading"], [id="checking"], [aria-busy="true"]')];
     return busy.every((node) => node.hidden || node.closest("[hidden]") || node.offsetParent === null);
   });
-  await page.waitForLoadState("networkidle");
+  if (quiet) await page.waitForLoadState("networkidle");
 }

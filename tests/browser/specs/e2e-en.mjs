@@ -9,7 +9,7 @@ const text = async (page, selector) => (await page.locator(selector).innerText()
 export default async function e2eEnglish(browser) {
   const context = await newContext(browser, { lang: "en" });
   const page = await context.newPage();
-  const step = flow("EN sign-in and viewer (Claire)");
+  const step = flow("EN sign-in and viewer (Claire)", page);
 
   await step("Sign in with the code from the email", async () => {
     await page.goto("/en/login/");
