@@ -11,7 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
-  ROOT, ARTIFACTS, BASE, results, check, startGateway, stopGateway, killGatewayNow, launch, green, red, dim,
+  ROOT, ARTIFACTS, BASE, results, check, silence, startGateway, stopGateway, killGatewayNow, launch, green, red, dim,
 } from "./lib/harness.mjs";
 import staticChecks from "./specs/static.mjs";
 import e2eGerman from "./specs/e2e-de.mjs";
@@ -31,6 +31,9 @@ const runs = (part) => wanted.length === 0 || wanted.includes(part);
 
 let browser = null;
 let stopping = false;
+const say = (text) => {
+  if (!stopping) console.log(text);
+};
 
 async function cleanUp() {
   if (browser) await browser.close().catch(() => {});
@@ -42,6 +45,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
+    silence();
     console.log(`\n${signal}: stopping the browser and the dev gateway …`);
     await cleanUp();
     process.exit(130);
@@ -55,12 +59,12 @@ async function main() {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 
   if (runs("static")) {
-    console.log("▸ Static checks (no browser)");
+    say("▸ Static checks (no browser)");
     await staticChecks();
   }
 
   if (runs("e2e") || runs("a11y")) {
-    console.log(`▸ Starting the local stack on ${BASE} …`);
+    say(`▸ Starting the local stack on ${BASE} …`);
     const up = await check("dev gateway starts and answers", startGateway, { timeout: 150_000 });
     if (!up) return finish(started);
     const launched = await check("headless Chromium starts", async () => {
@@ -69,16 +73,16 @@ async function main() {
     if (!launched) return finish(started);
 
     if (runs("e2e")) {
-      console.log("▸ End-to-end, German");
+      say("▸ End-to-end, German");
       await e2eGerman(browser);
-      console.log("▸ End-to-end, English");
+      say("▸ End-to-end, English");
       await e2eEnglish(browser);
     }
     if (runs("a11y")) {
-      console.log("▸ Accessibility (axe-core, WCAG 2.1 A/AA), every page in both languages");
+      say("▸ Accessibility (axe-core, WCAG 2.1 A/AA), every page in both languages");
       await accessibility(browser);
     }
-    console.log("▸ What the pages loaded");
+    say("▸ What the pages loaded");
     await requestChecks();
   }
   return finish(started);
@@ -119,7 +123,7 @@ let ok = false;
 try {
   ok = await main();
 } catch (error) {
-  console.error(red(`browser tests stopped: ${error.stack || error}`));
+  if (!stopping) console.error(red(`browser tests stopped: ${error.stack || error}`));
 } finally {
   await cleanUp();
 }

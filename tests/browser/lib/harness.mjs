@@ -27,8 +27,15 @@ export const dim = (s) => paint(2, s);
 // ---- Checks ----------------------------------------------------------------------------------
 
 export const results = []; // {name, ok, skipped, ms, error}
+let silenced = false;
+
+/** After Ctrl-C: what still finishes (failing, as the browser is gone) is not reported. */
+export function silence() {
+  silenced = true;
+}
 
 function report(result) {
+  if (silenced) return;
   results.push(result);
   const time = dim(`(${(result.ms / 1000).toFixed(1)} s)`);
   if (result.ok) console.log(`  ${green("✓")} ${result.name} ${time}${result.note ? dim(` — ${result.note}`) : ""}`);
@@ -51,6 +58,8 @@ function describe(error) {
   if (!(error instanceof Error)) return String(error);
   // Playwright's messages carry a call log; its first lines say what was waited for.
   const lines = error.message.split("\n").filter((l) => l.trim());
+  const logs = lines.findIndex((l) => /^\s*Browser logs:/.test(l));
+  if (logs >= 0) lines.length = logs;
   return lines.slice(0, 8).join("\n");
 }
 
@@ -115,12 +124,14 @@ export async function startGateway() {
     throw new Error("site/public is missing: run `make site` first");
   }
   const log = fs.openSync(path.join(ARTIFACTS, "gateway.log"), "w");
-  const child = spawn(GATEWAY_BIN, [], {
+  // Under a tiny shell that stops the gateway as soon as our end of its stdin closes, which
+  // happens however this process ends (even kill -9); the gateway in turn stops moto.
+  const child = spawn("sh", ["-c", '"$0" </dev/null & pid=$!; read _ignored; kill "$pid" 2>/dev/null; wait "$pid"', GATEWAY_BIN], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(PORT), MOTO_PORT: String(MOTO_PORT), NO_COLOR: "1" },
-    // Its own process group: stopping it stops moto with it, and nothing else.
+    // Its own process group, so a Ctrl-C of the runner reaches it only through cleanUp().
     detached: true,
-    stdio: ["ignore", log, log],
+    stdio: ["pipe", log, log],
   });
   gateway = { child, exited: false, code: null };
   child.on("exit", (code, signal) => {
@@ -151,16 +162,12 @@ function tail(file, lines = 15) {
   }
 }
 
-/** Stops the gateway's process group (gateway + moto); idempotent. */
+/** Stops the gateway (and with it moto); idempotent. */
 export async function stopGateway() {
   if (!gateway || gateway.exited) return;
   const { child } = gateway;
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid, "SIGINT"); // the gateway's Ctrl-C path also stops moto
-  } catch {
-    return;
-  }
+  child.stdin.end(); // the shell then stops the gateway (SIGTERM), which stops moto
   const timer = setTimeout(() => {
     try {
       process.kill(-child.pid, "SIGKILL");
@@ -282,7 +289,7 @@ export async function screenshot(page, name) {
 /** Signs a context in without the UI (for the accessibility walk): request + code via fetch. */
 export async function signInViaApi(page, email, { loginPath = "/anmelden/" } = {}) {
   await page.goto(loginPath);
-  const before = (await mails()).length;
+  const known = new Set((await mails()).map((m) => m.id));
   const status = await page.evaluate(async (address) => {
     const response = await fetch("/api/auth/login-request", {
       method: "POST",
@@ -292,7 +299,7 @@ export async function signInViaApi(page, email, { loginPath = "/anmelden/" } = {
     return response.status;
   }, email);
   assertEqual(status, 202, `login request for ${email}`);
-  const mail = await waitForMail((m, i, all) => mailTo(email)(m) && all.length > before, `with a code for ${email}`);
+  const mail = await waitForMail((m) => !known.has(m.id) && mailTo(email)(m), `with a code for ${email}`);
   const code = loginCode(mail).replace(" ", "");
   const redeemed = await page.evaluate(async (value) => {
     const response = await fetch("/api/auth/session", {
