@@ -2,6 +2,7 @@
 // headless Chromium through playwright-core, the dev mailbox, screenshots and axe-core.
 // No test framework: checks run one after another and print one line each.
 import { spawn } from "node:child_process";
+import net from "node:net";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -123,6 +124,10 @@ export async function startGateway() {
   if (!fs.existsSync(path.join(SITE, "index.html"))) {
     throw new Error("site/public is missing: run `make site` first");
   }
+  // Something else answering there would be tested instead of a fresh stack.
+  for (const [port, variable] of [[PORT, "BROWSER_TEST_PORT"], [MOTO_PORT, "BROWSER_TEST_MOTO_PORT"]]) {
+    if (await listening(port)) throw new Error(`port ${port} is already in use (another dev gateway?); stop it or set ${variable}=<port>`);
+  }
   const log = fs.openSync(path.join(ARTIFACTS, "gateway.log"), "w");
   // Under a tiny shell that stops the gateway as soon as our end of its stdin closes, which
   // happens however this process ends (even kill -9); the gateway in turn stops moto.
@@ -152,6 +157,17 @@ export async function startGateway() {
     await new Promise((resolve) => setTimeout(resolve, 200)); // polling interval, not synchronisation
   }
   throw new Error(`the dev gateway did not answer on ${BASE} within ${(4 * TIMEOUT) / 1000} s:\n${tail(path.join(ARTIFACTS, "gateway.log"))}`);
+}
+
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }
 
 function tail(file, lines = 15) {
