@@ -193,6 +193,9 @@ export async function stopGateway() {
   }, 5000);
   await exited;
   clearTimeout(timer);
+  // moto notices the gateway is gone and stops a moment later; wait for its port to close.
+  const deadline = Date.now() + 10_000;
+  while ((await listening(MOTO_PORT)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100)); // polling interval
 }
 
 /** Last resort on process exit: synchronous, no waiting. */
