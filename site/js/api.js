@@ -1,44 +1,70 @@
-// Shared helpers: the fetch wrapper for the same-origin /api/ endpoints and the error display.
-// The session is an HttpOnly cookie; nothing here reads or writes it.
+// The shared core of all pages (one chunk): the fetch wrapper for the same-origin /api/
+// endpoints, the error display, small DOM helpers and the frame of the portal pages (session,
+// login redirect, company chooser). The session is an HttpOnly cookie; nothing here reads it.
 import { t } from "./i18n.js";
+
+export const $ = (id) => document.getElementById(id);
+
+/** el("p", {className: "x"}, "text", child): an element with properties and children (null, false and "" left out). */
+export function el(tag, props, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children.filter(Boolean));
+  return node;
+}
+
+/** Sets the attribute to `value`, or removes it when `value` is empty. */
+export function attr(node, name, value) {
+  if (value) node.setAttribute(name, value);
+  else node.removeAttribute(name);
+}
 
 /**
  * Calls the API and resolves to {status, body, headers}; never throws.
  * status 0 means the request did not reach the server (network failure).
  * `extraHeaders` adds request headers, e.g. {"If-Match": "\"3\""}.
  */
-export async function request(method, url, data, extraHeaders = {}) {
+export async function request(method, url, data, extraHeaders) {
   const headers = { ...extraHeaders, "Accept-Language": document.documentElement.lang };
   const init = { method, headers, credentials: "same-origin", cache: "no-store" };
   if (data !== undefined) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(data);
   }
-  let response;
   try {
-    response = await fetch(url, init);
+    const response = await fetch(url, init);
+    let body = null;
+    try {
+      const text = await response.text();
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = null;
+    }
+    return { status: response.status, body, headers: response.headers };
   } catch {
     return { status: 0, body: null, headers: new Headers() };
   }
-  let body = null;
-  try {
-    const text = await response.text();
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    body = null;
-  }
-  return { status: response.status, body, headers: response.headers };
 }
 
-export function isSuccess(result) {
-  return result.status >= 200 && result.status < 300;
-}
+export const isSuccess = (result) => result.status >= 200 && result.status < 300;
+
+/** The `error` object of a failed request's body ({} when there is none). */
+export const errorOf = (result) => (result.body && result.body.error) || {};
+
+/** The error code of a failed request, or "". */
+export const errorCode = (result) => errorOf(result).code || "";
+
+/** 401 and "no company chosen" are the page's business, not a section's or a dialog's. */
+export const isPageProblem = (result) =>
+  result.status === 401 || (result.status === 409 && errorCode(result) === "no_customer_selected");
+
+/** A non-empty string from the server (e.g. body.message), else `fallback`. */
+export const textOr = (value, fallback) => (typeof value === "string" && value ? value : fallback);
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP date), or null. */
 function retryAfterSeconds(headers) {
-  const value = headers.get("Retry-After");
+  const value = (headers.get("Retry-After") || "").trim();
   if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  if (/^\d+$/.test(value)) return Number(value);
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
@@ -52,23 +78,29 @@ function waitText(seconds) {
 }
 
 /** The user-facing text for a failed request: the server's message (already in the page's language). */
-export function errorText(result) {
-  if (result.status === 0) return t("network");
-  const message = result.body && result.body.error && result.body.error.message;
-  return typeof message === "string" && message ? message : t("unexpected");
+export const errorText = (result) =>
+  result.status === 0 ? t("network") : textOr(errorOf(result).message, t("unexpected"));
+
+/**
+ * Marks `input` invalid and adds `id` to its aria-describedby (first or last), or (on = false)
+ * removes both again.
+ */
+export function describe(input, id, on, first) {
+  let ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+  if (!on) ids = ids.filter((x) => x !== id);
+  else if (!ids.includes(id)) ids = first ? [id, ...ids] : [...ids, id];
+  attr(input, "aria-invalid", on && "true");
+  attr(input, "aria-describedby", ids.join(" "));
 }
 
-function paragraph(text) {
-  const p = document.createElement("p");
-  p.textContent = text;
-  return p;
-}
+/** Paragraphs, one per text. */
+export const paragraphs = (texts) => texts.map((text) => el("p", { textContent: text }));
 
 /** Shows a message in an alert box (role="alert", tabindex="-1") and moves focus to it. */
 export function showMessage(box, texts, invalidInput) {
-  box.replaceChildren(...texts.map(paragraph));
+  box.replaceChildren(...paragraphs(texts));
   box.hidden = false;
-  if (invalidInput) markInvalid(invalidInput, box);
+  if (invalidInput) describe(invalidInput, box.id, true);
   box.focus();
 }
 
@@ -79,34 +111,28 @@ export function showMessage(box, texts, invalidInput) {
 export function showError(box, result, fields = {}) {
   const texts = [errorText(result)];
   if (result.status === 429) texts.push(waitText(retryAfterSeconds(result.headers)));
-  const field = result.body && result.body.error && result.body.error.field;
+  const field = errorOf(result).field;
   showMessage(box, texts, field && Object.prototype.hasOwnProperty.call(fields, field) ? fields[field] : null);
-}
-
-function markInvalid(input, box) {
-  input.setAttribute("aria-invalid", "true");
-  const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
-  if (!ids.includes(box.id)) input.setAttribute("aria-describedby", [...ids, box.id].join(" "));
 }
 
 /** Hides an alert box and removes the invalid marks it put on inputs. */
 export function clearError(box, inputs = []) {
   box.hidden = true;
   box.replaceChildren();
-  for (const input of inputs) {
-    input.removeAttribute("aria-invalid");
-    const ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter((id) => id && id !== box.id);
-    if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
-    else input.removeAttribute("aria-describedby");
-  }
+  for (const input of inputs) describe(input, box.id, false);
 }
 
 /** Disables a button while its request runs. */
 export function setBusy(button, busy) {
   button.disabled = busy;
-  if (busy) button.setAttribute("aria-busy", "true");
-  else button.removeAttribute("aria-busy");
+  attr(button, "aria-busy", busy && "true");
 }
+
+/** Runs `handler` on clicks of `button` unless it is disabled (busy). */
+export const onClick = (button, handler) =>
+  button.addEventListener("click", () => {
+    if (!button.disabled) handler();
+  });
 
 /** True for a same-site path like "/portal/": one leading slash, nothing a browser reads as another host. */
 export function isLocalPath(value) {
@@ -123,4 +149,165 @@ export function isLocalPath(value) {
 export function goAfterLogin(session, fallback) {
   const next = session && session.next;
   location.replace(isLocalPath(next) ? next : fallback);
+}
+
+/**
+ * Shared dialog behaviour: close buttons ([data-close]), a click on the backdrop (the content
+ * fills the dialog, so a click on the dialog element itself is on the backdrop), and `onClose`.
+ */
+export function wireDialog(dialog, onClose) {
+  for (const button of dialog.querySelectorAll("[data-close]")) button.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("click", (event) => {
+    if (event.target === dialog) dialog.close();
+  });
+  dialog.addEventListener("close", onClose);
+}
+
+// ---- Session and company chooser (portal, documents and company pages) ---------------------
+
+export function roleName(role) {
+  return ["owner", "billing", "viewer"].includes(role) ? t(`role_${role}`) : String(role ?? "");
+}
+
+/**
+ * The frame of the portal, documents and company pages. Loads the session (`prefix` names the
+ * loading / failed / error elements), sends people without one to the login page (which brings
+ * them back here), shows the company chooser when no company is chosen or the switch button
+ * opens it. `view` is shown while a company is active; `show(session, active)` fills the page's
+ * own parts; `start(session, chosen)` runs when a company is active after loading or choosing
+ * (chosen = true, after `status` announced it and focus went to `heading`); `reset()` when the
+ * API says no company is chosen. Returns {problem(result)}: 401 → login; 409
+ * no_customer_selected → the chooser; true when handled.
+ */
+export function companyPage({ prefix, view, status, heading, show = () => {}, start = () => {}, reset }) {
+  const loginUrl = document.querySelector("[data-login-url]").dataset.loginUrl;
+  const retry = $("retry");
+  const chooser = $("chooser");
+  const chooserHeading = $("chooser-heading");
+  const chooserText = $("chooser-text");
+  const chooserDefault = chooserText && chooserText.textContent;
+  const list = $("chooser-list");
+  const error = $("chooser-error");
+  const cancel = $("chooser-cancel");
+  const switchButton = $("switch-company");
+  let session = null;
+  let open = false;
+  let active = null;
+
+  /** Sends people to the login page, which brings them back here (path and query) afterwards. */
+  const toLogin = () => location.replace(`${loginUrl}?next=${encodeURIComponent(location.pathname + location.search)}`);
+
+  async function load() {
+    const loading = $(`${prefix}loading`);
+    const failed = $(`${prefix}failed`);
+    loading.hidden = false;
+    failed.hidden = true;
+    setBusy(retry, true);
+    const result = await request("GET", "/api/auth/session");
+    setBusy(retry, false);
+    if (result.status === 401) return toLogin();
+    loading.hidden = true;
+    if (!isSuccess(result) || !result.body) {
+      failed.hidden = false;
+      showError($(`${prefix}error`), result);
+      return;
+    }
+    session = result.body;
+    render();
+    if (session.customer) start(session);
+  }
+
+  function render() {
+    const customers = session && Array.isArray(session.customers) ? session.customers : [];
+    active = session.customer || null;
+    $("no-customer").hidden = customers.length > 0;
+    view.hidden = !active;
+    if (active) {
+      for (const [id, text] of [["company-name", active.name], ["company-id", active.id], ["company-role", roleName(active.role)]]) {
+        if ($(id)) $(id).textContent = text;
+      }
+    }
+    switchButton.hidden = !(active && customers.length > 1);
+    const showChooser = customers.length > 0 && (!active || open);
+    chooser.hidden = !showChooser;
+    cancel.hidden = !active;
+    switchButton.setAttribute("aria-expanded", String(showChooser && Boolean(active)));
+    if (showChooser) list.replaceChildren(...customers.map(choice));
+    show(session, active);
+  }
+
+  /** One button per company; the active one is marked. */
+  function choice(customer) {
+    const isActive = active && active.id === customer.id;
+    const button = el(
+      "button",
+      { type: "button", className: "choice" },
+      el("span", { className: "choice-name" }, customer.name, isActive && " ", isActive && el("span", { className: "badge", textContent: t("active") })),
+      el("span", { className: "choice-meta", textContent: `${t("customer_number", { id: customer.id })} · ${roleName(customer.role)}` }),
+    );
+    if (isActive) button.setAttribute("aria-current", "true");
+    button.addEventListener("click", () => choose(customer, button));
+    return el("li", {}, button);
+  }
+
+  /** Picking another company: PUT /api/auth/session/customer makes the session act for it. */
+  async function choose(customer, button) {
+    if (button.disabled) return;
+    clearError(error);
+    if (active && active.id === customer.id) return close();
+    const buttons = [...list.querySelectorAll("button")];
+    for (const b of buttons) b.disabled = true;
+    setBusy(button, true);
+    const result = await request("PUT", "/api/auth/session/customer", { customer_id: customer.id });
+    if (result.status === 401) return toLogin();
+    if (!isSuccess(result) || !result.body) {
+      for (const b of buttons) b.disabled = false;
+      setBusy(button, false);
+      showError(error, result);
+      return;
+    }
+    session = result.body;
+    open = false;
+    if (chooserText) chooserText.textContent = chooserDefault;
+    render();
+    if (session.customer) {
+      status.textContent = t("company_active", { name: session.customer.name });
+      heading.focus();
+      start(session, true);
+    }
+  }
+
+  function close() {
+    open = false;
+    clearError(error);
+    render();
+    switchButton.focus();
+  }
+
+  switchButton.addEventListener("click", () => {
+    if (open) return close();
+    open = true;
+    clearError(error);
+    render();
+    chooserHeading.focus();
+  });
+  cancel.addEventListener("click", close);
+  onClick(retry, load);
+  load();
+
+  return {
+    problem(result) {
+      if (result.status === 401) {
+        toLogin();
+        return true;
+      }
+      if (!isPageProblem(result)) return false;
+      reset();
+      if (session) session.customer = null;
+      chooserText.textContent = t("choose_company");
+      render();
+      chooserHeading.focus();
+      return true;
+    },
+  };
 }

@@ -1,25 +1,12 @@
 // Monthly totals (invoices minus credit notes) of one year as a bar chart. The bars are plain
 // elements whose height is set through the CSSOM (the CSP allows that, unlike style attributes);
 // the chart is hidden from screen readers, which get the same numbers as a table.
-import { request, isSuccess } from "./api.js";
+import { $, el, request, isSuccess } from "./api.js";
 import { t, lang } from "./i18n.js";
 import { money, monthName } from "./format.js";
 
-const $ = (id) => document.getElementById(id);
-
-function option(value, text) {
-  const node = document.createElement("option");
-  node.value = value;
-  node.textContent = text;
-  return node;
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+const option = (value) => el("option", { value, textContent: value });
+const cell = (tag, textContent) => el(tag, { textContent });
 
 /** A short label above a bar: whole units ("6.880 €"), from a million on compact ("1,2 Mio. €"). */
 function short(value, currency) {
@@ -38,7 +25,7 @@ function short(value, currency) {
 }
 
 /** `onProblem(result)` handles 401 / no company chosen and returns true then. */
-export function setupChart({ onProblem }) {
+export function setupChart(onProblem) {
   const section = $("stats");
   const failed = $("stats-failed");
   const yearSelect = $("stats-year");
@@ -68,7 +55,7 @@ export function setupChart({ onProblem }) {
     section.hidden = years.length === 0;
     if (!years.length) return;
     const keep = yearSelect.value;
-    yearSelect.replaceChildren(...years.map((y) => option(String(y.year), String(y.year))));
+    yearSelect.replaceChildren(...years.map((y) => option(y.year)));
     if (years.some((y) => String(y.year) === keep)) yearSelect.value = keep;
     renderYear();
   }
@@ -85,7 +72,7 @@ export function setupChart({ onProblem }) {
     const year = years.find((y) => String(y.year) === yearSelect.value) || years[0];
     const currencies = currenciesOf(year);
     const keep = currencySelect.value;
-    currencySelect.replaceChildren(...currencies.map((c) => option(c, c)));
+    currencySelect.replaceChildren(...currencies.map(option));
     if (currencies.includes(keep)) currencySelect.value = keep;
     currencyField.hidden = currencies.length < 2;
     render(year, currencySelect.value || null);
@@ -115,27 +102,22 @@ export function setupChart({ onProblem }) {
     const max = Math.max(...months.map((m) => Math.abs(m.value)));
     chart.replaceChildren(
       ...months.map((m) => {
-        const column = el("div", "bar-col");
-        column.title = t("stats_bar", { month: monthName(m.month), amount: money(m.gross, currency), n: m.count });
-        const track = el("div", "bar-track");
-        const bar = el("div", m.value < 0 ? "bar bar-negative" : "bar");
+        const bar = el("div", { className: m.value < 0 ? "bar bar-negative" : "bar" }, m.value !== 0 && el("span", { className: "bar-value", textContent: short(m.value, currency) }));
         // At least a sliver for small non-zero months, so they don't look empty.
         const share = max > 0 ? (Math.abs(m.value) / max) * 100 : 0;
         bar.style.height = `${m.value === 0 ? 0 : Math.max(share, 1.5)}%`;
-        if (m.value !== 0) bar.append(el("span", "bar-value", short(m.value, currency)));
-        track.append(bar);
-        column.append(track, el("span", "bar-label", monthName(m.month, true)));
-        return column;
+        return el(
+          "div",
+          { className: "bar-col", title: t("stats_bar", { month: monthName(m.month), amount: money(m.gross, currency), n: m.count }) },
+          el("div", { className: "bar-track" }, bar),
+          el("span", { className: "bar-label", textContent: monthName(m.month, true) }),
+        );
       }),
     );
     rows.replaceChildren(
-      ...months.map((m) => {
-        const tr = el("tr");
-        const th = el("th", "", monthName(m.month));
-        th.scope = "row";
-        tr.append(th, el("td", "", money(m.gross, currency)), el("td", "", String(m.count)));
-        return tr;
-      }),
+      ...months.map((m) =>
+        el("tr", {}, el("th", { scope: "row", textContent: monthName(m.month) }), cell("td", money(m.gross, currency)), cell("td", m.count)),
+      ),
     );
   }
 

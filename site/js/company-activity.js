@@ -1,9 +1,8 @@
 // Company page, recent activity: GET /api/account/activity?cursor=…, newest first, with
 // "Weitere laden" for the next page.
-import { request, isSuccess, showError, setBusy } from "./api.js";
+import { $, el, isSuccess, textOr, onClick, roleName } from "./api.js";
 import { t } from "./i18n.js";
-import { roleName } from "./session.js";
-import { $, isPageProblem, timeElement } from "./company-forms.js";
+import { section, values, timeElement } from "./company-forms.js";
 
 const EVENTS = [
   "login", "document_downloaded", "document_sent", "billing_updated", "contacts_updated",
@@ -11,61 +10,42 @@ const EVENTS = [
 ];
 const DETAILS = ["changes", "document", "to", "member", "role"];
 
-export function setupActivity({ onProblem }) {
-  const denied = $("activity-denied");
-  const loading = $("activity-loading");
-  const failed = $("activity-failed");
-  const error = $("activity-error");
-  const retry = $("activity-retry");
-  const empty = $("activity-empty");
+export function setupActivity(onProblem) {
   const list = $("activity-list");
   const status = $("activity-status");
   const more = $("activity-more");
+  const empty = $("activity-empty");
+  const failed = $("activity-failed");
 
   let nextCursor = null;
-  let generation = 0;
   let lastMore = false;
 
-  function reset() {
-    generation++;
-    nextCursor = null;
-    list.replaceChildren();
-    for (const node of [denied, loading, failed, empty, more]) node.hidden = true;
-    status.textContent = "";
-  }
+  const part = section("activity", {
+    hide: [empty, more],
+    onReset() {
+      nextCursor = null;
+      list.replaceChildren();
+      status.textContent = "";
+    },
+    onProblem,
+  });
 
-  function deny() {
-    reset();
-    denied.hidden = false;
-  }
-
-  async function load(append = false) {
-    if (!append) reset();
+  async function load(append) {
+    if (!append) part.reset();
     lastMore = append;
-    const mine = generation;
     failed.hidden = true;
-    if (append) setBusy(more, true);
-    else loading.hidden = false;
+    if (!append) $("activity-loading").hidden = false;
     const url = append && nextCursor ? `/api/account/activity?cursor=${encodeURIComponent(nextCursor)}` : "/api/account/activity";
-    const result = await request("GET", url);
-    if (mine !== generation) return;
-    setBusy(more, false);
-    loading.hidden = true;
-    if (!isSuccess(result) || !result.body || !Array.isArray(result.body.events)) {
-      if (isPageProblem(result)) {
-        onProblem(result);
-        return;
-      }
-      if (result.status === 403) {
-        deny();
-        return;
-      }
-      failed.hidden = false;
-      showError(error, result);
+    const result = await part.send(more, "GET", url);
+    if (!result) return;
+    $("activity-loading").hidden = true;
+    const body = result.body;
+    if (!isSuccess(result) || !body || !Array.isArray(body.events)) {
+      if (!part.problem(result)) part.fail(result);
       return;
     }
-    const items = result.body.events.map(item);
-    nextCursor = typeof result.body.next_cursor === "string" && result.body.next_cursor ? result.body.next_cursor : null;
+    const items = body.events.map(item);
+    nextCursor = textOr(body.next_cursor, null);
     list.append(...items);
     more.hidden = !nextCursor;
     empty.hidden = list.children.length > 0;
@@ -76,59 +56,30 @@ export function setupActivity({ onProblem }) {
     }
   }
 
-  more.addEventListener("click", () => {
-    if (!more.disabled && nextCursor) load(true);
+  onClick(more, () => {
+    if (nextCursor) load(true);
   });
-  retry.addEventListener("click", () => {
-    if (!retry.disabled) load(lastMore && list.children.length > 0);
-  });
+  // The section's retry button repeats what failed: the first page or the next one.
+  part.load = () => load(lastMore && list.children.length > 0);
 
-  return { load: () => load(false), deny, reset };
-}
-
-function eventName(name) {
-  return EVENTS.includes(name) ? t(`ev_${name}`) : String(name ?? "").replace(/_/g, " ");
-}
-
-function detailLabel(key) {
-  return DETAILS.includes(key) ? t(`d_${key}`) : key.replace(/_/g, " ");
+  return { load: () => load(false), deny: part.deny, reset: part.reset };
 }
 
 function item(event) {
-  const li = document.createElement("li");
-  li.className = "activity-item";
-  li.tabIndex = -1;
-  const head = document.createElement("p");
-  head.className = "activity-head";
-  const name = document.createElement("strong");
-  name.textContent = eventName(event.event);
   const when = timeElement(event.at);
   when.className = "muted";
-  head.append(name, " ", when);
-  li.append(head);
-  if (event.by) {
-    const by = document.createElement("p");
-    by.className = "muted break";
-    by.textContent = t("ev_by", { by: event.by });
-    li.append(by);
-  }
-  const pairs = Object.entries(event).filter(
-    ([key, value]) => !["at", "event", "by"].includes(key) && (typeof value === "string" || typeof value === "number") && value !== "",
+  const pairs = Object.entries(event)
+    .filter(([key, value]) => !["at", "event", "by"].includes(key) && (typeof value === "string" || typeof value === "number") && value !== "")
+    .map(([key, value]) => [
+      DETAILS.includes(key) ? t(`d_${key}`) : key.replace(/_/g, " "),
+      key === "role" ? roleName(value) : String(value),
+    ]);
+  const name = event.event;
+  return el(
+    "li",
+    { className: "activity-item", tabIndex: -1 },
+    el("p", { className: "activity-head" }, el("strong", { textContent: EVENTS.includes(name) ? t(`ev_${name}`) : String(name ?? "").replace(/_/g, " ") }), " ", when),
+    event.by && el("p", { className: "muted break", textContent: t("ev_by", { by: event.by }) }),
+    pairs.length > 0 && el("dl", { className: "activity-details" }, ...values(pairs)),
   );
-  if (pairs.length) {
-    const dl = document.createElement("dl");
-    dl.className = "activity-details";
-    for (const [key, value] of pairs) {
-      const div = document.createElement("div");
-      const dt = document.createElement("dt");
-      dt.textContent = detailLabel(key);
-      const dd = document.createElement("dd");
-      dd.className = "break";
-      dd.textContent = key === "role" ? roleName(value) : String(value);
-      div.append(dt, dd);
-      dl.append(div);
-    }
-    li.append(dl);
-  }
-  return li;
 }

@@ -1,19 +1,61 @@
-// Building blocks of the company page's forms: per-field error messages (the API's
-// `error.fields`), editable lists of addresses / numbers, the country select and the
-// "someone else changed this" box (412 version_conflict).
-import { errorText, showMessage, clearError } from "./api.js";
+// Building blocks of the company page: the sections' load / retry / busy cycle, per-field error
+// messages (the API's `error.fields`), editable lists of addresses / numbers, the country select
+// and the "someone else changed this" box (412 version_conflict).
+import { $, el, request, isSuccess, isPageProblem, errorOf, errorText, textOr, showError, showMessage, clearError, describe, setBusy, onClick } from "./api.js";
 import { t, lang } from "./i18n.js";
 
-export const $ = (id) => document.getElementById(id);
-
-/** The error code of a failed request, or "". */
-export function errorCode(result) {
-  return (result.body && result.body.error && result.body.error.code) || "";
-}
-
-/** 401 and "no company chosen" are the page's business, not a section's. */
-export function isPageProblem(result) {
-  return result.status === 401 || (result.status === 409 && errorCode(result) === "no_customer_selected");
+/**
+ * A section of the company page with the elements `<name>-denied`, `-loading`, `-failed`,
+ * `-load-error` and `-retry`. `hide` lists further elements hidden on reset, `onReset()` clears
+ * the rest, `ok(body)` tells a usable answer to GET `url`, `fill(result)` shows it.
+ * `onProblem(result)` is the page's handler for 401 / no company.
+ */
+export function section(name, { url, hide, onReset, ok, fill, onProblem }) {
+  const [denied, loading, failed, loadError, retry] = ["denied", "loading", "failed", "load-error", "retry"].map((part) => $(`${name}-${part}`));
+  let generation = 0;
+  const s = {
+    reset() {
+      generation++;
+      for (const node of [denied, loading, failed, ...hide]) if (node) node.hidden = true;
+      onReset();
+    },
+    deny() {
+      s.reset();
+      denied.hidden = false;
+    },
+    async load() {
+      s.reset();
+      loading.hidden = false;
+      const result = await s.send(retry, "GET", url);
+      if (!result) return;
+      loading.hidden = true;
+      if (isSuccess(result) && result.body && ok(result.body)) fill(result);
+      else if (!s.problem(result)) s.fail(result);
+    },
+    /** Shows the load error; 403 means the role may not see the section. */
+    fail(result) {
+      if (result.status === 403 && denied) return s.deny();
+      failed.hidden = false;
+      showError(loadError, result);
+    },
+    /** The request with `button` busy meanwhile; null when the section was reset meanwhile. */
+    async send(button, method, path, body, headers) {
+      const mine = generation;
+      setBusy(button, true);
+      const result = await request(method, path, body, headers);
+      if (mine !== generation) return null;
+      setBusy(button, false);
+      return result;
+    },
+    /** Hands 401 / no company to the page; true then. */
+    problem(result) {
+      if (!isPageProblem(result)) return false;
+      onProblem(result);
+      return true;
+    },
+  };
+  onClick(retry, () => s.load());
+  return s;
 }
 
 /** The entity tag to send back as If-Match: the ETag header, else the body's version. */
@@ -23,39 +65,45 @@ export function versionOf(result, body) {
   return body && body.version !== undefined && body.version !== null ? `"${body.version}"` : null;
 }
 
-// ---- Field errors ---------------------------------------------------------------------------
+/** {"If-Match": version} when there is a version. */
+export const ifMatch = (version) => (version ? { "If-Match": version } : {});
 
-function describedBy(input) {
-  return (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+/** A submit handler for `form` that does nothing while its submit button is busy or `ready()` is false. */
+export function onSubmit(form, ready, handler) {
+  const submit = form.querySelector('button[type="submit"]');
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!submit.disabled && ready()) handler(submit);
+  });
 }
+
+// ---- Field errors ---------------------------------------------------------------------------
 
 /** Shows `message` right after `input`, marks the input invalid and links the two. */
 export function setFieldError(input, message) {
   const id = `${input.id}-error`;
-  let note = document.getElementById(id);
+  let note = $(id);
   if (!note) {
-    note = document.createElement("p");
-    note.className = "field-error";
-    note.id = id;
+    note = el("p", { className: "field-error", id });
     // In a list row the message goes below the input and its remove button.
     (input.closest(".multi-line") || input).after(note);
   }
   note.textContent = message;
-  input.setAttribute("aria-invalid", "true");
-  const ids = describedBy(input);
-  if (!ids.includes(id)) input.setAttribute("aria-describedby", [id, ...ids].join(" "));
+  describe(input, id, true, true);
 }
 
 /** Removes all field messages and invalid marks inside `container`, and hides `box`. */
 export function clearFieldErrors(container, box) {
   for (const note of container.querySelectorAll(".field-error")) note.remove();
-  for (const input of container.querySelectorAll('[aria-invalid="true"]')) {
-    input.removeAttribute("aria-invalid");
-    const ids = describedBy(input).filter((id) => id !== `${input.id}-error`);
-    if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
-    else input.removeAttribute("aria-describedby");
-  }
-  if (box) clearError(box);
+  for (const input of container.querySelectorAll('[aria-invalid="true"]')) describe(input, `${input.id}-error`, false);
+  clearError(box);
+}
+
+/** Marks `input` with `message`, shows `texts` in `box` and focuses the input (or the box). */
+export function showFieldMessage(box, input, message, texts) {
+  if (input) setFieldError(input, message);
+  showMessage(box, texts);
+  if (input) input.focus();
 }
 
 /**
@@ -63,19 +111,19 @@ export function clearFieldErrors(container, box) {
  * message next to the input `lookup(fieldName)` returns. Focus goes to the first marked input,
  * else to the box. Messages of fields without an input stay in the box.
  */
-export function showFieldErrors(box, result, lookup, extra = []) {
-  const error = (result.body && result.body.error) || {};
+export function showFieldErrors(box, result, lookup) {
+  const error = errorOf(result);
   let list = Array.isArray(error.fields) ? error.fields : [];
   if (!list.length && typeof error.field === "string") list = [{ field: error.field, message: error.message }];
-  const texts = [errorText(result), ...extra];
+  const texts = [errorText(result)];
   let first = null;
   for (const item of list) {
     if (!item || typeof item.field !== "string") continue;
     const input = lookup(item.field);
-    const message = typeof item.message === "string" && item.message ? item.message : errorText(result);
+    const message = textOr(item.message, texts[0]);
     if (input) {
       setFieldError(input, message);
-      if (!first) first = input;
+      first ||= input;
     } else if (message !== texts[0]) {
       texts.push(message);
     }
@@ -87,16 +135,18 @@ export function showFieldErrors(box, result, lookup, extra = []) {
 // ---- Lists of inputs (invoice emails, contact emails, phones) --------------------------------
 
 /**
- * An editable list of single-line inputs in `list` (an <ol>): one row per value with its own
- * label ("E-Mail-Adresse 2") and a remove button; `addButton` adds a row up to `max`.
+ * An editable list of single-line inputs in the <ol> `#<id>`: one row per value with its own
+ * label ("E-Mail-Adresse 2") and a remove button; `#<id>-add` adds a row up to `max`.
+ * `label` is the fieldset's legend (for the conflict box).
  */
-export function inputList({ list, addButton, max, labelKey, type, autocomplete }) {
+export function inputList(id, max, labelKey, type) {
+  const list = $(id);
+  const addButton = $(`${id}-add`);
   let counter = 0;
   let sent = []; // the inputs whose values went into the last request, by index
 
-  function rows() {
-    return [...list.children];
-  }
+  const rows = () => [...list.children];
+  const inputs = () => rows().map((row) => row.querySelector("input"));
 
   function relabel() {
     rows().forEach((row, index) => {
@@ -108,44 +158,21 @@ export function inputList({ list, addButton, max, labelKey, type, autocomplete }
   }
 
   function addRow(value = "") {
-    counter += 1;
-    const id = `${list.id}-${counter}`;
-    const row = document.createElement("li");
-    row.className = "multi-row field";
-    const label = document.createElement("label");
-    label.htmlFor = id;
-    const line = document.createElement("div");
-    line.className = "multi-line";
-    const input = document.createElement("input");
-    input.id = id;
-    input.type = type;
-    input.value = value;
-    input.maxLength = type === "tel" ? 30 : 254;
-    input.autocomplete = autocomplete;
-    input.spellcheck = false;
+    const inputId = `${id}-${++counter}`;
+    const tel = type === "tel";
+    const input = el("input", { id: inputId, type, value, maxLength: tel ? 30 : 254, autocomplete: type, spellcheck: false });
     input.setAttribute("autocapitalize", "none");
-    const remove = document.createElement("button");
-    remove.type = "button";
-    remove.className = "link-button remove-button";
-    const hidden = document.createElement("span");
-    hidden.className = "visually-hidden remove-what";
-    remove.append(t("remove"), hidden);
     // The visible text is "Entfernen"; screen readers hear "Entfernen E-Mail-Adresse 2".
-    hidden.before(" ");
-    remove.addEventListener("click", () => removeRow(row));
-    line.append(input, remove);
-    row.append(label, line);
+    const remove = el("button", { type: "button", className: "link-button remove-button" }, t("remove"), " ", el("span", { className: "visually-hidden remove-what" }));
+    const row = el("li", { className: "multi-row field" }, el("label", { htmlFor: inputId }), el("div", { className: "multi-line" }, input, remove));
+    remove.addEventListener("click", () => {
+      const next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      relabel();
+      (next ? next.querySelector("input") : addButton).focus();
+    });
     list.append(row);
     return input;
-  }
-
-  function removeRow(row) {
-    const next = row.nextElementSibling || row.previousElementSibling;
-    row.remove();
-    relabel();
-    const target = next ? next.querySelector("input") : null;
-    if (target) target.focus();
-    else addButton.focus();
   }
 
   addButton.addEventListener("click", () => {
@@ -156,6 +183,7 @@ export function inputList({ list, addButton, max, labelKey, type, autocomplete }
   });
 
   return {
+    label: list.closest("fieldset").querySelector("legend").textContent,
     /** Replaces the rows with `values` (one empty row when there are none). */
     set(values) {
       list.replaceChildren();
@@ -165,30 +193,22 @@ export function inputList({ list, addButton, max, labelKey, type, autocomplete }
     },
     /** The non-empty values, trimmed; remembers which input each came from. */
     values() {
-      const inputs = rows().map((row) => row.querySelector("input")).filter((input) => input.value.trim());
-      sent = inputs;
-      return inputs.map((input) => input.value.trim());
+      sent = inputs().filter((input) => input.value.trim());
+      return sent.map((input) => input.value.trim());
     },
-    /** The input behind `values()[index]`. */
-    inputAt(index) {
-      return sent[index] || null;
+    /** The input for the API's field name: "emails" → the first, "emails[2]" → the one behind values()[2]. */
+    lookup(field, name) {
+      if (field === name) return inputs()[0] || null;
+      const match = /^([a-z_]+)\[(\d+)\]$/.exec(field);
+      return (match && match[1] === name && sent[match[2]]) || null;
     },
-    inputs() {
-      return rows().map((row) => row.querySelector("input"));
-    },
+    inputs,
   };
-}
-
-/** "invoice_emails[2]" → ["invoice_emails", 2], else null. */
-export function indexedField(name) {
-  const match = /^([a-z_]+)\[(\d+)\]$/.exec(name);
-  return match ? [match[1], Number(match[2])] : null;
 }
 
 // ---- Countries -------------------------------------------------------------------------------
 
-const FIRST = ["DE", "AT", "CH"];
-const MORE = ["BE", "CZ", "DK", "ES", "FI", "FR", "GB", "IE", "IT", "LI", "LU", "NL", "NO", "PL", "PT", "SE", "US"];
+const COUNTRIES = ["BE", "CZ", "DK", "ES", "FI", "FR", "GB", "IE", "IT", "LI", "LU", "NL", "NO", "PL", "PT", "SE", "US"];
 let regionNames = null;
 try {
   regionNames = new Intl.DisplayNames([lang], { type: "region" });
@@ -207,42 +227,27 @@ export function countryName(code) {
 }
 
 /** Fills a <select> with the common countries (and `current` if it is another one). */
-export function fillCountries(select, current, emptyText = null) {
-  const codes = [...FIRST, ...MORE.sort((a, b) => countryName(a).localeCompare(countryName(b), lang))];
+export function fillCountries(select, current, emptyText) {
+  const codes = ["DE", "AT", "CH", ...COUNTRIES.sort((a, b) => countryName(a).localeCompare(countryName(b), lang))];
   if (typeof current === "string" && /^[A-Z]{2}$/.test(current) && !codes.includes(current)) codes.push(current);
-  const options = codes.map((code) => {
-    const option = document.createElement("option");
-    option.value = code;
-    option.textContent = countryName(code);
-    return option;
-  });
-  if (emptyText !== null) {
-    const empty = document.createElement("option");
-    empty.value = "";
-    empty.textContent = emptyText;
-    options.unshift(empty);
-  }
+  const options = codes.map((code) => el("option", { value: code, textContent: countryName(code) }));
+  if (emptyText) options.unshift(el("option", { value: "", textContent: emptyText }));
   select.replaceChildren(...options);
-  select.value = current || (emptyText !== null ? "" : "DE");
+  select.value = current || (emptyText ? "" : "DE");
 }
 
-// ---- Conflict box ------------------------------------------------------------------------------
+// ---- Conflict box, lists of values, times ------------------------------------------------------
 
-/** Fills a <dl> with [label, value] pairs. */
-export function fillValues(dl, pairs) {
-  dl.replaceChildren(
-    ...pairs.map(([label, value]) => {
-      const div = document.createElement("div");
-      const dt = document.createElement("dt");
-      dt.textContent = label;
-      const dd = document.createElement("dd");
-      dd.className = "break";
-      dd.textContent = value === "" || value === null || value === undefined ? t("empty_value") : String(value);
-      div.append(dt, dd);
-      return div;
-    }),
+/** A <dl> content for [label, value] pairs. */
+export const values = (pairs) =>
+  pairs.map(([label, value]) =>
+    el(
+      "div",
+      {},
+      el("dt", { textContent: label }),
+      el("dd", { className: "break", textContent: value === "" || value === null || value === undefined ? t("empty_value") : String(value) }),
+    ),
   );
-}
 
 /** The visible label text of an input (for the conflict box). */
 export function labelOf(input) {
@@ -250,8 +255,43 @@ export function labelOf(input) {
   return label ? label.textContent.trim() : input.name;
 }
 
+/**
+ * The 412 box `#<name>-conflict` with the current data in `#<name>-current`:
+ * `show(data, version, pairs)`, and its two buttons: `#<name>-reapply` (send my entries
+ * against the current version: `reapply(conflict)`, then the form is sent again) and
+ * `#<name>-take` (take the current data: `take(conflict)`).
+ */
+export function conflictBox(name, form, reapply, take) {
+  const box = $(`${name}-conflict`);
+  let conflict = null; // {data, version} from the last 412
+  const use = (handler) => () => {
+    if (!conflict) return;
+    const current = conflict;
+    conflict = null;
+    box.hidden = true;
+    handler(current);
+  };
+  $(`${name}-reapply`).addEventListener(
+    "click",
+    use((current) => {
+      reapply(current);
+      form.requestSubmit();
+    }),
+  );
+  $(`${name}-take`).addEventListener("click", use(take));
+  return {
+    box,
+    show(data, version, pairs) {
+      conflict = { data, version };
+      $(`${name}-current`).replaceChildren(...values(pairs));
+      box.hidden = false;
+      box.focus();
+    },
+  };
+}
+
 /** Unix seconds or an ISO string → Date, or null. */
-export function toDate(value) {
+function toDate(value) {
   if (typeof value === "number" && Number.isFinite(value)) return new Date(value * 1000);
   if (typeof value === "string" && value) {
     const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value);
@@ -260,17 +300,12 @@ export function toDate(value) {
   return null;
 }
 
-export const dateTimeFormat = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+const dateTimeFormat = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
 
-/** Puts a <time> for `value` into `parent` (or the text as is). */
+/** A <time> for `value` (or the text as is). */
 export function timeElement(value) {
   const date = toDate(value);
-  const node = document.createElement("time");
-  if (date) {
-    node.dateTime = date.toISOString();
-    node.textContent = dateTimeFormat.format(date);
-  } else {
-    node.textContent = String(value ?? "");
-  }
-  return node;
+  return date
+    ? el("time", { dateTime: date.toISOString(), textContent: dateTimeFormat.format(date) })
+    : el("time", { textContent: String(value ?? "") });
 }

@@ -1,81 +1,48 @@
 // Company page, team (owners only): members with their roles (GET /api/team), change a role
 // (PUT /api/team/members/<id>), remove someone after a confirmation dialog (DELETE …) and
 // invite someone (POST /api/team/members). 409 last_owner is explained.
-import { request, isSuccess, showError, showMessage, clearError, errorText, setBusy } from "./api.js";
+import { $, el, isSuccess, isPageProblem, errorCode, errorText, showError, showMessage, clearError, setBusy, onClick, wireDialog, roleName } from "./api.js";
 import { t } from "./i18n.js";
-import { roleName } from "./session.js";
-import { $, errorCode, isPageProblem } from "./company-forms.js";
+import { section, onSubmit } from "./company-forms.js";
 
-const ROLES = ["owner", "billing", "viewer"];
-
-export function setupTeam({ onProblem, onOwnRoleChanged }) {
+export function setupTeam(onProblem, onOwnRoleChanged) {
   const self = $("team-self");
-  const loading = $("team-loading");
-  const failed = $("team-failed");
-  const loadError = $("team-load-error");
-  const retry = $("team-retry");
   const manage = $("team-manage");
   const heading = $("team-heading");
   const count = $("team-count");
   const list = $("team-list");
   const error = $("team-error");
   const status = $("team-status");
-  const full = $("team-full");
   const inviteForm = $("invite-form");
-  const inviteSubmit = inviteForm.querySelector('button[type="submit"]');
   const inviteError = $("invite-error");
   const inviteDone = $("invite-done");
   const inviteFields = { email: $("i-email"), role: $("i-role"), language: $("i-language") };
   const dialog = $("remove-dialog");
-  const removeText = $("remove-text");
   const removeError = $("remove-error");
   const removeConfirm = $("remove-confirm");
 
   let members = [];
-  let generation = 0;
   let removing = null; // {member, opener}
 
-  function reset() {
-    generation++;
-    members = [];
-    list.replaceChildren();
-    for (const node of [self, loading, failed, manage, inviteDone]) node.hidden = true;
-    clearError(error);
-    status.textContent = "";
-  }
-
-  /** For everyone but owners: who they are and their role. */
-  function showSelf(email, role) {
-    reset();
-    self.textContent = t("team_self", { email, role: roleName(role) });
-    self.hidden = false;
-  }
-
-  async function load() {
-    reset();
-    const mine = generation;
-    loading.hidden = false;
-    setBusy(retry, true);
-    const result = await request("GET", "/api/team");
-    if (mine !== generation) return;
-    setBusy(retry, false);
-    loading.hidden = true;
-    if (isSuccess(result) && result.body && Array.isArray(result.body.members)) {
+  const hasMembers = (body) => Array.isArray(body.members);
+  const part = section("team", {
+    url: "/api/team",
+    hide: [self, manage, inviteDone],
+    onReset() {
+      members = [];
+      list.replaceChildren();
+      clearError(error);
+      status.textContent = "";
+    },
+    ok: hasMembers,
+    fill(result) {
       render(result.body);
       manage.hidden = false;
-      return;
-    }
-    if (isPageProblem(result)) {
-      onProblem(result);
-      return;
-    }
-    failed.hidden = false;
-    showError(loadError, result);
-  }
-
-  retry.addEventListener("click", () => {
-    if (!retry.disabled) load();
+    },
+    onProblem,
   });
+  /** A team answer, or null (the request is shown as failed then, if it is not the page's business). */
+  const answer = (result) => (result && isSuccess(result) && result.body && hasMembers(result.body) ? result.body : null);
 
   /** Applies a team answer; tells the page when the signed-in person's own role changed. */
   function apply(body) {
@@ -91,75 +58,45 @@ export function setupTeam({ onProblem, onOwnRoleChanged }) {
     count.hidden = !max;
     list.replaceChildren(...members.map(memberItem));
     const isFull = max > 0 && members.length >= max;
-    full.hidden = !isFull;
+    $("team-full").hidden = !isFull;
     inviteForm.hidden = isFull;
   }
 
   function memberItem(member) {
-    const li = document.createElement("li");
-    li.className = "member";
-    li.dataset.id = member.id;
-    const who = document.createElement("p");
-    who.className = "member-who break";
-    const email = document.createElement("strong");
-    email.textContent = member.email;
-    who.append(email);
-    if (member.you) {
-      const badge = document.createElement("span");
-      badge.className = "badge";
-      badge.textContent = t("you");
-      who.append(" ", badge);
-    }
-
-    const form = document.createElement("form");
-    form.className = "member-role";
     const id = `role-${member.id}`;
-    const label = document.createElement("label");
-    label.className = "visually-hidden";
-    label.htmlFor = id;
-    label.textContent = t("role_of", { email: member.email });
-    const select = document.createElement("select");
-    select.id = id;
-    for (const role of ROLES) {
-      const option = document.createElement("option");
-      option.value = role;
-      option.textContent = roleName(role);
-      select.append(option);
-    }
+    const select = el("select", { id }, ...["owner", "billing", "viewer"].map((role) => el("option", { value: role, textContent: roleName(role) })));
     select.value = member.role;
-    const save = document.createElement("button");
-    save.type = "submit";
-    save.className = "button button-secondary button-small";
-    save.textContent = t("change_role");
-    const field = document.createElement("div");
-    field.className = "field";
-    field.append(label, select);
-    form.append(field, save);
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      changeRole(member, select, save);
-    });
-    li.append(who, form);
-
+    const form = el(
+      "form",
+      { className: "member-role" },
+      el("div", { className: "field" }, el("label", { className: "visually-hidden", htmlFor: id, textContent: t("role_of", { email: member.email }) }), select),
+      el("button", { type: "submit", className: "button button-secondary button-small", textContent: t("change_role") }),
+    );
+    onSubmit(form, () => true, (save) => changeRole(member, select, save));
+    const li = el(
+      "li",
+      { className: "member" },
+      el("p", { className: "member-who break" }, el("strong", { textContent: member.email }), member.you && " ", member.you && el("span", { className: "badge", textContent: t("you") })),
+      form,
+    );
+    li.dataset.id = member.id;
     if (!member.you) {
-      const remove = document.createElement("button");
-      remove.type = "button";
-      remove.className = "link-button danger-link";
-      const hidden = document.createElement("span");
-      hidden.className = "visually-hidden";
-      hidden.textContent = `: ${member.email}`;
-      remove.append(t("remove_access"), hidden);
+      const remove = el(
+        "button",
+        { type: "button", className: "link-button danger-link" },
+        t("remove_access"),
+        el("span", { className: "visually-hidden", textContent: `: ${member.email}` }),
+      );
       remove.addEventListener("click", () => openRemove(member, remove));
       li.append(remove);
     }
     return li;
   }
 
-  function focusMember(id, selector) {
+  function focusMember(id) {
     const li = [...list.children].find((node) => node.dataset.id === String(id));
-    const target = li && li.querySelector(selector);
-    if (target) target.focus();
-    else heading.focus();
+    const target = li && li.querySelector("select");
+    (target || heading).focus();
   }
 
   /** 409 last_owner gets a sentence on what to do; other errors show the server's text. */
@@ -172,28 +109,23 @@ export function setupTeam({ onProblem, onOwnRoleChanged }) {
   }
 
   async function changeRole(member, select, button) {
-    if (button.disabled) return;
     clearError(error);
-    if (select.value === member.role) {
-      status.textContent = t("role_same", { email: member.email });
-      return;
-    }
     const role = select.value;
-    const mine = generation;
-    setBusy(button, true);
-    const result = await request("PUT", `/api/team/members/${encodeURIComponent(member.id)}`, { role });
-    if (mine !== generation) return;
-    setBusy(button, false);
-    if (isSuccess(result) && result.body && Array.isArray(result.body.members)) {
-      apply(result.body);
-      status.textContent = t("role_changed", { email: member.email, role: roleName(role) });
-      if (!manage.hidden) focusMember(member.id, "select");
+    const { email } = member;
+    if (role === member.role) {
+      status.textContent = t("role_same", { email });
       return;
     }
-    if (isPageProblem(result)) {
-      onProblem(result);
+    const result = await part.send(button, "PUT", `/api/team/members/${encodeURIComponent(member.id)}`, { role });
+    if (!result) return;
+    const body = answer(result);
+    if (body) {
+      apply(body);
+      status.textContent = t("role_changed", { email, role: roleName(role) });
+      if (!manage.hidden) focusMember(member.id);
       return;
     }
+    if (part.problem(result)) return;
     select.value = member.role;
     showTeamError(error, result);
   }
@@ -202,40 +134,34 @@ export function setupTeam({ onProblem, onOwnRoleChanged }) {
 
   function openRemove(member, opener) {
     removing = { member, opener };
-    removeText.textContent = t("remove_text", { email: member.email });
+    $("remove-text").textContent = t("remove_text", { email: member.email });
     clearError(removeError);
     setBusy(removeConfirm, false);
     dialog.showModal();
     removeConfirm.focus();
   }
 
-  for (const button of dialog.querySelectorAll("[data-close]")) button.addEventListener("click", () => dialog.close());
-  dialog.addEventListener("click", (event) => {
-    if (event.target === dialog) dialog.close();
-  });
-  dialog.addEventListener("close", () => {
+  wireDialog(dialog, () => {
     const opener = removing && removing.opener;
     removing = null;
     if (opener && opener.isConnected) opener.focus();
   });
 
-  removeConfirm.addEventListener("click", async () => {
-    if (removeConfirm.disabled || !removing) return;
+  onClick(removeConfirm, async () => {
+    if (!removing) return;
     const { member } = removing;
     clearError(removeError);
-    const mine = generation;
-    setBusy(removeConfirm, true);
-    const result = await request("DELETE", `/api/team/members/${encodeURIComponent(member.id)}`);
-    if (mine !== generation) return;
-    setBusy(removeConfirm, false);
-    if (isSuccess(result) && result.body && Array.isArray(result.body.members)) {
+    const result = await part.send(removeConfirm, "DELETE", `/api/team/members/${encodeURIComponent(member.id)}`);
+    if (!result) return;
+    const body = answer(result);
+    if (body) {
       const index = members.findIndex((m) => m.id === member.id);
       removing = null;
       dialog.close();
-      apply(result.body);
+      apply(body);
       status.textContent = t("removed", { email: member.email });
       const next = members[Math.min(Math.max(index, 0), members.length - 1)];
-      if (next) focusMember(next.id, "select");
+      if (next) focusMember(next.id);
       else heading.focus();
       return;
     }
@@ -253,32 +179,33 @@ export function setupTeam({ onProblem, onOwnRoleChanged }) {
     inviteDone.hidden = true;
   });
 
-  inviteForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    if (inviteSubmit.disabled) return;
+  onSubmit(inviteForm, () => true, async (submit) => {
     clearError(inviteError, Object.values(inviteFields));
     inviteDone.hidden = true;
     const email = inviteFields.email.value.trim();
     const body = { email, role: inviteFields.role.value, language: inviteFields.language.value };
-    const mine = generation;
-    setBusy(inviteSubmit, true);
-    const result = await request("POST", "/api/team/members", body);
-    if (mine !== generation) return;
-    setBusy(inviteSubmit, false);
-    if (isSuccess(result) && result.body && Array.isArray(result.body.members)) {
-      apply(result.body);
+    const result = await part.send(submit, "POST", "/api/team/members", body);
+    if (!result) return;
+    const team = answer(result);
+    if (team) {
+      apply(team);
       inviteFields.email.value = "";
       inviteDone.textContent = t("invited", { email });
       inviteDone.hidden = false;
       inviteDone.focus();
       return;
     }
-    if (isPageProblem(result)) {
-      onProblem(result);
-      return;
-    }
+    if (part.problem(result)) return;
     showError(inviteError, result, inviteFields);
   });
 
-  return { load, showSelf, reset };
+  return {
+    ...part,
+    /** For everyone but owners: who they are and their role. */
+    showSelf(email, role) {
+      part.reset();
+      self.textContent = t("team_self", { email, role: roleName(role) });
+      self.hidden = false;
+    },
+  };
 }
