@@ -1,7 +1,7 @@
 // The shared core of all pages (one chunk): the fetch wrapper for the same-origin /api/
 // endpoints, the error display, small DOM helpers and the frame of the portal pages (session,
 // login redirect, company chooser). The session is an HttpOnly cookie; nothing here reads it.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 
 export const $ = (id) => document.getElementById(id);
 
@@ -71,10 +71,7 @@ function retryAfterSeconds(headers) {
 
 function waitText(seconds) {
   if (seconds === null || seconds <= 0) return t("wait");
-  if (seconds === 1) return t("wait_second");
-  if (seconds < 120) return t("wait_seconds", { n: seconds });
-  const minutes = Math.ceil(seconds / 60);
-  return minutes === 1 ? t("wait_minute") : t("wait_minutes", { n: minutes });
+  return seconds < 120 ? tn("wait_seconds", seconds) : tn("wait_minutes", Math.ceil(seconds / 60));
 }
 
 /** The user-facing text for a failed request: the server's message (already in the page's language). */
@@ -134,6 +131,18 @@ export const onClick = (button, handler) =>
     if (!button.disabled) handler();
   });
 
+/**
+ * A submit handler for `form` that does nothing while its submit button is busy or `ready()`
+ * is false; `handler(submitButton)`.
+ */
+export function onSubmit(form, handler, ready = () => true) {
+  const submit = form.querySelector('button[type="submit"]');
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!submit.disabled && ready()) handler(submit);
+  });
+}
+
 /** True for a same-site path like "/portal/": one leading slash, nothing a browser reads as another host. */
 export function isLocalPath(value) {
   if (typeof value !== "string" || !/^\/(?![/\\])/.test(value)) return false;
@@ -179,7 +188,7 @@ export function roleName(role) {
  * API says no company is chosen. Returns {problem(result)}: 401 → login; 409
  * no_customer_selected → the chooser; true when handled.
  */
-export function companyPage({ prefix, view, status, heading, show = () => {}, start = () => {}, reset }) {
+export function portalFrame({ prefix, view, status, heading, show = () => {}, start = () => {}, reset }) {
   const loginUrl = document.querySelector("[data-login-url]").dataset.loginUrl;
   const retry = $("retry");
   const chooser = $("chooser");

@@ -1,7 +1,7 @@
 // Company page, recent activity: GET /api/account/activity?cursor=…, newest first, with
 // "Weitere laden" for the next page.
 import { $, el, isSuccess, textOr, onClick, roleName } from "./api.js";
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { section, values, timeElement } from "./company-forms.js";
 
 const EVENTS = [
@@ -50,7 +50,7 @@ export function setupActivity(onProblem) {
     more.hidden = !nextCursor;
     empty.hidden = list.children.length > 0;
     if (append) {
-      status.textContent = items.length === 1 ? t("loaded_events_one") : t("loaded_events", { n: items.length });
+      status.textContent = tn("loaded_events", items.length);
       if (items.length) items[0].focus();
       else if (!more.hidden) more.focus();
     }

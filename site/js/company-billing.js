@@ -1,10 +1,10 @@
 // Company page, billing data: the form (GET / PUT /api/account/billing with If-Match), the
 // conflict box for 412, locked fields with the change request (POST …/change-request) and the
 // pending requests.
-import { $, el, isSuccess, errorOf, errorCode, errorText, textOr } from "./api.js";
+import { $, el, onSubmit, isSuccess, errorOf, errorCode, errorText, textOr } from "./api.js";
 import { t } from "./i18n.js";
 import {
-  section, versionOf, ifMatch, onSubmit, clearFieldErrors, showFieldErrors, showFieldMessage, inputList,
+  section, versionOf, ifMatch, clearFieldErrors, showFieldErrors, showFieldMessage, inputList,
   fillCountries, countryName, values, labelOf, conflictBox, timeElement,
 } from "./company-forms.js";
 
@@ -144,7 +144,8 @@ export function setupBilling(onProblem) {
     return (field === "address" ? input("line1") : input(field)) || emails.lookup(field, "invoice_emails");
   }
 
-  onSubmit(form, () => data, async (submit) => {
+  onSubmit(form, async (submit) => {
+    if (!data) return;
     clearFieldErrors(form, error);
     conflict.box.hidden = true;
     saved.textContent = "";
@@ -185,7 +186,8 @@ export function setupBilling(onProblem) {
 
   // ---- Change request for locked fields -------------------------------------------------------
 
-  onSubmit(changeForm, () => data, async (submit) => {
+  onSubmit(changeForm, async (submit) => {
+    if (!data) return;
     clearFieldErrors(changeForm, changeError);
     changeDone.hidden = true;
     const body = { reason: changeInput("reason").value.trim() };

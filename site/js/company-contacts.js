@@ -1,8 +1,8 @@
 // Company page, further contacts: up to 10 email addresses and 10 phone numbers
 // (GET / PUT /api/account/contacts with If-Match; 412 shows the current values).
-import { $, isSuccess, errorOf, errorCode } from "./api.js";
+import { $, onSubmit, isSuccess, errorOf, errorCode } from "./api.js";
 import { t } from "./i18n.js";
-import { section, versionOf, ifMatch, onSubmit, clearFieldErrors, showFieldErrors, inputList, conflictBox } from "./company-forms.js";
+import { section, versionOf, ifMatch, clearFieldErrors, showFieldErrors, inputList, conflictBox } from "./company-forms.js";
 
 export function setupContacts(onProblem) {
   const form = $("contacts-form");
@@ -52,7 +52,8 @@ export function setupContacts(onProblem) {
     },
   );
 
-  onSubmit(form, () => loaded, async (submit) => {
+  onSubmit(form, async (submit) => {
+    if (!loaded) return;
     clearFieldErrors(form, error);
     conflict.box.hidden = true;
     saved.textContent = "";

@@ -68,15 +68,6 @@ export function versionOf(result, body) {
 /** {"If-Match": version} when there is a version. */
 export const ifMatch = (version) => (version ? { "If-Match": version } : {});
 
-/** A submit handler for `form` that does nothing while its submit button is busy or `ready()` is false. */
-export function onSubmit(form, ready, handler) {
-  const submit = form.querySelector('button[type="submit"]');
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (!submit.disabled && ready()) handler(submit);
-  });
-}
-
 // ---- Field errors ---------------------------------------------------------------------------
 
 /** Shows `message` right after `input`, marks the input invalid and links the two. */

@@ -1,9 +1,9 @@
 // Company page, team (owners only): members with their roles (GET /api/team), change a role
 // (PUT /api/team/members/<id>), remove someone after a confirmation dialog (DELETE …) and
 // invite someone (POST /api/team/members). 409 last_owner is explained.
-import { $, el, isSuccess, isPageProblem, errorCode, errorText, showError, showMessage, clearError, setBusy, onClick, wireDialog, roleName } from "./api.js";
+import { $, el, isSuccess, isPageProblem, errorCode, errorText, showError, showMessage, clearError, setBusy, onClick, onSubmit, wireDialog, roleName } from "./api.js";
 import { t } from "./i18n.js";
-import { section, onSubmit } from "./company-forms.js";
+import { section } from "./company-forms.js";
 
 export function setupTeam(onProblem, onOwnRoleChanged) {
   const self = $("team-self");
@@ -72,7 +72,7 @@ export function setupTeam(onProblem, onOwnRoleChanged) {
       el("div", { className: "field" }, el("label", { className: "visually-hidden", htmlFor: id, textContent: t("role_of", { email: member.email }) }), select),
       el("button", { type: "submit", className: "button button-secondary button-small", textContent: t("change_role") }),
     );
-    onSubmit(form, () => true, (save) => changeRole(member, select, save));
+    onSubmit(form, (save) => changeRole(member, select, save));
     const li = el(
       "li",
       { className: "member" },
@@ -179,7 +179,7 @@ export function setupTeam(onProblem, onOwnRoleChanged) {
     inviteDone.hidden = true;
   });
 
-  onSubmit(inviteForm, () => true, async (submit) => {
+  onSubmit(inviteForm, async (submit) => {
     clearError(inviteError, Object.values(inviteFields));
     inviteDone.hidden = true;
     const email = inviteFields.email.value.trim();

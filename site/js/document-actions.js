@@ -1,6 +1,6 @@
 // What can be done with one document besides downloading it: forward it by email (send dialog)
 // and pay an open invoice (pay dialog with GiroCode, bank details and payment link).
-import { $, el, request, isSuccess, isPageProblem, textOr, showError, clearError, setBusy, paragraphs, wireDialog } from "./api.js";
+import { $, el, onSubmit, request, isSuccess, isPageProblem, textOr, showError, clearError, setBusy, paragraphs, wireDialog } from "./api.js";
 import { t, lang } from "./i18n.js";
 import { money, day, kindLabel, groupIban } from "./format.js";
 
@@ -63,9 +63,7 @@ export function setupActions(onProblem, fallbackFocus) {
     open(sendDialog, opener, to, doc);
   }
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    if (submit.disabled || !sending) return;
+  onSubmit(form, async () => {
     clearError(sendError, [to, note]);
     const payload = { to: to.value.trim() };
     if (note.value.trim()) payload.note = note.value;
@@ -82,7 +80,7 @@ export function setupActions(onProblem, fallbackFocus) {
       return;
     }
     if (!problem(sendDialog, result)) showError(sendError, result, { to, note });
-  });
+  }, () => sending);
 
   // ---- Pay ------------------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 // with a plain <script src>, so the CSP needs nothing but 'self'. Only its document store is read:
 // {title, body} per URL. Ranking: query words match the start of words in title (weighted) and
 // body, rarer words count more; umlauts and ß are folded so "Rueck", "Ruck" and "Rück" match.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
+import { el } from "./api.js";
 
 const fold = (text) =>
   text
@@ -22,11 +23,7 @@ const entry = (url, title, body) => ({ url, title, body, tw: words(title), bw: w
 /** Zola's index for the page's language: its document store, {title, body} per URL. */
 function fromIndex(src) {
   return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = src;
-    script.onload = () => (window.searchIndex ? resolve(window.searchIndex) : reject());
-    script.onerror = reject;
-    document.head.append(script);
+    document.head.append(el("script", { src, onload: () => (window.searchIndex ? resolve(window.searchIndex) : reject()), onerror: reject }));
   }).then((index) =>
     Object.entries(index.documentStore.docs)
       // Unrendered sections are in the index too, with an empty body: leave them out.
@@ -95,21 +92,13 @@ function excerpt(body, terms) {
   const first = Math.max(0, raw.findIndex(hit));
   const start = Math.max(0, first - 8);
   const end = Math.min(raw.length, start + 30);
-  const p = document.createElement("p");
-  p.className = "search-excerpt";
-  if (start > 0) p.append("… ");
-  raw.slice(start, end).forEach((token, i) => {
-    if (i) p.append(" ");
-    if (hit(token)) {
-      const mark = document.createElement("mark");
-      mark.textContent = token;
-      p.append(mark);
-    } else {
-      p.append(token);
-    }
-  });
-  if (end < raw.length) p.append(" …");
-  return p;
+  return el(
+    "p",
+    { className: "search-excerpt" },
+    start > 0 && "… ",
+    ...raw.slice(start, end).flatMap((token, i) => [i && " ", hit(token) ? el("mark", { textContent: token }) : token]),
+    end < raw.length && " …",
+  );
 }
 
 export function initSearch(form) {
@@ -141,20 +130,9 @@ export function initSearch(form) {
     shown = query;
     const found = rank(docs, terms);
     list.replaceChildren(
-      ...found.map((doc) => {
-        const li = document.createElement("li");
-        const a = document.createElement("a");
-        a.href = doc.url;
-        a.textContent = doc.title;
-        li.append(a, excerpt(doc.body, terms));
-        return li;
-      }),
+      ...found.map((doc) => el("li", {}, el("a", { href: doc.url, textContent: doc.title }), excerpt(doc.body, terms))),
     );
-    status.textContent = !found.length
-      ? t("help_search_none", { q: query })
-      : found.length === 1
-        ? t("help_search_one", { q: query })
-        : t("help_search_many", { n: found.length, q: query });
+    status.textContent = found.length ? tn("help_search", found.length, { q: query }) : t("help_search_none", { q: query });
   }
 
   input.addEventListener("focus", () => load(form), { once: true });

@@ -15,3 +15,6 @@ export function t(key, vars = {}) {
   const text = strings[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
+
+/** `key` with {n}, or `key_one` when n is 1. */
+export const tn = (key, n, vars) => (n === 1 ? t(`${key}_one`, vars) : t(key, { ...vars, n }));

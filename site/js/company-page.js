@@ -1,0 +1,50 @@
+// Company page: billing data, further contacts, team, recent activity and the data export of
+// the active company. What is shown depends on the role: owners see everything, billing all but
+// the team management, viewers only who they are. Without a session it goes to the login page
+// and back here after; without a chosen company it shows the chooser.
+import { $, roleName, portalFrame } from "./api.js";
+import { setupBilling } from "./company-billing.js";
+import { setupContacts } from "./company-contacts.js";
+import { setupTeam } from "./company-team.js";
+import { setupActivity } from "./company-activity.js";
+
+/** Runs the page (called by its entry script, pages/company.js). */
+export function companyPage() {
+  const problem = (result) => page.problem(result);
+  const billing = setupBilling(problem);
+  const contacts = setupContacts(problem);
+  const activity = setupActivity(problem);
+  // An owner who gave up the owner role: from now on the page shows what that role may see.
+  const team = setupTeam(problem, (role) => {
+    if (!session || !session.customer) return;
+    session.customer.role = role;
+    $("company-role").textContent = roleName(role);
+    startCompany();
+  });
+  let session = null;
+
+  /** A company is active: load what its role may see (nothing of another company meanwhile). */
+  function startCompany() {
+    const role = session.customer.role;
+    const canBilling = role === "owner" || role === "billing";
+    $("toc-contacts").hidden = !canBilling;
+    $("toc-activity").hidden = !canBilling;
+    for (const part of [billing, contacts, activity]) part[canBilling ? "load" : "deny"]();
+    if (role === "owner") team.load();
+    else team.showSelf(session.email || "", role);
+  }
+
+  const page = portalFrame({
+    prefix: "page-",
+    view: $("account"),
+    status: $("account-status"),
+    heading: $("billing-heading"),
+    start(current) {
+      session = current;
+      startCompany();
+    },
+    reset() {
+      for (const part of [billing, contacts, team, activity]) part.reset();
+    },
+  });
+}
