@@ -1,6 +1,7 @@
 // Company page, recent activity: GET /api/account/activity?cursor=…, newest first, with
 // "Weitere laden" for the next page.
-import { $, el, isSuccess, textOr, onClick, roleName } from "./api.js";
+import { $, el, isSuccess, textOr } from "./api.js";
+import { onClick, roleName } from "./portal.js";
 import { t, tn } from "./i18n.js";
 import { section, values, timeElement } from "./company-forms.js";
 

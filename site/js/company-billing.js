@@ -1,7 +1,8 @@
 // Company page, billing data: the form (GET / PUT /api/account/billing with If-Match), the
 // conflict box for 412, locked fields with the change request (POST …/change-request) and the
 // pending requests.
-import { $, el, onSubmit, isSuccess, errorOf, errorCode, errorText, textOr } from "./api.js";
+import { $, el, isSuccess, errorOf, errorText, textOr } from "./api.js";
+import { onSubmit, errorCode } from "./portal.js";
 import { t } from "./i18n.js";
 import {
   section, versionOf, ifMatch, clearFieldErrors, showFieldErrors, showFieldMessage, inputList,

@@ -1,7 +1,8 @@
 // Company page, team (owners only): members with their roles (GET /api/team), change a role
 // (PUT /api/team/members/<id>), remove someone after a confirmation dialog (DELETE …) and
 // invite someone (POST /api/team/members). 409 last_owner is explained.
-import { $, el, isSuccess, isPageProblem, errorCode, errorText, showError, showMessage, clearError, setBusy, onClick, onSubmit, wireDialog, roleName } from "./api.js";
+import { $, el, isSuccess, errorText, showError, showMessage, clearError, setBusy } from "./api.js";
+import { isPageProblem, errorCode, onClick, onSubmit, wireDialog, roleName } from "./portal.js";
 import { t } from "./i18n.js";
 import { section } from "./company-forms.js";
 

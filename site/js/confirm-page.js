@@ -1,6 +1,7 @@
 // Confirm page: login mails link to …/anmelden/bestaetigen/#<token>. Opening the page only
 // looks the token up; it is redeemed when the person presses the button.
-import { $, request, isSuccess, showError, clearError, setBusy, onClick, goAfterLogin } from "./api.js";
+import { $, request, isSuccess, showError, clearError, setBusy } from "./api.js";
+import { onClick, goAfterLogin } from "./portal.js";
 import { t, lang } from "./i18n.js";
 
 /** Runs the page (called by its entry script, pages/confirm.js). */

@@ -1,6 +1,7 @@
 // What can be done with one document besides downloading it: forward it by email (send dialog)
 // and pay an open invoice (pay dialog with GiroCode, bank details and payment link).
-import { $, el, onSubmit, request, isSuccess, isPageProblem, textOr, showError, clearError, setBusy, paragraphs, wireDialog } from "./api.js";
+import { $, el, request, isSuccess, textOr, showError, clearError, setBusy, paragraphs } from "./api.js";
+import { onSubmit, isPageProblem, wireDialog } from "./portal.js";
 import { t, lang } from "./i18n.js";
 import { money, day, kindLabel, groupIban } from "./format.js";
 

@@ -2,7 +2,8 @@
 // the API's cursor, CSV export of the current selection, the monthly chart and, per document,
 // download, forward by email and pay. Without a session it goes to the login page and back here
 // after; without a chosen company it shows the chooser.
-import { $, el, request, isSuccess, errorOf, textOr, showError, clearError, setBusy, portalFrame } from "./api.js";
+import { $, el, request, isSuccess, errorOf, textOr, showError, clearError, setBusy } from "./api.js";
+import { portalFrame } from "./portal.js";
 import { t, tn } from "./i18n.js";
 import { KINDS, STATUSES, kindLabel, statusLabel, capitalized, monthName } from "./format.js";
 import { renderDocuments, firstVisibleControl } from "./document-list.js";

@@ -1,5 +1,6 @@
 // Login page: ask for a sign-in mail, then accept the 8-digit code from it.
-import { $, request, isSuccess, textOr, paragraphs, showError, showMessage, clearError, setBusy, onSubmit, goAfterLogin } from "./api.js";
+import { $, request, isSuccess, textOr, paragraphs, showError, showMessage, clearError, setBusy } from "./api.js";
+import { onSubmit, goAfterLogin } from "./portal.js";
 import { t, tn } from "./i18n.js";
 
 /** Runs the page (called by its entry script, pages/login.js). */

@@ -1,6 +1,7 @@
 // Portal page: shows who is signed in and for which company; lets people pick or change the
 // company and sign out. Without a session it sends them to the login page and back here after.
-import { $, request, isSuccess, showError, clearError, setBusy, onClick, portalFrame } from "./api.js";
+import { $, request, isSuccess, showError, clearError, setBusy } from "./api.js";
+import { onClick, portalFrame } from "./portal.js";
 import { t } from "./i18n.js";
 
 /** Runs the page (called by its entry script, pages/portal.js). */
