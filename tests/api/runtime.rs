@@ -1,7 +1,7 @@
 //! The deployable artefact itself: the built function binaries driven through the Lambda
 //! Runtime API, with the API Gateway v2 events from `tests/events/`.
 
-use portal_tests::runtime_api::{Outcome, RuntimeApi};
+use devstack::runtime_api::{Outcome, RuntimeApi};
 use portal_tests::TestPortal;
 use std::path::PathBuf;
 use std::process::Stdio;

@@ -151,3 +151,20 @@ fn the_template_functions_are_generated_from_the_route_table() {
         "infra/template.yaml differs from the route table: run `make template`"
     );
 }
+
+#[test]
+fn cloudfront_sends_the_same_content_security_policy_as_the_functions() {
+    let path = devstack::workspace_root().join("infra/template.yaml");
+    let template = std::fs::read_to_string(path).unwrap();
+    let ours = portal::http::security_headers()
+        .iter()
+        .find(|(name, _)| *name == "content-security-policy")
+        .unwrap()
+        .1;
+    let line = template
+        .lines()
+        .find(|l| l.trim_start().starts_with("ContentSecurityPolicy: \""))
+        .expect("the response headers policy sets a CSP");
+    let theirs = line.split_once(':').unwrap().1.trim().trim_matches('"');
+    assert_eq!(theirs, ours);
+}

@@ -3,7 +3,6 @@
 
 pub mod browser;
 pub mod logs;
-pub mod runtime_api;
 
 pub use browser::{Browser, Reply};
 

@@ -33,6 +33,9 @@ pub struct Route {
     pub summary: &'static str,
     pub memory_mb: u16,
     pub timeout_s: u8,
+    /// AWS calls of the successful path: a budget that a test holds the handler to exactly,
+    /// so that a change adding a round trip fails loudly (`make bench` shows the table).
+    pub aws_calls: u8,
     /// What the function may do in AWS: its IAM policy in the template is generated from this,
     /// and a test checks these grants against the calls the function really makes.
     pub grants: &'static [Grant],
@@ -97,6 +100,7 @@ pub static ROUTES: &[Route] = &[
         summary: "mail a login link and code (always 202)",
         memory_mb: 128,
         timeout_s: 10,
+        aws_calls: 6,
         grants: &[
             Grant {
                 resource: Resource::AuthTable,
@@ -121,6 +125,7 @@ pub static ROUTES: &[Route] = &[
         summary: "whom a login link is for (consumes nothing)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 2,
         grants: &[Grant {
             resource: Resource::AuthTable,
             actions: &["dynamodb:GetItem", "dynamodb:UpdateItem"],
@@ -135,6 +140,7 @@ pub static ROUTES: &[Route] = &[
         summary: "redeem a link token or code for a session",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 7,
         grants: &[
             Grant {
                 resource: Resource::AuthTable,
@@ -160,6 +166,7 @@ pub static ROUTES: &[Route] = &[
         summary: "who is logged in",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 2,
         grants: &[
             SESSION,
             Grant {
@@ -177,6 +184,7 @@ pub static ROUTES: &[Route] = &[
         summary: "log out (deletes the session server-side)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 1,
         grants: &[Grant {
             resource: Resource::AuthTable,
             actions: &["dynamodb:DeleteItem"],
@@ -191,6 +199,7 @@ pub static ROUTES: &[Route] = &[
         summary: "choose the company to act for",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 3,
         grants: &[
             SESSION,
             Grant {
@@ -208,6 +217,7 @@ pub static ROUTES: &[Route] = &[
         summary: "the filtered, paged document list (newest first)",
         memory_mb: 256,
         timeout_s: 10,
+        aws_calls: 3,
         grants: &[
             SESSION,
             Grant {
@@ -229,6 +239,7 @@ pub static ROUTES: &[Route] = &[
         summary: "the filtered list as CSV",
         memory_mb: 256,
         timeout_s: 29,
+        aws_calls: 3,
         grants: &[
             SESSION,
             Grant {
@@ -250,6 +261,7 @@ pub static ROUTES: &[Route] = &[
         summary: "totals per month and year",
         memory_mb: 256,
         timeout_s: 10,
+        aws_calls: 5,
         grants: &[
             SESSION,
             Grant {
@@ -267,6 +279,7 @@ pub static ROUTES: &[Route] = &[
         summary: "one document of the session's company",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 3,
         grants: &[
             SESSION,
             Grant {
@@ -284,6 +297,7 @@ pub static ROUTES: &[Route] = &[
         summary: "ownership check, then 303 to a presigned URL (60 s)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 6,
         grants: &[
             SESSION,
             Grant {
@@ -305,6 +319,7 @@ pub static ROUTES: &[Route] = &[
         summary: "the e-invoice XML, where present",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 6,
         grants: &[
             SESSION,
             Grant {
@@ -326,6 +341,7 @@ pub static ROUTES: &[Route] = &[
         summary: "mail the PDF to an address (rate-limited, recorded)",
         memory_mb: 256,
         timeout_s: 15,
+        aws_calls: 7,
         grants: &[
             SESSION,
             Grant {
@@ -351,6 +367,7 @@ pub static ROUTES: &[Route] = &[
         summary: "GiroCode (EPC QR) and payment link of an open invoice",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 3,
         grants: &[
             SESSION,
             Grant {
@@ -368,6 +385,7 @@ pub static ROUTES: &[Route] = &[
         summary: "the company's billing data and version (owner, billing)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 6,
         grants: &[
             SESSION,
             Grant {
@@ -389,6 +407,7 @@ pub static ROUTES: &[Route] = &[
         summary: "update billing data with If-Match (owner, billing)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 8,
         grants: &[
             SESSION,
             Grant {
@@ -410,6 +429,7 @@ pub static ROUTES: &[Route] = &[
         summary: "ask support to change a locked field",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 6,
         grants: &[
             SESSION,
             Grant {
@@ -431,6 +451,7 @@ pub static ROUTES: &[Route] = &[
         summary: "further contact addresses and phone numbers (owner, billing)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 3,
         grants: &[
             SESSION,
             Grant {
@@ -448,6 +469,7 @@ pub static ROUTES: &[Route] = &[
         summary: "update contacts with If-Match (owner, billing)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 6,
         grants: &[
             SESSION,
             Grant {
@@ -465,6 +487,7 @@ pub static ROUTES: &[Route] = &[
         summary: "the company's recent activity (owner, billing)",
         memory_mb: 256,
         timeout_s: 10,
+        aws_calls: 3,
         grants: &[
             SESSION,
             Grant {
@@ -482,6 +505,7 @@ pub static ROUTES: &[Route] = &[
         summary: "everything stored about the company and the login as JSON (GDPR Art. 15/20)",
         memory_mb: 256,
         timeout_s: 29,
+        aws_calls: 10,
         grants: &[
             SESSION,
             Grant {
@@ -503,6 +527,7 @@ pub static ROUTES: &[Route] = &[
         summary: "the company's logins and roles (owners)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 3,
         grants: &[
             SESSION,
             Grant {
@@ -520,6 +545,7 @@ pub static ROUTES: &[Route] = &[
         summary: "invite a colleague, who gets a login mail (owners)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 15,
         grants: &[
             Grant {
                 resource: Resource::AuthTable,
@@ -554,6 +580,7 @@ pub static ROUTES: &[Route] = &[
         summary: "change a role; never the last owner (owners)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 9,
         grants: &[
             SESSION,
             Grant {
@@ -576,6 +603,7 @@ pub static ROUTES: &[Route] = &[
         summary: "remove a login; never the last owner (owners)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 9,
         grants: &[
             SESSION,
             Grant {
@@ -599,6 +627,7 @@ pub static ROUTES: &[Route] = &[
         summary: "count a \"Was this helpful?\" vote of a help article (anonymous, rate-limited)",
         memory_mb: 128,
         timeout_s: 5,
+        aws_calls: 2,
         grants: &[
             Grant {
                 resource: Resource::AuthTable,
@@ -619,6 +648,7 @@ pub static ROUTES: &[Route] = &[
         summary: "404 / 405 in the portal's JSON error shape",
         memory_mb: 128,
         timeout_s: 3,
+        aws_calls: 0,
         grants: &[],
         handler: |_app, req| Box::pin(async move { Err(unmatched(&req)) }),
     },
@@ -787,6 +817,7 @@ mod tests {
             summary: "",
             memory_mb: 128,
             timeout_s: 3,
+            aws_calls: 0,
             grants: &[],
             handler: |_app, req| Box::pin(async move { Err(unmatched(&req)) }),
         };

@@ -3,11 +3,13 @@
 //! data, and the dev gateway that serves the Zola site and dispatches `/api/*` through the one
 //! route table (demo data comes from `portal-admin demo`). Nothing here is deployed.
 
+pub mod bench;
 pub mod gateway;
 pub mod infra;
 pub mod local;
 pub mod mailbox;
 pub mod moto;
+pub mod runtime_api;
 pub mod template;
 
 /// Errors of the local stack; they end `make run` with a message that says what to do.

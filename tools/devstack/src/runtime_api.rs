@@ -1,5 +1,6 @@
 //! A small Lambda Runtime API on loopback: it hands events to a real function binary and
-//! collects what the binary answers, as the Lambda service would.
+//! collects what the binary answers, as the Lambda service would. The runtime test and the
+//! cold-start benchmark use it (the latter reads when the binary first asks for work).
 
 use bytes::Bytes;
 use http::{Method, Response, StatusCode};
@@ -21,6 +22,8 @@ pub enum Outcome {
 pub struct RuntimeApi {
     /// `host:port`, for `AWS_LAMBDA_RUNTIME_API`.
     pub address: String,
+    /// When a binary first asked for an invocation (its init is done); `take_first_poll` resets.
+    first_poll: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
     events: Arc<Mutex<VecDeque<(String, Bytes)>>>,
     ready: Arc<Notify>,
     outcomes: mpsc::UnboundedReceiver<Outcome>,
@@ -35,16 +38,18 @@ impl RuntimeApi {
         let events: Arc<Mutex<VecDeque<(String, Bytes)>>> = Arc::default();
         let ready = Arc::new(Notify::new());
         let (sender, outcomes) = mpsc::unbounded_channel();
-        let (ev, rd) = (events.clone(), ready.clone());
+        let first_poll: Arc<std::sync::Mutex<Option<std::time::Instant>>> = Arc::default();
+        let (ev, rd, fp) = (events.clone(), ready.clone(), first_poll.clone());
         tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     break;
                 };
-                let (ev, rd, sender) = (ev.clone(), rd.clone(), sender.clone());
+                let (ev, rd, sender, fp) = (ev.clone(), rd.clone(), sender.clone(), fp.clone());
                 tokio::spawn(async move {
                     let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                        let (ev, rd, sender) = (ev.clone(), rd.clone(), sender.clone());
+                        let (ev, rd, sender, fp) =
+                            (ev.clone(), rd.clone(), sender.clone(), fp.clone());
                         async move {
                             let path = req.uri().path().to_string();
                             let method = req.method().clone();
@@ -58,6 +63,9 @@ impl RuntimeApi {
                             let reply = if method == Method::GET
                                 && path.ends_with("/invocation/next")
                             {
+                                fp.lock()
+                                    .unwrap_or_else(|e| e.into_inner())
+                                    .get_or_insert_with(std::time::Instant::now);
                                 loop {
                                     let waiting = rd.notified();
                                     if let Some((id, event)) = ev.lock().await.pop_front() {
@@ -99,10 +107,19 @@ impl RuntimeApi {
         });
         RuntimeApi {
             address,
+            first_poll,
             events,
             ready,
             outcomes,
         }
+    }
+
+    /// When a binary first asked for work since the last call (None: not yet).
+    pub fn take_first_poll(&self) -> Option<std::time::Instant> {
+        self.first_poll
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 
     /// Queues one invocation and waits for the function's answer.

@@ -3,6 +3,7 @@
 //! as the functions: `PORTAL_TABLE`, `DOCUMENTS_BUCKET`, optional `AWS_ENDPOINT_URL`).
 
 pub mod demo;
+pub mod erase;
 pub mod import;
 pub mod manifest;
 pub mod notify;
@@ -18,6 +19,7 @@ pub struct Stores {
     pub files: FileStore,
     pub account: portal::store::account::AccountStore,
     pub feedback: portal::store::feedback::FeedbackStore,
+    pub eraser: erase::Eraser,
     /// `None`: no "new invoice" mails (not configured, demo data, or `--no-notify`).
     pub notifier: Option<notify::Notifier>,
 }
@@ -32,6 +34,12 @@ impl Stores {
         let dynamo = aws_sdk_dynamodb::Client::new(sdk);
         let s3 = portal::store::documents::s3_client(sdk, path_style);
         Stores {
+            eraser: erase::Eraser {
+                dynamo: dynamo.clone(),
+                s3: s3.clone(),
+                table: portal_table.to_string(),
+                bucket: bucket.to_string(),
+            },
             directory: Directory::new(dynamo.clone(), portal_table),
             documents: DocumentStore::new(dynamo.clone(), portal_table),
             files: FileStore::new(s3, bucket),

@@ -35,6 +35,16 @@ enum Command {
     },
     /// Create (or refresh) the demo companies, logins and documents with PDFs.
     Demo,
+    /// Erase one company for good (GDPR Art. 17): its data, documents (every file version),
+    /// team memberships and the logins that belong to no other company. Without --yes it only
+    /// shows what it would erase.
+    EraseCustomer {
+        /// The company's id (the `id` column of the customers manifest).
+        customer: String,
+        /// Really erase (there is no undo; PITR backups keep old data for up to 35 days).
+        #[arg(long)]
+        yes: bool,
+    },
     /// The help centre's "Was this helpful?" counts per article (tab-separated).
     Feedback,
 }
@@ -59,6 +69,30 @@ async fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::EraseCustomer { customer, yes } => {
+            let Ok(id) = portal::domain::ids::CustomerId::parse(&customer) else {
+                eprintln!("portal-admin: {customer:?} is not a valid customer id");
+                return ExitCode::FAILURE;
+            };
+            return match stores.eraser.erase(&id, !yes).await {
+                Ok(e) => {
+                    let verb = if yes {
+                        "erased"
+                    } else {
+                        "would erase (dry run; add --yes)"
+                    };
+                    println!(
+                        "{verb}: {} company item(s), {} membership(s), {} login(s) of no other company, {} file version(s)",
+                        e.company_items, e.memberships, e.logins, e.file_versions
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("portal-admin: {err} (nothing is lost: run it again)");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Feedback => {
             return match stores.feedback.all().await {
                 Ok(rows) => {

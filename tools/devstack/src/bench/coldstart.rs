@@ -1,0 +1,107 @@
+//! Cold starts of the release binaries, as Lambda runs them: a Runtime API on loopback, the
+//! binary spawned with the environment it gets on AWS, the time from exec to its first
+//! `GET /runtime/invocation/next` (init), the first invocation's latency, and a few warm
+//! invocations (their median is the duration the cost estimate bills).
+
+use super::Stats;
+use crate::runtime_api::{Outcome, RuntimeApi};
+use crate::DevError;
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub struct ColdStart {
+    pub function: String,
+    pub init: Stats,
+    pub first_invocation: Stats,
+    pub warm: Stats,
+}
+
+/// What Lambda sets for a `provided.al2023` function (besides the function's own variables).
+fn lambda_environment(function: &str, memory_mb: u16) -> Vec<(String, String)> {
+    [
+        ("AWS_LAMBDA_FUNCTION_NAME", function.to_string()),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory_mb.to_string()),
+        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_string()),
+        ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand".to_string()),
+        ("AWS_LAMBDA_LOG_FORMAT", "JSON".to_string()),
+        (
+            "AWS_EXECUTION_ENV",
+            "AWS_Lambda_provided.al2023".to_string(),
+        ),
+        ("AWS_REGION", crate::local::REGION.to_string()),
+        ("AWS_DEFAULT_REGION", crate::local::REGION.to_string()),
+        ("AWS_ACCESS_KEY_ID", "local".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "local".to_string()),
+        ("AWS_SESSION_TOKEN", "local".to_string()),
+        ("LAMBDA_TASK_ROOT", "/var/task".to_string()),
+        ("_HANDLER", "bootstrap".to_string()),
+        ("TZ", ":UTC".to_string()),
+        ("LANG", "en_US.UTF-8".to_string()),
+        ("PATH", "/usr/local/bin:/usr/bin:/bin".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// `runs` cold starts of `binary`, each followed by its first invocation with `event` and
+/// three warm ones.
+pub async fn measure(
+    binary: &Path,
+    function: &str,
+    memory_mb: u16,
+    env: &HashMap<String, String>,
+    event: &serde_json::Value,
+    runs: usize,
+) -> Result<ColdStart, DevError> {
+    let (mut init, mut first, mut warm) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..runs {
+        let mut runtime = RuntimeApi::start().await;
+        let started = Instant::now();
+        let mut child = tokio::process::Command::new(binary)
+            .env_clear()
+            .envs(lambda_environment(function, memory_mb))
+            .envs(env)
+            .env("AWS_LAMBDA_RUNTIME_API", &runtime.address)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(DevError::io(format!("starting {}", binary.display())))?;
+        let polled = loop {
+            if let Some(at) = runtime.take_first_poll() {
+                break at;
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                return Err(DevError::msg(format!(
+                    "{function} did not ask for an invocation within 20 s"
+                )));
+            }
+            tokio::time::sleep(Duration::from_micros(100)).await;
+        };
+        init.push(polled - started);
+        for i in 0..4 {
+            let at = Instant::now();
+            let outcome = runtime.invoke(&format!("bench-{run}-{i}"), event).await;
+            let took = at.elapsed();
+            if !matches!(outcome, Outcome::Response(_)) {
+                return Err(DevError::msg(format!(
+                    "{function} did not answer the event: {outcome:?}"
+                )));
+            }
+            if i == 0 {
+                first.push(took);
+            } else {
+                warm.push(took);
+            }
+        }
+        let _ = child.kill().await;
+    }
+    Ok(ColdStart {
+        function: function.to_string(),
+        init: Stats::of(&init),
+        first_invocation: Stats::of(&first),
+        warm: Stats::of(&warm),
+    })
+}
