@@ -47,6 +47,7 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
     let mut seen: BTreeMap<&str, Vec<AwsCall>> = BTreeMap::new();
     let mut routes: Vec<&Route> = ROUTES
         .iter()
+        .copied()
         .filter(|r| r.function != FALLBACK_FUNCTION)
         .collect();
     routes.sort_by_key(|r| r.function == "auth-logout");

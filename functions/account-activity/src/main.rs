@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run("account-activity").await
+    portal::lambda::run(&portal::routes::ACCOUNT_ACTIVITY).await
 }

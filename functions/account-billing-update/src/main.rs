@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run("account-billing-update").await
+    portal::lambda::run(&portal::routes::ACCOUNT_BILLING_UPDATE).await
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run("account-billing").await
+    portal::lambda::run(&portal::routes::ACCOUNT_BILLING).await
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run("account-change-request").await
+    portal::lambda::run(&portal::routes::ACCOUNT_CHANGE_REQUEST).await
 }

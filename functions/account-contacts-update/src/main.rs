@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run("account-contacts-update").await
+    portal::lambda::run(&portal::routes::ACCOUNT_CONTACTS_UPDATE).await
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run("api-fallback").await
+    portal::lambda::run(&portal::routes::API_FALLBACK).await
 }

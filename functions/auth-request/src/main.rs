@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run("auth-request").await
+    portal::lambda::run(&portal::routes::AUTH_REQUEST).await
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run("documents-xml").await
+    portal::lambda::run(&portal::routes::DOCUMENTS_XML).await
 }

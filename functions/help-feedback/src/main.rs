@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run("help-feedback").await
+    portal::lambda::run(&portal::routes::HELP_FEEDBACK).await
 }

@@ -69,24 +69,24 @@ impl App {
         log: Option<CallLog>,
     ) -> App {
         let mut dynamo = aws_sdk_dynamodb::config::Builder::from(sdk);
-        let mut s3 =
-            aws_sdk_s3::config::Builder::from(sdk).force_path_style(config.s3_force_path_style);
-        let mut ses = aws_sdk_sesv2::config::Builder::from(sdk);
-        if let Some(log) = log {
+        if let Some(log) = &log {
             dynamo.push_interceptor(SharedInterceptor::new(log.clone()));
-            s3.push_interceptor(SharedInterceptor::new(log.clone()));
-            ses.push_interceptor(SharedInterceptor::new(log));
         }
         let dynamo = aws_sdk_dynamodb::Client::from_conf(dynamo.build());
-        let s3 = aws_sdk_s3::Client::from_conf(s3.build());
         App {
             auth: AuthStore::new(dynamo.clone(), &config.auth_table),
             directory: Directory::new(dynamo.clone(), &config.portal_table),
             documents: DocumentStore::new(dynamo.clone(), &config.portal_table),
             feedback: FeedbackStore::new(dynamo.clone(), &config.portal_table),
             account: AccountStore::new(dynamo, &config.portal_table),
-            files: FileStore::new(s3, &config.documents_bucket),
-            mailer: Mailer::new(aws_sdk_sesv2::Client::from_conf(ses.build()), &config),
+            // S3 and SES only for the functions that use them (built and linked on first use).
+            files: FileStore::lazy(
+                sdk,
+                config.s3_force_path_style,
+                log.clone(),
+                &config.documents_bucket,
+            ),
+            mailer: Mailer::lazy(sdk, log, &config),
             config,
             clock,
         }

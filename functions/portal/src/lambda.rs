@@ -9,13 +9,12 @@ use lambda_http::request::RequestContext;
 use lambda_http::{service_fn, Body, Request, RequestExt, Response};
 use std::convert::Infallible;
 
-/// Builds the app once (configuration validated, SDK clients created) and serves the route of
-/// `function` until the runtime stops. Invalid configuration ends the process at init, naming
-/// the variable.
-pub async fn run(function: &str) -> Result<(), lambda_http::Error> {
+/// Builds the app once (configuration validated, SDK clients ready) and serves `route` until the
+/// runtime stops. Invalid configuration ends the process at init, naming the variable. Each
+/// binary passes its own route's static, so it links only its own handler.
+pub async fn run(route: &'static Route) -> Result<(), lambda_http::Error> {
     telemetry::init();
-    let route =
-        routes::by_function(function).ok_or_else(|| format!("no route for function {function}"))?;
+    let function = route.function;
     let app: &'static App = match App::from_env().await {
         Ok(app) => Box::leak(Box::new(app)),
         Err(err) => {

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run("team-invite").await
+    portal::lambda::run(&portal::routes::TEAM_INVITE).await
 }

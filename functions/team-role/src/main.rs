@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run("team-role").await
+    portal::lambda::run(&portal::routes::TEAM_ROLE).await
 }

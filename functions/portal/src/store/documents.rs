@@ -516,7 +516,13 @@ pub fn s3_client(sdk: &aws_config::SdkConfig, force_path_style: bool) -> aws_sdk
 
 /// The documents bucket: presigned downloads after the ownership check, uploads by import.
 pub struct FileStore {
-    client: aws_sdk_s3::Client,
+    client: std::sync::OnceLock<aws_sdk_s3::Client>,
+    /// How to build the client on first use (see `FileStore::lazy`).
+    recipe: Option<(
+        aws_config::SdkConfig,
+        bool,
+        Option<crate::store::calls::CallLog>,
+    )>,
     bucket: String,
 }
 
@@ -526,15 +532,42 @@ pub const PRESIGN_SECONDS: u64 = 60;
 impl FileStore {
     pub fn new(client: aws_sdk_s3::Client, bucket: &str) -> Self {
         FileStore {
-            client,
+            client: client.into(),
+            recipe: None,
             bucket: bucket.to_string(),
         }
+    }
+
+    /// A store whose S3 client is built on first use: a function that never touches S3 then
+    /// neither builds nor links the client.
+    pub fn lazy(
+        sdk: &aws_config::SdkConfig,
+        force_path_style: bool,
+        log: Option<crate::store::calls::CallLog>,
+        bucket: &str,
+    ) -> Self {
+        FileStore {
+            client: std::sync::OnceLock::new(),
+            recipe: Some((sdk.clone(), force_path_style, log)),
+            bucket: bucket.to_string(),
+        }
+    }
+
+    fn client(&self) -> &aws_sdk_s3::Client {
+        self.client.get_or_init(|| {
+            let (sdk, path_style, log) = self.recipe.as_ref().expect("a client or a recipe");
+            let mut config = aws_sdk_s3::config::Builder::from(sdk).force_path_style(*path_style);
+            if let Some(log) = log {
+                config.push_interceptor(aws_sdk_s3::config::SharedInterceptor::new(log.clone()));
+            }
+            aws_sdk_s3::Client::from_conf(config.build())
+        })
     }
 
     /// The object's ETag without quotes (the MD5 of single-part uploads), `None` when missing.
     pub async fn etag(&self, key: &str) -> Result<Option<String>, StoreError> {
         match self
-            .client
+            .client()
             .head_object()
             .bucket(&self.bucket)
             .key(key)
@@ -571,7 +604,7 @@ impl FileStore {
         ))
         .map_err(|e| StoreError::from_sdk("presign", e))?;
         let request = self
-            .client
+            .client()
             .get_object()
             .bucket(&self.bucket)
             .key(key)
@@ -586,7 +619,7 @@ impl FileStore {
     /// The object's bytes, or `None` when it is missing.
     pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         match self
-            .client
+            .client()
             .get_object()
             .bucket(&self.bucket)
             .key(key)
@@ -614,7 +647,7 @@ impl FileStore {
         bytes: Vec<u8>,
         content_type: &str,
     ) -> Result<(), StoreError> {
-        self.client
+        self.client()
             .put_object()
             .bucket(&self.bucket)
             .key(key)

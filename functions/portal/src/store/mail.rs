@@ -15,7 +15,9 @@ pub struct OutgoingMail {
 }
 
 pub struct Mailer {
-    client: Client,
+    client: std::sync::OnceLock<Client>,
+    /// How to build the client on first use (see `Mailer::lazy`).
+    recipe: Option<(aws_config::SdkConfig, Option<crate::store::calls::CallLog>)>,
     from: String,
     configuration_set: Option<String>,
 }
@@ -39,10 +41,37 @@ impl Mailer {
 
     pub fn with_sender(client: Client, from: &str, configuration_set: Option<String>) -> Self {
         Mailer {
-            client,
+            client: client.into(),
+            recipe: None,
             from: from.to_string(),
             configuration_set,
         }
+    }
+
+    /// A mailer whose SES client is built on first use: a function that never sends mail then
+    /// neither builds nor links the client.
+    pub fn lazy(
+        sdk: &aws_config::SdkConfig,
+        log: Option<crate::store::calls::CallLog>,
+        config: &Config,
+    ) -> Self {
+        Mailer {
+            client: std::sync::OnceLock::new(),
+            recipe: Some((sdk.clone(), log)),
+            from: config.mail_from.clone(),
+            configuration_set: config.ses_configuration_set.clone(),
+        }
+    }
+
+    fn client(&self) -> &Client {
+        self.client.get_or_init(|| {
+            let (sdk, log) = self.recipe.as_ref().expect("a client or a recipe");
+            let mut config = aws_sdk_sesv2::config::Builder::from(sdk);
+            if let Some(log) = log {
+                config.push_interceptor(aws_sdk_sesv2::config::SharedInterceptor::new(log.clone()));
+            }
+            Client::from_conf(config.build())
+        })
     }
 
     /// Sends a complete MIME message (built with `mail-builder`, e.g. with an attachment).
@@ -51,7 +80,7 @@ impl Mailer {
             .data(aws_sdk_sesv2::primitives::Blob::new(message))
             .build()
             .map_err(|e| StoreError::from_sdk("build mail", e))?;
-        self.client
+        self.client()
             .send_email()
             .from_email_address(&self.from)
             .destination(Destination::builder().to_addresses(to.as_str()).build())
@@ -84,7 +113,7 @@ impl Mailer {
                     .build(),
             )
             .build();
-        self.client
+        self.client()
             .send_email()
             .from_email_address(&self.from)
             .destination(
