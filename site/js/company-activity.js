@@ -2,14 +2,8 @@
 // "Weitere laden" for the next page.
 import { $, el, isSuccess, textOr } from "./api.js";
 import { onClick, roleName } from "./portal.js";
-import { t, tn } from "./i18n.js";
+import { t, tn, labelOr } from "./i18n.js";
 import { section, values, timeElement } from "./company-forms.js";
-
-const EVENTS = [
-  "login", "document_downloaded", "document_sent", "billing_updated", "contacts_updated",
-  "change_requested", "member_invited", "role_changed", "member_removed", "data_exported",
-];
-const DETAILS = ["changes", "document", "to", "member", "role"];
 
 export function setupActivity(onProblem) {
   const list = $("activity-list");
@@ -72,15 +66,15 @@ function item(event) {
   const pairs = Object.entries(event)
     .filter(([key, value]) => !["at", "event", "by"].includes(key) && (typeof value === "string" || typeof value === "number") && value !== "")
     .map(([key, value]) => [
-      DETAILS.includes(key) ? t(`d_${key}`) : key.replace(/_/g, " "),
+      labelOr("d_", key, key.replace(/_/g, " ")),
       key === "role" ? roleName(value) : String(value),
     ]);
   const name = event.event;
   return el(
     "li",
     { className: "activity-item", tabIndex: -1 },
-    el("p", { className: "activity-head" }, el("strong", { textContent: EVENTS.includes(name) ? t(`ev_${name}`) : String(name ?? "").replace(/_/g, " ") }), " ", when),
-    event.by && el("p", { className: "muted break", textContent: t("ev_by", { by: event.by }) }),
+    el("p", { className: "activity-head" }, el("strong", { textContent: labelOr("ev_", name, String(name ?? "").replace(/_/g, " ")) }), " ", when),
+    event.by && el("p", { className: "muted break", textContent: t("event_by", { by: event.by }) }),
     pairs.length > 0 && el("dl", { className: "activity-details" }, ...values(pairs)),
   );
 }

@@ -1,5 +1,5 @@
 // Formatting for the documents pages: amounts, dates, labels, IBANs, all in the page's language.
-import { t, lang } from "./i18n.js";
+import { t, lang, labelOr } from "./i18n.js";
 
 export const KINDS = ["invoice", "credit_note", "order", "offer", "delivery_note", "return", "contract"];
 export const STATUSES = ["open", "paid", "overdue", "cancelled"];
@@ -52,11 +52,11 @@ export function monthName(month, short = false) {
 }
 
 export function kindLabel(kind) {
-  return KINDS.includes(kind) ? t(`kind_${kind}`) : String(kind ?? "");
+  return labelOr("kind_", kind, String(kind ?? ""));
 }
 
 export function statusLabel(status) {
-  return STATUSES.includes(status) ? t(`status_${status}`) : String(status ?? "");
+  return labelOr("status_", status, String(status ?? ""));
 }
 
 /** "offen" → "Offen", for select options. */
@@ -64,11 +64,9 @@ export function capitalized(text) {
   return text ? text.charAt(0).toLocaleUpperCase(lang) + text.slice(1) : text;
 }
 
-const REFERENCE_KEYS = ["order", "commission", "project", "contract", "customer"];
-
 /** A reference's label: known keys translated, others as sent ("cost_centre" → "cost centre"). */
 export function referenceLabel(key) {
-  return REFERENCE_KEYS.includes(key) ? t(`ref_${key}`) : String(key).replace(/_/g, " ");
+  return labelOr("ref_", key, String(key).replace(/_/g, " "));
 }
 
 /** "Rechnung R-2026-0042" */

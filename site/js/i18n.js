@@ -16,5 +16,11 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
 
+/**
+ * The string `prefix + value` (e.g. "kind_invoice"), or `fallback` for values without one.
+ * Only for prefixes that no other key starts with.
+ */
+export const labelOr = (prefix, value, fallback) => strings[prefix + value] ?? fallback;
+
 /** `key` with {n}, or `key_one` when n is 1. */
 export const tn = (key, n, vars) => (n === 1 ? t(`${key}_one`, vars) : t(key, { ...vars, n }));

@@ -101,7 +101,7 @@ export default {
   ev_role_changed: "Rolle geändert",
   ev_member_removed: "Zugang entfernt",
   ev_data_exported: "Daten heruntergeladen",
-  ev_by: "von {by}",
+  event_by: "von {by}",
   d_changes: "Änderungen",
   d_document: "Dokument",
   d_to: "An",

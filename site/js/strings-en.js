@@ -101,7 +101,7 @@ export default {
   ev_role_changed: "Role changed",
   ev_member_removed: "Access removed",
   ev_data_exported: "Data downloaded",
-  ev_by: "by {by}",
+  event_by: "by {by}",
   d_changes: "Changes",
   d_document: "Document",
   d_to: "To",
