@@ -24,7 +24,11 @@ function short(value, currency) {
   }
 }
 
-/** `onProblem(result)` handles 401 / no company chosen and returns true then. */
+/**
+ * `onProblem(result)` handles 401 / no company chosen and returns true then. `load()` fetches
+ * and shows the statistics (errors in #stats-failed); the overview page fetches them itself
+ * (with its own loading and retry) and hands the answer to `show(body)`.
+ */
 export function setupChart(onProblem) {
   const section = $("stats");
   const failed = $("stats-failed");
@@ -51,7 +55,12 @@ export function setupChart(onProblem) {
       failed.hidden = false;
       return;
     }
-    years = result.body.years.filter((y) => y && Number.isInteger(y.year));
+    show(result.body);
+  }
+
+  /** Shows an answer of GET /api/documents/statistics ({years: [...]}, newest year first). */
+  function show(body) {
+    years = body.years.filter((y) => y && Number.isInteger(y.year));
     section.hidden = years.length === 0;
     if (!years.length) return;
     const keep = yearSelect.value;
@@ -126,12 +135,13 @@ export function setupChart(onProblem) {
 
   return {
     load,
+    show,
     /** Forget what is shown (another company was chosen). */
     reset() {
       generation++;
       years = [];
       section.hidden = true;
-      failed.hidden = true;
+      if (failed) failed.hidden = true;
     },
   };
 }

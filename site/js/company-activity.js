@@ -60,7 +60,8 @@ export function setupActivity(onProblem) {
   return { load: () => load(false), deny: part.deny, reset: part.reset };
 }
 
-function item(event) {
+/** One entry of the activity log (also on the overview page). */
+export function item(event) {
   const when = timeElement(event.at);
   when.className = "muted";
   const pairs = Object.entries(event)

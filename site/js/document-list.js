@@ -39,6 +39,7 @@ function downloadLink(href, text, doc) {
   return labelled("a", { className: "action action-download", href }, text, doc);
 }
 
+/** Without `handlers` (the overview page, which has no dialogs) only the downloads. */
 function actions(doc, handlers) {
   const links = doc.links || {};
   return el(
@@ -46,10 +47,10 @@ function actions(doc, handlers) {
     { className: "actions" },
     // Paying is what an open invoice is waiting for, so it comes first. The server offers
     // `links.payment` for open and overdue invoices it has a way to pay for.
-    typeof links.payment === "string" && button("button button-small action-pay", t("action_pay"), doc, handlers.pay),
+    handlers && typeof links.payment === "string" && button("button button-small action-pay", t("action_pay"), doc, handlers.pay),
     downloadLink(links.pdf, t("action_pdf"), doc),
     downloadLink(links.xml, t("action_xml"), doc),
-    button("action action-button", t("action_send"), doc, handlers.send),
+    handlers && button("action action-button", t("action_send"), doc, handlers.send),
   );
 }
 
@@ -74,7 +75,8 @@ function row(doc, handlers) {
   );
 }
 
-function card(doc, handlers) {
+/** A document as a card (`handlers` as for renderDocuments, or none: downloads only). */
+export function card(doc, handlers) {
   return el(
     "li",
     { className: "doc-card" },

@@ -23,7 +23,12 @@ async function portalReady(page) {
     await page.locator("#billing-form").waitFor();
     await page.locator("#team-manage").waitFor();
   }
-  if (root === "portal") await page.locator("#company").waitFor();
+  if (root === "portal") {
+    await page.locator("#company").waitFor();
+    await page.locator("#invoices-list > li").first().waitFor({ state: "attached" });
+    await page.locator("#activity-list > li").first().waitFor({ state: "attached" });
+    await page.locator("#stats-rows tr").first().waitFor({ state: "attached" });
+  }
   await settled(page);
 }
 

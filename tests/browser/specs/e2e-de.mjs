@@ -65,6 +65,69 @@ export default async function e2eGerman(browser) {
     await screenshot(page, "de-portal-anna");
   });
 
+  await step("Übersicht: offene Rechnungen mit PDF, letzte Aktivitäten, Monatsdiagramm", async () => {
+    await settled(page);
+    // Open invoices: at most five, each with its PDF link; the link to all of them.
+    const invoices = page.locator("#invoices-list > li");
+    const n = await invoices.count();
+    assert(n >= 1 && n <= 5, `open invoices listed: ${n}`);
+    assert(await page.locator("#invoices-empty").isHidden(), "no empty note");
+    const statuses = await invoices.locator(".status").allInnerTexts();
+    assert(statuses.every((s) => ["offen", "überfällig"].includes(s.trim())), `statuses: ${statuses.join(", ")}`);
+    const pdf = invoices.first().locator("a", { hasText: /^PDF/ });
+    const href = await pdf.getAttribute("href");
+    assert(/^\/api\/documents\/[^/]+\/pdf$/.test(href), `PDF link ${href}`);
+    const [download] = await Promise.all([page.waitForEvent("download"), pdf.click()]);
+    const bytes = fs.readFileSync(await download.path());
+    assertEqual(bytes.subarray(0, 5).toString("latin1"), "%PDF-", "file starts with");
+    const all = page.getByRole("link", { name: "Alle offenen Rechnungen" });
+    assertEqual(await all.getAttribute("href"), "/portal/dokumente/?kind=invoice&status=open", "link to all open invoices");
+    // Recent activity: her own sign-in, at most five entries, the link to the company page.
+    await visible(page, "#activity-list > li");
+    const entries = await page.locator("#activity-list > li").allInnerTexts();
+    assert(entries.length <= 5, `activity entries: ${entries.length}`);
+    assert(entries.some((e) => e.includes("Anmeldung") && e.includes(ANNA)), `her sign-in in the activity: ${entries.join(" | ")}`);
+    assertEqual(await page.getByRole("link", { name: "Alle Aktivitäten" }).getAttribute("href"), "/portal/unternehmen/#activity-heading", "link to the activity");
+    // Chart of the current year with its table for screen readers.
+    await visible(page, "#chart");
+    assertEqual(await page.locator("#chart").getAttribute("aria-hidden"), "true", "bars hidden from screen readers");
+    assertEqual(await page.locator("#stats-rows tr").count(), 12, "table alternative: a row per month");
+    assert((await page.locator("#stats-caption").textContent()).includes(String(new Date().getFullYear())), "the current year");
+    assert(!(await page.getByText("Weitere Funktionen folgen").count()), "no 'more features' line");
+    await screenshot(page, "de-portal-overview");
+  });
+
+  await step("Übersicht bei 320 px: nichts ragt heraus", async () => {
+    await page.setViewportSize({ width: 320, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 0, `page wider than 320 px by ${overflow} px`);
+    await screenshot(page, "de-portal-overview-320");
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await step("Übersicht: Aktivitäten verweigert (403) → Karte fehlt; Diagrammfehler → Erneut versuchen", async () => {
+    const refuse = (route) => route.fulfill({ status: 403, contentType: "application/json", body: '{"error":{"code":"forbidden","message":"Keine Berechtigung."}}' });
+    const fail = (route) => route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"code":"unavailable","message":"Gerade nicht erreichbar."}}' });
+    await page.route("**/api/account/activity", refuse);
+    await page.route("**/api/documents/statistics", fail);
+    try {
+      await page.reload();
+      await visible(page, "#spending-failed");
+      await settled(page);
+      assert(await page.locator("#activity").isHidden(), "activity card left out on 403");
+      assertEqual(await page.getByRole("alert").filter({ hasText: "Keine Berechtigung" }).count(), 0, "no error for the 403");
+      assert((await text(page, "#spending-load-error")).includes("Gerade nicht erreichbar"), "chart error shown");
+      assert((await page.locator("#invoices-list > li").count()) >= 1, "the invoices card loads on its own");
+      await page.unroute("**/api/documents/statistics", fail);
+      await page.locator("#spending").getByRole("button", { name: "Erneut versuchen" }).click();
+      await visible(page, "#chart");
+      assert(await page.locator("#spending-failed").isHidden(), "error gone after retry");
+      assertEqual(await page.locator("#stats-rows tr").count(), 12, "chart after retry");
+    } finally {
+      await page.unrouteAll();
+    }
+  });
+
   await step("Derselbe Link ein zweites Mal: abgelehnt, neuer Link angeboten", async () => {
     const other = await newContext(browser);
     const p = await other.newPage();
@@ -119,11 +182,19 @@ export default async function e2eGerman(browser) {
   });
 
   await step("Firma wechseln zu Beispiel Maschinenbau (Buchhaltung)", async () => {
+    await settled(benPage);
+    const pdfLinks = () => benPage.locator("#invoices-list a", { hasText: /^PDF/ }).evaluateAll((links) => links.map((a) => a.getAttribute("href")).join(" "));
+    const before = await pdfLinks();
+    assert(before, "Nordlicht's open invoices on the overview");
     await benPage.getByRole("button", { name: "Firma wechseln" }).click();
     await visible(benPage, "#chooser");
     await benPage.locator("#chooser-list button", { hasText: "Beispiel Maschinenbau GmbH" }).click();
     await benPage.locator("#company-name", { hasText: "Beispiel Maschinenbau GmbH" }).waitFor();
     assertEqual(await text(benPage, "#company-role"), "Buchhaltung", "role at Beispiel Maschinenbau");
+    await settled(benPage);
+    const after = await pdfLinks();
+    assert(after && after !== before, "the overview's invoices follow the choice");
+    assert(await benPage.locator("#activity").isVisible(), "billing sees the activity");
     await benPage.goto("/portal/dokumente/");
     await listSettled(benPage);
     assertEqual(await text(benPage, "#company-name"), "Beispiel Maschinenbau GmbH", "documents page follows the choice");
