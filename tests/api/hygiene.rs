@@ -151,6 +151,21 @@ async fn fields_a_caller_may_not_set_are_refused() {
 }
 
 #[tokio::test]
+async fn a_query_parameter_name_that_cannot_be_decoded_is_an_invalid_query() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _, _) = portal
+        .member_session(
+            "Query GmbH",
+            portal::domain::lang::Lang::De,
+            portal::domain::ids::Role::Owner,
+        )
+        .await;
+    let reply = browser.get("/api/documents?%zz=1").await;
+    assert_eq!(reply.status, 400, "{reply:?}");
+    assert_eq!(reply.json["error"]["code"], "invalid_query");
+}
+
+#[tokio::test]
 async fn unknown_routes_get_404_and_wrong_methods_405_in_the_json_shape() {
     let portal = TestPortal::spawn().await;
     let mut browser = portal.browser();

@@ -175,3 +175,34 @@ fn cloudfront_sends_the_same_content_security_policy_as_the_functions() {
     let theirs = line.split_once(':').unwrap().1.trim().trim_matches('"');
     assert_eq!(theirs, ours);
 }
+
+#[test]
+fn the_openapi_description_has_exactly_the_routes_of_the_route_table() {
+    let path = devstack::workspace_root().join("docs/openapi.yaml");
+    let spec: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut documented: Vec<(String, String, String)> = Vec::new();
+    for (path, item) in spec["paths"].as_mapping().expect("paths") {
+        for (method, operation) in item.as_mapping().unwrap() {
+            let method = method.as_str().unwrap();
+            if ["get", "put", "post", "delete", "patch", "head", "options"].contains(&method) {
+                documented.push((
+                    operation["operationId"].as_str().unwrap_or("?").to_string(),
+                    method.to_uppercase(),
+                    path.as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+    documented.sort();
+    let mut ours: Vec<(String, String, String)> = ROUTES
+        .iter()
+        .filter(|r| r.function != portal::routes::FALLBACK_FUNCTION)
+        .map(|r| (r.function.into(), r.method.into(), r.path.into()))
+        .collect();
+    ours.sort();
+    assert_eq!(
+        documented, ours,
+        "docs/openapi.yaml and the route table differ"
+    );
+}

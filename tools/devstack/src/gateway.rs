@@ -51,7 +51,14 @@ impl Gateway {
 
     async fn handle(&self, req: hyper::Request<Incoming>, peer: SocketAddr) -> Reply {
         let path = req.uri().path().to_string();
-        if path == "/api" || path.starts_with("/api/") {
+        if path == "/_dev/openapi.yaml" {
+            // The API description (docs/openapi.yaml), for Schemathesis and API clients.
+            let file = crate::workspace_root().join("docs/openapi.yaml");
+            match tokio::fs::read(&file).await {
+                Ok(bytes) => reply(StatusCode::OK, "application/yaml", Bytes::from(bytes)),
+                Err(_) => plain(StatusCode::NOT_FOUND, "docs/openapi.yaml is missing"),
+            }
+        } else if path == "/api" || path.starts_with("/api/") {
             self.api(req, peer).await
         } else if path == "/_dev/mail" || path == "/_dev/mail/" || path == "/_dev/mail.json" {
             self.mail_page(&path).await

@@ -275,15 +275,21 @@ async fn billing_json(
     }))
 }
 
-/// The version of `If-Match: "<n>"`, if the header is there and well-formed.
-fn if_match(req: &ApiRequest) -> Option<u64> {
-    req.header("if-match").and_then(|v| {
-        v.trim()
-            .strip_prefix('"')?
-            .strip_suffix('"')?
-            .parse::<u64>()
-            .ok()
-    })
+/// The version `If-Match` names: `None` without the header (428). `*` names the current
+/// version (RFC 9110); a malformed value names no version that can exist, so it gets 412.
+fn if_match(req: &ApiRequest, current: u64) -> Option<u64> {
+    let value = req.header("if-match")?.trim();
+    if value == "*" {
+        return Some(current);
+    }
+    Some(
+        value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|v| *v != u64::MAX)
+            .unwrap_or(u64::MAX),
+    )
 }
 
 fn with_etag(mut response: ApiResponse, version: u64) -> ApiResponse {
@@ -314,7 +320,7 @@ pub async fn update_billing(app: &App, req: ApiRequest) -> Result<ApiResponse, A
     let access = require_customer(app, &req, BILLING_EDITORS).await?;
     let billing = current(app, &access.customer).await?;
     let locked = app.documents.has_invoice(&access.customer).await?;
-    let Some(expected) = if_match(&req) else {
+    let Some(expected) = if_match(&req, billing.version) else {
         return Err(precondition(app, &access.customer, &billing, locked, true).await?);
     };
     if expected != billing.version {
@@ -492,7 +498,7 @@ pub async fn update_contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, 
     }
     f.finish()?;
     let stored = app.account.contacts(&access.customer).await?;
-    let Some(expected) = if_match(&req) else {
+    let Some(expected) = if_match(&req, stored.version) else {
         return Err(ApiError::VersionRequired {
             current: Box::new(contacts_json(&stored)),
             version: stored.version,

@@ -80,7 +80,9 @@ impl ApiRequest {
             .filter(|p| !p.is_empty())
         {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let name = decode_component(name).ok_or(ApiError::InvalidJson { field: None })?;
+            let name = decode_component(name).ok_or_else(|| ApiError::InvalidQuery {
+                field: String::from_utf8_lossy(name.as_bytes()).into_owned(),
+            })?;
             let value = decode_component(value).ok_or_else(|| ApiError::InvalidQuery {
                 field: name.clone(),
             })?;

@@ -50,8 +50,8 @@ impl Stack {
                 ),
                 ("SUPPORT_EMAIL", "support@example.com"),
                 ("LOGIN_RESPONSE_FLOOR_MS", "0"),
-                ("LOGIN_LIMIT_PER_IP", "1000000"),
-                ("LOGIN_LIMIT_PER_EMAIL", "1000000"),
+                ("LOGIN_LIMIT_PER_IP", "100000"),
+                ("LOGIN_LIMIT_PER_EMAIL", "1000"),
             ],
         );
         let config = portal::Config::from_map(&env).map_err(|e| DevError::msg(e.to_string()))?;
