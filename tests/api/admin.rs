@@ -450,3 +450,61 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
     let key = portal::domain::documents::object_key(&stays, &kept.id, "pdf");
     assert!(app.files.exists(&key).await.unwrap());
 }
+
+#[tokio::test]
+async fn the_same_import_run_twice_in_parallel_leaves_no_duplicates() {
+    let portal = TestPortal::spawn().await;
+    let stores = stores(&portal);
+    let dir = folder();
+    let customers = write(
+        &dir,
+        "customers.csv",
+        b"customer_id,number,name\n20101,20101,Parallel GmbH\n",
+    );
+    run(&stores, Kind::Customers, &customers).await.unwrap();
+    let mut manifest = String::from(
+        "customer_id;kind;number;issued;due;net;tax;gross;currency;status;pdf;xml;order;commission\n",
+    );
+    for i in 0..30 {
+        write(&dir, &format!("p{i}.pdf"), &pdf(&format!("p{i}")));
+        manifest.push_str(&format!(
+            "20101;invoice;P-{i:04};2026-03-{:02};;100.00;19.00;119.00;EUR;paid;p{i}.pdf;;;\n",
+            i % 28 + 1
+        ));
+    }
+    let documents = write(&dir, "documents.csv", manifest.as_bytes());
+    let (a, b) = tokio::join!(
+        run(&stores, Kind::Documents, &documents),
+        run(&stores, Kind::Documents, &documents)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    // Both runs finish; each handles all 30 rows (created by one, found by the other).
+    assert_eq!(a.skipped + b.skipped, 0);
+    for s in [&a, &b] {
+        assert_eq!(s.created + s.updated + s.unchanged, 30, "{s:?}");
+    }
+    assert!(a.created + b.created >= 30, "{a:?} {b:?}");
+    let mut browser = portal.browser();
+    let email = format!("{}@example.com", unique("parallel-"));
+    let logins = write(
+        &dir,
+        "logins.csv",
+        format!("email,customer_id,role\n{email},20101,owner\n").as_bytes(),
+    );
+    run(&stores, Kind::Logins, &logins).await.unwrap();
+    portal.log_in(&mut browser, &email).await;
+    let list = browser.get("/api/documents?limit=100").await;
+    let mut numbers: Vec<&str> = list.json["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["number"].as_str().unwrap())
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 30, "{}", list.json);
+    assert_eq!(list.json["documents"].as_array().unwrap().len(), 30);
+    // Running it once more changes nothing.
+    let again = run(&stores, Kind::Documents, &documents).await.unwrap();
+    assert_eq!(counts(&again), (0, 0, 30));
+}
