@@ -1,7 +1,6 @@
 //! Load from a second process (wrk on loopback) against the in-process dev gateway, and the
 //! import throughput of the release `portal-admin` binary with its peak memory.
 
-use super::Stats;
 use crate::DevError;
 use std::path::Path;
 use std::process::Command;
@@ -172,18 +171,6 @@ pub fn import(
         per_second: n as f64 / seconds,
         peak_rss_mb: peak as f64 / 1024.0,
     })
-}
-
-/// Median of a few runs of `f` (for the sections that time whole commands).
-pub fn repeat<F: FnMut() -> Result<Duration, DevError>>(
-    runs: usize,
-    mut f: F,
-) -> Result<Stats, DevError> {
-    let mut times = Vec::new();
-    for _ in 0..runs {
-        times.push(f()?);
-    }
-    Ok(Stats::of(&times))
 }
 
 #[cfg(test)]

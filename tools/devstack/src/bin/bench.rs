@@ -6,7 +6,7 @@
 //! Needs the release builds of `make package` (the Makefile's `bench` target runs it) and wrk.
 
 use devstack::bench::cost::{self, Invocation, Scenario};
-use devstack::bench::{coldstart, list, load, scenario, site, verdict, Section, Stats};
+use devstack::bench::{coldstart, list, load, scenario, site, verdict, Section};
 use devstack::{workspace_root, DevError};
 use portal::routes::{Resource, ROUTES};
 use std::collections::BTreeMap;
@@ -541,5 +541,4 @@ async fn main() {
         std::process::exit(1);
     }
     println!("▸ make bench took {:.0} s", started.elapsed().as_secs_f64());
-    let _ = Stats::default();
 }
