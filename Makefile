@@ -18,7 +18,7 @@ help: ## list the targets
 setup: $(STAMP_PY) $(STAMP_NPM) check-tools ## install the local tools (idempotent, quiet when done)
 
 $(STAMP_PY): requirements-dev.txt
-	@echo "▸ Installing moto, cargo-lambda, cfn-lint and checkov into $(VENV) (first time only) …"
+	@echo "▸ Installing moto, cargo-lambda, checkov (with cfn-lint) and schemathesis into $(VENV) (first time only) …"
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar on -r requirements-dev.txt
 	@touch $@
