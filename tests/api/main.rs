@@ -5,6 +5,7 @@ mod admin;
 mod authorization;
 mod aws_calls;
 mod documents;
+mod faults;
 mod help;
 mod hygiene;
 mod log_hygiene;
