@@ -42,3 +42,80 @@ async fn a_login_mail_that_ses_refuses_still_answers_202_and_logs_an_error_with_
     assert!(line.contains("\"level\":\"ERROR\""), "{line}");
     assert!(!line.contains(&email), "the address is masked: {line}");
 }
+
+/// A TCP proxy in front of the stand-in that can be switched off: while off it closes every
+/// connection at once, like an unreachable service.
+struct Switch {
+    url: String,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Switch {
+    async fn start(target: &str) -> Switch {
+        use std::sync::atomic::Ordering;
+        let target = target.trim_start_matches("http://").to_string();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let flag = up.clone();
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !flag.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let target = target.clone();
+                tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        Switch { url, up }
+    }
+
+    fn set(&self, up: bool) {
+        self.up.store(up, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn with_the_aws_stand_in_unreachable_requests_get_503_with_retry_after_and_recover() {
+    let switch = Switch::start(portal_tests::moto_url()).await;
+    let portal = TestPortal::spawn_via(&switch.url, &[]).await;
+    let company = portal.add_company("Ausfall GmbH").await;
+    let email = portal
+        .add_login(Lang::De, &[(&company, "Ausfall GmbH", Role::Owner)])
+        .await;
+    let mut browser = portal.browser();
+    portal.log_in(&mut browser, &email).await;
+    assert_eq!(browser.get("/api/documents").await.status, 200);
+
+    switch.set(false);
+    for path in [
+        "/api/documents",
+        "/api/auth/session",
+        "/api/account/billing",
+    ] {
+        let reply = browser.get(path).await;
+        assert_eq!(reply.status, 503, "{path}: {reply:?}");
+        assert!(reply.header("retry-after").is_some(), "{path}");
+        assert!(reply.json["error"]["code"].is_string(), "{path}: {reply:?}");
+        assert!(
+            !reply.text.contains("dispatch") && !reply.text.contains("127.0.0.1"),
+            "no internals: {}",
+            reply.text
+        );
+    }
+    let down = browser
+        .post("/api/auth/login-request", &json!({ "email": email }))
+        .await;
+    assert_eq!(down.status, 503, "{down:?}");
+
+    switch.set(true);
+    assert_eq!(browser.get("/api/documents").await.status, 200);
+    assert_eq!(browser.get("/api/auth/session").await.status, 200);
+}

@@ -67,10 +67,16 @@ impl TestPortal {
     }
 
     pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestPortal {
+        TestPortal::spawn_via(moto_url(), overrides).await
+    }
+
+    /// A portal whose AWS calls go to `endpoint` (e.g. a proxy in front of the stand-in that a
+    /// test can switch off).
+    pub async fn spawn_via(endpoint: &str, overrides: &[(&str, &str)]) -> TestPortal {
         logs::capture();
         let moto = moto_url();
         let tag = unique("t");
-        let sdk = local::sdk_config(moto);
+        let sdk = local::sdk_config(endpoint);
         let resources = local::ensure_resources(&sdk, &template(), &format!("{tag}-"))
             .await
             .expect("local resources");
