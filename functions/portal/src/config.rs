@@ -59,8 +59,10 @@ pub struct Config {
     pub client_ip_header: Option<String>,
     /// Shared secret CloudFront adds as `X-Origin-Verify` to every API request; when set, requests
     /// without it (straight to the API Gateway endpoint) are refused, so the viewer-IP header
-    /// above cannot be forged around CloudFront.
-    pub origin_secret: Option<SecretBytes>,
+    /// above cannot be forged around CloudFront. Held as its SHA-256 (hex), computed once here:
+    /// each request hashes only the header, and comparing digests takes the same time however
+    /// many characters of a guess match.
+    pub origin_secret_digest: Option<SecretBytes>,
     /// Receiver of SEPA transfers for the GiroCode of open invoices; none without `PAYEE_IBAN`.
     pub payee: Option<crate::domain::payment::Payee>,
     /// e.g. `https://pay.example.com/?ref={number}&amount={amount}`; none when not set.
@@ -167,9 +169,11 @@ impl Config {
             }
         }
 
-        let origin_secret = match get("ORIGIN_SECRET") {
+        let origin_secret_digest = match get("ORIGIN_SECRET") {
             None => None,
-            Some(secret) if secret.len() >= 32 => Some(SecretBytes(secret.into_bytes())),
+            Some(secret) if secret.len() >= 32 => Some(SecretBytes(
+                crate::domain::secret::sha256_hex(secret.as_bytes()).into_bytes(),
+            )),
             Some(_) => {
                 return Err(ConfigError::Invalid {
                     name: "ORIGIN_SECRET",
@@ -179,7 +183,7 @@ impl Config {
         };
 
         Ok(Config {
-            origin_secret,
+            origin_secret_digest,
             payee,
             payment_link_template,
             base_url,

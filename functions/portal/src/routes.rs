@@ -780,11 +780,10 @@ pub async fn dispatch(app: &App, route: &'static Route, mut req: ApiRequest) -> 
         req.method == http::Method::GET && req.header("sec-fetch-mode") == Some("navigate");
     let method = req.method.clone();
     let request_id = req.request_id.clone();
-    let from_origin = match &app.config.origin_secret {
+    let from_origin = match &app.config.origin_secret_digest {
         None => true,
-        Some(secret) => req.header("x-origin-verify").is_some_and(|value| {
-            crate::domain::secret::sha256_hex(value.as_bytes())
-                == crate::domain::secret::sha256_hex(&secret.0)
+        Some(digest) => req.header("x-origin-verify").is_some_and(|value| {
+            crate::domain::secret::sha256_hex(value.as_bytes()).as_bytes() == digest.0.as_slice()
         }),
     };
     let result = match route.match_path(&req.path) {

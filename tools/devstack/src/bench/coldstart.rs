@@ -1,7 +1,7 @@
 //! Cold starts of the release binaries, as Lambda runs them: a Runtime API on loopback, the
 //! binary spawned with the environment it gets on AWS, the time from exec to its first
 //! `GET /runtime/invocation/next` (init), the first invocation's latency, and a few warm
-//! invocations (their median is the duration the cost estimate bills).
+//! invocations.
 
 use super::Stats;
 use crate::runtime_api::{Outcome, RuntimeApi};
