@@ -101,6 +101,8 @@ export default {
   ev_role_changed: "Rolle geändert",
   ev_member_removed: "Zugang entfernt",
   ev_data_exported: "Daten heruntergeladen",
+  ev_billing_imported: "Rechnungsdaten übernommen",
+  ev_invoice_notified: "Hinweis auf neue Rechnung versendet",
   event_by: "von {by}",
   d_changes: "Änderungen",
   d_document: "Dokument",

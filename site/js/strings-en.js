@@ -101,6 +101,8 @@ export default {
   ev_role_changed: "Role changed",
   ev_member_removed: "Access removed",
   ev_data_exported: "Data downloaded",
+  ev_billing_imported: "Billing data imported",
+  ev_invoice_notified: "New-invoice notice sent",
   event_by: "by {by}",
   d_changes: "Changes",
   d_document: "Document",

@@ -319,9 +319,8 @@ async fn the_activity_log_shows_logins_downloads_and_changes_newest_first_in_pag
             .app_for_seeding
             .account
             .record_activity(
-                &company,
-                10 + n,
-                &[("event", "test"), ("by", "x@example.com")],
+                &portal::store::account::NewActivity::new(&company, 10 + n, "test")
+                    .with("by", "x@example.com"),
             )
             .await
             .unwrap();

@@ -337,6 +337,11 @@ async fn a_new_imported_invoice_is_announced_to_the_invoice_addresses_once_unles
                 0,
                 "test",
                 1,
+                &portal::store::account::NewActivity::new(
+                    &portal::domain::ids::CustomerId::parse(id).unwrap(),
+                    1,
+                    "billing_imported",
+                ),
             )
             .await
             .unwrap();

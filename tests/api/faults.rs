@@ -2,6 +2,7 @@
 
 use portal::domain::ids::Role;
 use portal::domain::lang::Lang;
+use portal_tests::faults::{Fault, FaultProxy};
 use portal_tests::{logs, TestPortal};
 use serde_json::json;
 
@@ -118,4 +119,105 @@ async fn with_the_aws_stand_in_unreachable_requests_get_503_with_retry_after_and
     switch.set(true);
     assert_eq!(browser.get("/api/documents").await.status, 200);
     assert_eq!(browser.get("/api/auth/session").await.status, 200);
+}
+
+async fn put_billing(
+    browser: &mut portal_tests::Browser,
+    city: &str,
+    version: &str,
+) -> portal_tests::Reply {
+    let body = json!({
+        "legal_name": "Drossel GmbH",
+        "address": { "line1": "Hauptstraße 1", "line2": "", "postal_code": "10115", "city": city, "country": "de" },
+        "vat_id": "",
+        "invoice_emails": ["rechnung@example.com"],
+        "po_reference": ""
+    });
+    let req = browser
+        .request(reqwest::Method::PUT, "/api/account/billing")
+        .header("content-type", "application/json")
+        .header("if-match", version)
+        .body(body.to_string());
+    browser.send(req).await
+}
+
+#[tokio::test]
+async fn a_short_burst_of_dynamodb_throttling_is_retried_with_backoff_and_invisible_to_the_client()
+{
+    let proxy = FaultProxy::start(portal_tests::moto_url()).await;
+    let portal = TestPortal::spawn_via(&proxy.url, &[]).await;
+    let (mut browser, _, _) = portal
+        .member_session("Drossel GmbH", Lang::De, Role::Owner)
+        .await;
+    for fault in [Fault::Throttling, Fault::ServerError] {
+        proxy.clear();
+        proxy.fail("*", fault, Some(2));
+        let reply = browser.get("/api/documents").await;
+        assert_eq!(reply.status, 200, "{fault:?}: {reply:?}");
+        assert_eq!(
+            proxy.injected().len(),
+            2,
+            "{fault:?}: both faults were met and retried"
+        );
+    }
+}
+
+#[tokio::test]
+async fn persistent_throttling_or_5xx_on_a_write_ends_in_503_with_retry_after_and_no_partial_write()
+{
+    let proxy = FaultProxy::start(portal_tests::moto_url()).await;
+    let portal = TestPortal::spawn_via(&proxy.url, &[]).await;
+    let (mut browser, _, _) = portal
+        .member_session("Drossel GmbH", Lang::De, Role::Owner)
+        .await;
+    let before = browser.get("/api/account/billing").await;
+    assert_eq!(before.header("etag"), Some("\"0\""));
+    let activity_before = browser.get("/api/account/activity").await.json["events"].clone();
+
+    for fault in [Fault::Throttling, Fault::ServerError] {
+        proxy.clear();
+        proxy.fail("TransactWriteItems", fault, None);
+        let reply = put_billing(&mut browser, "Hamburg", "\"0\"").await;
+        assert_eq!(reply.status, 503, "{fault:?}: {reply:?}");
+        assert!(reply.header("retry-after").is_some(), "{fault:?}");
+        assert_eq!(reply.code(), "unavailable", "{reply:?}");
+        assert!(!reply.text.contains("Throttling") && !reply.text.contains("InternalServerError"));
+        assert_eq!(
+            proxy.injected().len(),
+            3,
+            "{fault:?}: the SDK's standard retry tried three times"
+        );
+        proxy.clear();
+        let after = browser.get("/api/account/billing").await;
+        assert_eq!(
+            after.header("etag"),
+            Some("\"0\""),
+            "{fault:?}: nothing was saved"
+        );
+        assert_eq!(after.json["address"], before.json["address"]);
+        assert_eq!(
+            browser.get("/api/account/activity").await.json["events"],
+            activity_before,
+            "{fault:?}: no activity entry for a change that did not happen"
+        );
+    }
+
+    // A team change fails as a whole too: no membership, no invitation mail.
+    proxy.fail("TransactWriteItems", Fault::Throttling, None);
+    let invite = browser
+        .post(
+            "/api/team/members",
+            &json!({ "email": "neu@example.com", "role": "viewer" }),
+        )
+        .await;
+    assert_eq!(invite.status, 503, "{invite:?}");
+    proxy.clear();
+    let team = browser.get("/api/team/members").await;
+    assert!(!team.text.contains("neu@example.com"), "{team:?}");
+    assert_eq!(portal.mail_count("neu@example.com").await, 0);
+
+    // With DynamoDB back, the same version saves.
+    let saved = put_billing(&mut browser, "Hamburg", "\"0\"").await;
+    assert_eq!(saved.status, 200, "{saved:?}");
+    assert_eq!(saved.header("etag"), Some("\"1\""));
 }

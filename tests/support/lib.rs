@@ -2,6 +2,7 @@
 //! simulated browser with a cookie jar, the mailbox, and a Lambda Runtime API harness.
 
 pub mod browser;
+pub mod faults;
 pub mod logs;
 
 pub use browser::{Browser, Reply};

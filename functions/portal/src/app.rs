@@ -130,8 +130,8 @@ const AWS_ROOT_CERTIFICATES: &[u8] = include_bytes!("../certs/aws-roots.pem");
 /// trusts the system's roots instead, since such an endpoint may use any CA.
 pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
     use aws_smithy_http_client::tls;
-    let custom_endpoint = std::env::vars_os()
-        .any(|(name, _)| name.to_string_lossy().starts_with("AWS_ENDPOINT_URL"));
+    let custom_endpoint =
+        std::env::vars_os().any(|(name, _)| name.to_string_lossy().starts_with("AWS_ENDPOINT_URL"));
     let trust = if custom_endpoint {
         tls::TrustStore::default()
     } else {
@@ -160,7 +160,11 @@ mod tests {
         assert_eq!(certs.len(), 5);
         let text = String::from_utf8_lossy(super::AWS_ROOT_CERTIFICATES);
         assert!(!text.contains("PRIVATE KEY"));
-        for name in ["Amazon Root CA 1", "Amazon Root CA 4", "Starfield Services Root"] {
+        for name in [
+            "Amazon Root CA 1",
+            "Amazon Root CA 4",
+            "Starfield Services Root",
+        ] {
             let der_has = certs
                 .iter()
                 .any(|c| c.windows(name.len()).any(|w| w == name.as_bytes()));

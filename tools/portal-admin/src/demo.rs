@@ -11,6 +11,7 @@ use portal::domain::documents::{
 use portal::domain::email::EmailAddress;
 use portal::domain::ids::{CustomerId, Role};
 use portal::domain::lang::Lang;
+use portal::store::account::NewActivity;
 use portal::store::directory::Customer;
 use portal::store::documents::Document;
 use portal::store::StoreError;
@@ -311,6 +312,10 @@ pub async fn seed(stores: &Stores, this_year: u16, this_month: u8) -> Result<Sum
                 .await?;
         }
     }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
     for (id, _, name, address) in DEMO_COMPANIES {
         let customer = CustomerId::parse(id).expect("demo id is valid");
         if stores.account.billing(&customer).await?.is_none() {
@@ -331,7 +336,15 @@ pub async fn seed(stores: &Stores, this_year: u16, this_month: u8) -> Result<Sum
             };
             stores
                 .account
-                .save_billing(&customer, &data, 0, "portal-admin demo", 0)
+                .save_billing(
+                    &customer,
+                    &data,
+                    0,
+                    "portal-admin demo",
+                    now,
+                    &NewActivity::new(&customer, now, "billing_imported")
+                        .with("by", "portal-admin"),
+                )
                 .await?;
         }
     }

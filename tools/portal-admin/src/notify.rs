@@ -5,6 +5,7 @@
 use portal::domain::email::EmailAddress;
 use portal::domain::ids::CustomerId;
 use portal::store::account::AccountStore;
+use portal::store::account::NewActivity;
 use portal::store::documents::Document;
 use portal::store::mail::{Mailer, OutgoingMail};
 use portal::store::StoreError;
@@ -66,14 +67,10 @@ impl Notifier {
                 .await?;
             account
                 .record_activity(
-                    customer,
-                    now(),
-                    &[
-                        ("event", "invoice_notified"),
-                        ("by", "portal-admin"),
-                        ("to", address),
-                        ("document", document.id.as_str()),
-                    ],
+                    &NewActivity::new(customer, now(), "invoice_notified")
+                        .with("by", "portal-admin")
+                        .with("to", address.as_str())
+                        .with("document", document.id.as_str()),
                 )
                 .await?;
             sent += 1;

@@ -10,7 +10,7 @@ use crate::domain::text::{clean_text, required_text, TextError};
 use crate::domain::vat::{VatError, VatId};
 use crate::error::{ApiError, FieldError};
 use crate::http::{ApiRequest, ApiResponse};
-use crate::store::account::{Billing, BillingData, ChangeRequest, SaveOutcome};
+use crate::store::account::{Billing, BillingData, ChangeRequest, NewActivity, SaveOutcome};
 use crate::store::mail::OutgoingMail;
 use http::{HeaderValue, StatusCode};
 use serde::Deserialize;
@@ -339,24 +339,16 @@ pub async fn update_billing(app: &App, req: ApiRequest) -> Result<ApiResponse, A
         }
     }
     let by = access.auth.login.email.as_str().to_string();
+    let now = app.clock.now();
+    let activity = NewActivity::new(&access.customer, now, "billing_updated")
+        .with("by", &by)
+        .with("changes", billing_changes(&billing.data, &data));
     match app
         .account
-        .save_billing(&access.customer, &data, expected, &by, app.clock.now())
+        .save_billing(&access.customer, &data, expected, &by, now, &activity)
         .await?
     {
         SaveOutcome::Saved { version } => {
-            let changes = billing_changes(&billing.data, &data);
-            app.account
-                .record_activity(
-                    &access.customer,
-                    app.clock.now(),
-                    &[
-                        ("event", "billing_updated"),
-                        ("by", &by),
-                        ("changes", &changes),
-                    ],
-                )
-                .await?;
             let saved = Billing { data, version };
             let body = billing_json(app, &access.customer, &saved, locked).await?;
             Ok(with_etag(ApiResponse::json(StatusCode::OK, &body), version))
@@ -512,6 +504,19 @@ pub async fn update_contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, 
     if expected != stored.version {
         return Err(stale());
     }
+    let now = app.clock.now();
+    let activity = NewActivity::new(&access.customer, now, "contacts_updated")
+        .with("by", &by)
+        .with(
+            "changes",
+            format!(
+                "emails: {} → {}; phones: {} → {}",
+                stored.emails.join(", "),
+                emails.join(", "),
+                stored.phones.join(", "),
+                phones.join(", ")
+            ),
+        );
     match app
         .account
         .save_contacts(
@@ -520,29 +525,12 @@ pub async fn update_contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, 
             &phones,
             expected,
             &by,
-            app.clock.now(),
+            now,
+            &activity,
         )
         .await?
     {
         SaveOutcome::Saved { version } => {
-            let changes = format!(
-                "emails: {} → {}; phones: {} → {}",
-                stored.emails.join(", "),
-                emails.join(", "),
-                stored.phones.join(", "),
-                phones.join(", ")
-            );
-            app.account
-                .record_activity(
-                    &access.customer,
-                    app.clock.now(),
-                    &[
-                        ("event", "contacts_updated"),
-                        ("by", &by),
-                        ("changes", &changes),
-                    ],
-                )
-                .await?;
             let saved = crate::store::account::Contacts {
                 emails,
                 phones,
@@ -659,9 +647,8 @@ pub async fn export(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
     }
     app.account
         .record_activity(
-            customer,
-            app.clock.now(),
-            &[("event", "data_exported"), ("by", login.email.as_str())],
+            &NewActivity::new(customer, app.clock.now(), "data_exported")
+                .with("by", login.email.as_str()),
         )
         .await?;
     Ok(response)
@@ -714,8 +701,10 @@ pub async fn change_request(app: &App, req: ApiRequest) -> Result<ApiResponse, A
         reason,
         status: "pending".into(),
     };
+    let activity = NewActivity::new(&access.customer, now, "change_requested")
+        .with("by", &request.requested_by);
     app.account
-        .add_change_request(&access.customer, &request)
+        .add_change_request(&access.customer, &request, &activity)
         .await?;
     let company = app
         .directory
@@ -742,13 +731,6 @@ pub async fn change_request(app: &App, req: ApiRequest) -> Result<ApiResponse, A
             text,
             html,
         })
-        .await?;
-    app.account
-        .record_activity(
-            &access.customer,
-            now,
-            &[("event", "change_requested"), ("by", &request.requested_by)],
-        )
         .await?;
     Ok(ApiResponse::json(
         StatusCode::ACCEPTED,

@@ -11,6 +11,7 @@ use crate::domain::session::{
 };
 use crate::error::ApiError;
 use crate::http::{clear_cookie, host_cookie, ApiRequest, ApiResponse, SESSION_COOKIE};
+use crate::store::account::NewActivity;
 use crate::store::auth::SessionRecord;
 use crate::store::directory::{Login, Membership};
 use http::StatusCode;
@@ -68,9 +69,7 @@ pub(crate) async fn start_session(
     for membership in &login.memberships {
         app.account
             .record_activity(
-                &membership.customer_id,
-                now,
-                &[("event", "login"), ("by", email.as_str())],
+                &NewActivity::new(&membership.customer_id, now, "login").with("by", email.as_str()),
             )
             .await?;
     }

@@ -14,6 +14,7 @@ use crate::domain::documents::{
 use crate::domain::{cursor, payment};
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::store::account::NewActivity;
 use crate::store::documents::{Document, ListQuery};
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Value};
@@ -324,14 +325,10 @@ async fn download(
         .await?;
     app.account
         .record_activity(
-            &access.customer,
-            app.clock.now(),
-            &[
-                ("event", "document_downloaded"),
-                ("by", access.auth.login.email.as_str()),
-                ("document", doc.id.as_str()),
-                ("file", extension),
-            ],
+            &NewActivity::new(&access.customer, app.clock.now(), "document_downloaded")
+                .with("by", access.auth.login.email.as_str())
+                .with("document", doc.id.as_str())
+                .with("file", extension),
         )
         .await?;
     let mut response = ApiResponse::new(StatusCode::SEE_OTHER);

@@ -9,6 +9,7 @@ use crate::domain::email::EmailAddress;
 use crate::domain::lang::Lang;
 use crate::error::ApiError;
 use crate::http::{escape_html as escape, ApiRequest, ApiResponse};
+use crate::store::account::NewActivity;
 use crate::store::documents::Document;
 use http::StatusCode;
 use mail_builder::MessageBuilder;
@@ -73,14 +74,10 @@ pub async fn send(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     app.mailer.send_raw(&to, message).await?;
     app.account
         .record_activity(
-            &access.customer,
-            now,
-            &[
-                ("event", "document_sent"),
-                ("by", sender.as_str()),
-                ("to", to.as_str()),
-                ("document", doc.id.as_str()),
-            ],
+            &NewActivity::new(&access.customer, now, "document_sent")
+                .with("by", sender.as_str())
+                .with("to", to.as_str())
+                .with("document", doc.id.as_str()),
         )
         .await?;
     tracing::info!(document = doc.id.as_str(), to = %to.masked(), "document sent");

@@ -3,8 +3,8 @@
 
 use super::{get_n, get_s, n, s, Item, StoreError};
 use crate::domain::ids::CustomerId;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -67,6 +67,56 @@ pub struct Activity {
     pub fields: std::collections::BTreeMap<String, String>,
 }
 
+/// An activity-log entry to write. A change and the entry that records it are written in one
+/// transaction, so a failed request never leaves the one without the other.
+#[derive(Debug, Clone)]
+pub struct NewActivity {
+    customer: CustomerId,
+    at: u64,
+    fields: Vec<(&'static str, String)>,
+}
+
+impl NewActivity {
+    /// `event` at `at` for `customer`; add `by`, `changes`, … with [`NewActivity::with`].
+    pub fn new(customer: &CustomerId, at: u64, event: &str) -> Self {
+        NewActivity {
+            customer: customer.clone(),
+            at,
+            fields: vec![("event", event.to_string())],
+        }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.fields.push((name, value.into()));
+        self
+    }
+
+    /// The item (`activity#<time>#<random>`: parallel entries of one second never collide).
+    fn item(&self) -> Item {
+        let suffix = crate::domain::secret::Secret::generate().hash();
+        let mut item = Item::new();
+        item.insert("pk".into(), s(pk(&self.customer)));
+        item.insert(
+            "sk".into(),
+            s(format!("activity#{:012}#{}", self.at, &suffix[..12])),
+        );
+        item.insert("at".into(), n(self.at));
+        for (name, value) in &self.fields {
+            item.insert((*name).to_string(), s(value.as_str()));
+        }
+        item
+    }
+
+    pub(crate) fn transact_put(&self, table: &str) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(table)
+            .set_item(Some(self.item()))
+            .build()
+            .map_err(|e| StoreError::from_sdk("build activity", e))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+}
+
 /// Further contact addresses and phone numbers (E.164) support uses to recognise the customer.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Contacts {
@@ -123,35 +173,36 @@ impl AccountStore {
         expected: u64,
         by: &str,
         now: u64,
+        activity: &NewActivity,
     ) -> Result<SaveOutcome, StoreError> {
-        let version = expected + 1;
-        let text = |v: &str| s(v);
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("pk", s(pk(customer)))
-            .item("sk", s("billing"))
-            .item("legal_name", text(&data.legal_name))
-            .item("line1", text(&data.line1))
-            .item("line2", text(&data.line2))
-            .item("postal_code", text(&data.postal_code))
-            .item("city", text(&data.city))
-            .item("country", text(&data.country))
-            .item("vat_id", text(&data.vat_id))
-            .item(
-                "invoice_emails",
-                AttributeValue::L(data.invoice_emails.iter().map(s).collect()),
-            )
-            .item("po_reference", text(&data.po_reference))
-            .item(
-                "notify_new_invoices",
-                AttributeValue::Bool(data.notify_new_invoices),
-            )
-            .item("version", n(version))
-            .item("updated_at", n(now))
-            .item("updated_by", s(by));
-        save_versioned(put, expected).await
+        let mut item = Item::new();
+        for (name, value) in [
+            ("pk", pk(customer)),
+            ("sk", "billing".to_string()),
+            ("legal_name", data.legal_name.clone()),
+            ("line1", data.line1.clone()),
+            ("line2", data.line2.clone()),
+            ("postal_code", data.postal_code.clone()),
+            ("city", data.city.clone()),
+            ("country", data.country.clone()),
+            ("vat_id", data.vat_id.clone()),
+            ("po_reference", data.po_reference.clone()),
+            ("updated_by", by.to_string()),
+        ] {
+            item.insert(name.into(), s(value));
+        }
+        item.insert(
+            "invoice_emails".into(),
+            AttributeValue::L(data.invoice_emails.iter().map(s).collect()),
+        );
+        item.insert(
+            "notify_new_invoices".into(),
+            AttributeValue::Bool(data.notify_new_invoices),
+        );
+        item.insert("version".into(), n(expected + 1));
+        item.insert("updated_at".into(), n(now));
+        self.save_versioned(item, expected, activity, "save billing")
+            .await
     }
 
     pub async fn contacts(&self, customer: &CustomerId) -> Result<Contacts, StoreError> {
@@ -182,6 +233,7 @@ impl AccountStore {
     }
 
     /// Saves contacts as version `expected + 1` if the stored version is still `expected`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn save_contacts(
         &self,
         customer: &CustomerId,
@@ -190,40 +242,73 @@ impl AccountStore {
         expected: u64,
         by: &str,
         now: u64,
+        activity: &NewActivity,
     ) -> Result<SaveOutcome, StoreError> {
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("pk", s(pk(customer)))
-            .item("sk", s("contacts"))
-            .item("emails", AttributeValue::L(emails.iter().map(s).collect()))
-            .item("phones", AttributeValue::L(phones.iter().map(s).collect()))
-            .item("version", n(expected + 1))
-            .item("updated_at", n(now))
-            .item("updated_by", s(by));
-        save_versioned(put, expected).await
+        let mut item = Item::new();
+        item.insert("pk".into(), s(pk(customer)));
+        item.insert("sk".into(), s("contacts"));
+        item.insert(
+            "emails".into(),
+            AttributeValue::L(emails.iter().map(s).collect()),
+        );
+        item.insert(
+            "phones".into(),
+            AttributeValue::L(phones.iter().map(s).collect()),
+        );
+        item.insert("version".into(), n(expected + 1));
+        item.insert("updated_at".into(), n(now));
+        item.insert("updated_by".into(), s(by));
+        self.save_versioned(item, expected, activity, "save contacts")
+            .await
     }
 
-    /// Records an event in the company's activity log (`activity#<time>#<random>` items).
-    pub async fn record_activity(
+    /// Puts `item` only if the stored `version` is `expected` (0: nothing stored yet), together
+    /// with the activity entry that records it.
+    async fn save_versioned(
         &self,
-        customer: &CustomerId,
-        now: u64,
-        fields: &[(&str, &str)],
-    ) -> Result<(), StoreError> {
-        let suffix = crate::domain::secret::Secret::generate().hash();
-        let mut put = self
+        item: Item,
+        expected: u64,
+        activity: &NewActivity,
+        what: &str,
+    ) -> Result<SaveOutcome, StoreError> {
+        let put = Put::builder().table_name(&self.table).set_item(Some(item));
+        let put = if expected == 0 {
+            put.condition_expression("attribute_not_exists(pk)")
+        } else {
+            put.condition_expression("version = :expected")
+                .expression_attribute_values(":expected", n(expected))
+        };
+        let put = put.build().map_err(|e| StoreError::from_sdk("build", e))?;
+        let writes = vec![
+            TransactWriteItem::builder().put(put).build(),
+            activity.transact_put(&self.table)?,
+        ];
+        match self
             .client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(SaveOutcome::Saved {
+                version: expected + 1,
+            }),
+            // The version condition failed, or a parallel save held the item: either way
+            // somebody else saved first; the caller answers with the current data.
+            Err(err) => match err.into_service_error() {
+                TransactWriteItemsError::TransactionCanceledException(_) => Ok(SaveOutcome::Stale),
+                other => Err(StoreError::from_sdk(what, other)),
+            },
+        }
+    }
+
+    /// Records an event that changes nothing else (a download, a login, an export).
+    pub async fn record_activity(&self, activity: &NewActivity) -> Result<(), StoreError> {
+        self.client
             .put_item()
             .table_name(&self.table)
-            .item("pk", s(pk(customer)))
-            .item("sk", s(format!("activity#{now:012}#{}", &suffix[..12])))
-            .item("at", AttributeValue::N(now.to_string()));
-        for (name, value) in fields {
-            put = put.item(*name, s(*value));
-        }
-        put.send()
+            .set_item(Some(activity.item()))
+            .send()
             .await
             .map_err(|e| StoreError::from_sdk("record activity", e))?;
         Ok(())
@@ -276,28 +361,36 @@ impl AccountStore {
         Ok((events, next))
     }
 
+    /// Stores a change request together with the activity entry that records it.
     pub async fn add_change_request(
         &self,
         customer: &CustomerId,
         request: &ChangeRequest,
+        activity: &NewActivity,
     ) -> Result<(), StoreError> {
-        let mut put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("pk", s(pk(customer)))
-            .item("sk", s(format!("change#{}", request.id)))
-            .item("requested_at", n(request.requested_at))
-            .item("requested_by", s(&request.requested_by))
-            .item("reason", s(&request.reason))
-            .item("status", s(&request.status));
+        let mut item = Item::new();
+        item.insert("pk".into(), s(pk(customer)));
+        item.insert("sk".into(), s(format!("change#{}", request.id)));
+        item.insert("requested_at".into(), n(request.requested_at));
+        item.insert("requested_by".into(), s(&request.requested_by));
+        item.insert("reason".into(), s(&request.reason));
+        item.insert("status".into(), s(&request.status));
         if let Some(name) = &request.legal_name {
-            put = put.item("legal_name", s(name));
+            item.insert("legal_name".into(), s(name));
         }
         if let Some(country) = &request.country {
-            put = put.item("country", s(country));
+            item.insert("country".into(), s(country));
         }
-        put.send()
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .build()
+            .map_err(|e| StoreError::from_sdk("build", e))?;
+        self.client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .transact_items(activity.transact_put(&self.table)?)
+            .send()
             .await
             .map_err(|e| StoreError::from_sdk("add change request", e))?;
         Ok(())
@@ -335,28 +428,6 @@ impl AccountStore {
                 status: get_s(item, "status").unwrap_or("pending").to_string(),
             })
             .collect())
-    }
-}
-
-/// Puts the item only if the stored `version` is `expected` (0: nothing stored yet).
-async fn save_versioned(
-    put: aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder,
-    expected: u64,
-) -> Result<SaveOutcome, StoreError> {
-    let put = if expected == 0 {
-        put.condition_expression("attribute_not_exists(pk)")
-    } else {
-        put.condition_expression("version = :expected")
-            .expression_attribute_values(":expected", n(expected))
-    };
-    match put.send().await {
-        Ok(_) => Ok(SaveOutcome::Saved {
-            version: expected + 1,
-        }),
-        Err(err) => match err.into_service_error() {
-            PutItemError::ConditionalCheckFailedException(_) => Ok(SaveOutcome::Stale),
-            other => Err(StoreError::from_sdk("versioned save", other)),
-        },
     }
 }
 

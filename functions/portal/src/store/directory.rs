@@ -249,6 +249,7 @@ impl Directory {
         customer: &Customer,
         version: u64,
         change: TeamChange,
+        activity: &crate::store::account::NewActivity,
     ) -> Result<bool, StoreError> {
         let guard = aws_sdk_dynamodb::types::Update::builder()
             .table_name(&self.table)
@@ -285,6 +286,7 @@ impl Directory {
                 }
             }
         }
+        writes.push(activity.transact_put(&self.table)?);
         match self.client.transact_write_items().set_transact_items(Some(writes)).send().await {
             Ok(_) => Ok(true),
             Err(err) => match err.into_service_error() {

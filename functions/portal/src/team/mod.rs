@@ -10,6 +10,7 @@ use crate::domain::lang::Lang;
 use crate::domain::secret::sha256_hex;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::store::account::NewActivity;
 use crate::store::directory::{Customer, Team, TeamChange};
 use http::StatusCode;
 use serde::Deserialize;
@@ -88,14 +89,14 @@ fn parse_role(raw: &str) -> Result<Role, ApiError> {
 async fn change(
     app: &App,
     customer: &Customer,
-    decide: impl Fn(&Team) -> Result<TeamChange, ApiError>,
+    decide: impl Fn(&Team) -> Result<(TeamChange, NewActivity), ApiError>,
 ) -> Result<Team, ApiError> {
     for _ in 0..ATTEMPTS {
         let team = app.directory.team(&customer.id).await?;
-        let change = decide(&team)?;
+        let (change, activity) = decide(&team)?;
         if app
             .directory
-            .change_team(customer, team.version, change)
+            .change_team(customer, team.version, change, &activity)
             .await?
         {
             return Ok(app.directory.team(&customer.id).await?);
@@ -161,7 +162,12 @@ pub async fn invite(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
                 "A company can have at most 10 logins.",
             ));
         }
-        Ok(TeamChange::Set(email.clone(), role))
+        Ok((
+            TeamChange::Set(email.clone(), role),
+            activity(app, &access, "member_invited")
+                .with("member", email.as_str())
+                .with("role", role.code()),
+        ))
     })
     .await?;
     if app
@@ -174,16 +180,6 @@ pub async fn invite(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         app.directory.put_login_profile(&email, lang).await?;
     }
     send_invitation(app, &email, lang, &customer.name, &me).await?;
-    record(
-        app,
-        &access,
-        &[
-            ("event", "member_invited"),
-            ("member", email.as_str()),
-            ("role", role.code()),
-        ],
-    )
-    .await?;
     Ok(ApiResponse::json(
         StatusCode::CREATED,
         &team_json(&team, &me),
@@ -205,27 +201,18 @@ pub async fn set_role(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiErro
     let role = parse_role(&body.role)?;
     let access = require_customer(app, &req, OWNERS).await?;
     let customer = company(app, &access).await?;
-    let before = std::sync::Mutex::new((String::new(), Role::Viewer));
     let team = change(app, &customer, |team| {
         let (email, current) = member(team, &id)?;
         if *current == Role::Owner && role != Role::Owner && owners(team) <= 1 {
             return Err(last_owner());
         }
-        *before.lock().expect("not poisoned") = (email.as_str().to_string(), *current);
-        Ok(TeamChange::Set(email.clone(), role))
+        Ok((
+            TeamChange::Set(email.clone(), role),
+            activity(app, &access, "role_changed")
+                .with("member", email.as_str())
+                .with("changes", format!("{} → {}", current.code(), role.code())),
+        ))
     })
-    .await?;
-    let (changed, old_role) = before.into_inner().expect("not poisoned");
-    let changes = format!("{} → {}", old_role.code(), role.code());
-    record(
-        app,
-        &access,
-        &[
-            ("event", "role_changed"),
-            ("member", &changed),
-            ("changes", &changes),
-        ],
-    )
     .await?;
     Ok(ApiResponse::json(
         StatusCode::OK,
@@ -239,22 +226,16 @@ pub async fn remove(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
     let id = req.params.get("id").cloned().unwrap_or_default();
     let access = require_customer(app, &req, OWNERS).await?;
     let customer = company(app, &access).await?;
-    let removed = std::sync::Mutex::new(String::new());
     let team = change(app, &customer, |team| {
         let (email, current) = member(team, &id)?;
         if *current == Role::Owner && owners(team) <= 1 {
             return Err(last_owner());
         }
-        *removed.lock().expect("not poisoned") = email.as_str().to_string();
-        Ok(TeamChange::Remove(email.clone()))
+        Ok((
+            TeamChange::Remove(email.clone()),
+            activity(app, &access, "member_removed").with("member", email.as_str()),
+        ))
     })
-    .await?;
-    let removed = removed.into_inner().expect("not poisoned");
-    record(
-        app,
-        &access,
-        &[("event", "member_removed"), ("member", &removed)],
-    )
     .await?;
     Ok(ApiResponse::json(
         StatusCode::OK,
@@ -262,11 +243,8 @@ pub async fn remove(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
     ))
 }
 
-async fn record(app: &App, access: &Access, fields: &[(&str, &str)]) -> Result<(), ApiError> {
-    let mut all = vec![("by", access.auth.login.email.as_str())];
-    all.extend_from_slice(fields);
-    app.account
-        .record_activity(&access.customer, app.clock.now(), &all)
-        .await?;
-    Ok(())
+/// The activity entry of a team change, written in the change's own transaction.
+fn activity(app: &App, access: &Access, event: &str) -> NewActivity {
+    NewActivity::new(&access.customer, app.clock.now(), event)
+        .with("by", access.auth.login.email.as_str())
 }
