@@ -221,3 +221,47 @@ async fn persistent_throttling_or_5xx_on_a_write_ends_in_503_with_retry_after_an
     assert_eq!(saved.status, 200, "{saved:?}");
     assert_eq!(saved.header("etag"), Some("\"1\""));
 }
+
+#[tokio::test]
+async fn a_login_whose_session_cannot_be_stored_gets_503_and_its_link_still_works_afterwards() {
+    let proxy = FaultProxy::start(portal_tests::moto_url()).await;
+    let portal = TestPortal::spawn_via(&proxy.url, &[]).await;
+    let company = portal.add_company("Anmelde GmbH").await;
+    let email = portal
+        .add_login(Lang::De, &[(&company, "Anmelde GmbH", Role::Owner)])
+        .await;
+    let mut browser = portal.browser();
+    let requested = browser
+        .post("/api/auth/login-request", &json!({ "email": email }))
+        .await;
+    assert_eq!(requested.status, 202);
+    let token = portal.token(&email, 1).await;
+
+    proxy.fail("TransactWriteItems", Fault::ServerError, None);
+    let failed = browser
+        .post("/api/auth/session", &json!({ "token": token }))
+        .await;
+    assert_eq!(failed.status, 503, "{failed:?}");
+    assert!(
+        failed
+            .set_cookies()
+            .iter()
+            .all(|c| !c.starts_with("__Host-portal_session=")),
+        "no session cookie: {failed:?}"
+    );
+    proxy.clear();
+
+    let redeemed = browser
+        .post("/api/auth/session", &json!({ "token": token }))
+        .await;
+    assert_eq!(
+        redeemed.status, 200,
+        "the link was not used up: {redeemed:?}"
+    );
+    assert_eq!(browser.get("/api/documents").await.status, 200);
+    let again = portal
+        .browser()
+        .post("/api/auth/session", &json!({ "token": token }))
+        .await;
+    assert_eq!(again.code(), "link_invalid", "now it is used: {again:?}");
+}

@@ -131,7 +131,7 @@ pub static AUTH_REQUEST: Route = Route {
     summary: "mail a login link and code (always 202)",
     memory_mb: 128,
     timeout_s: 10,
-    aws_calls: 6,
+    aws_calls: 5,
     grants: &[
         Grant {
             resource: Resource::AuthTable,
@@ -173,7 +173,7 @@ pub static AUTH_REDEEM: Route = Route {
     summary: "redeem a link token or code for a session",
     memory_mb: 128,
     timeout_s: 5,
-    aws_calls: 7,
+    aws_calls: 4,
     grants: &[
         Grant {
             resource: Resource::AuthTable,
@@ -453,7 +453,7 @@ pub static ACCOUNT_BILLING_UPDATE: Route = Route {
     summary: "update billing data with If-Match (owner, billing)",
     memory_mb: 128,
     timeout_s: 5,
-    aws_calls: 8,
+    aws_calls: 7,
     grants: &[
         SESSION,
         Grant {
@@ -476,7 +476,7 @@ pub static ACCOUNT_CHANGE_REQUEST: Route = Route {
     summary: "ask support to change a locked field",
     memory_mb: 128,
     timeout_s: 5,
-    aws_calls: 6,
+    aws_calls: 5,
     grants: &[
         SESSION,
         Grant {
@@ -518,7 +518,7 @@ pub static ACCOUNT_CONTACTS_UPDATE: Route = Route {
     summary: "update contacts with If-Match (owner, billing)",
     memory_mb: 128,
     timeout_s: 5,
-    aws_calls: 6,
+    aws_calls: 5,
     grants: &[
         SESSION,
         Grant {
@@ -598,7 +598,7 @@ pub static TEAM_INVITE: Route = Route {
     summary: "invite a colleague, who gets a login mail (owners)",
     memory_mb: 128,
     timeout_s: 5,
-    aws_calls: 15,
+    aws_calls: 11,
     grants: &[
         Grant {
             resource: Resource::AuthTable,
@@ -634,7 +634,7 @@ pub static TEAM_ROLE: Route = Route {
     summary: "change a role; never the last owner (owners)",
     memory_mb: 128,
     timeout_s: 5,
-    aws_calls: 9,
+    aws_calls: 6,
     grants: &[
         SESSION,
         Grant {
@@ -658,7 +658,7 @@ pub static TEAM_REMOVE: Route = Route {
     summary: "remove a login; never the last owner (owners)",
     memory_mb: 128,
     timeout_s: 5,
-    aws_calls: 9,
+    aws_calls: 6,
     grants: &[
         SESSION,
         Grant {

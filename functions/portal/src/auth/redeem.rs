@@ -68,12 +68,12 @@ fn usable(redeemed: Option<Redeemed>, now: u64) -> Result<Redeemed, ApiError> {
 pub async fn redeem(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     req.require_same_origin(&app.config.base_url)?;
     let body: RedeemBody = req.json()?;
-    let redeemed = match (body.token, body.code) {
+    let (redeemed, used) = match (body.token, body.code) {
         (Some(token), None) => {
             let token = parse_token(&token)?;
             limit_client_ip(app, &req, "redeem-ip").await?;
-            let consumed = app.auth.consume_link(&token.hash()).await?;
-            usable(consumed, app.clock.now())?
+            let peeked = app.auth.peek_link(&token.hash()).await?;
+            (usable(peeked, app.clock.now())?, ApiError::LinkInvalid)
         }
         (None, Some(code)) => {
             let code = LoginCode::parse(&code).map_err(|_| {
@@ -85,7 +85,7 @@ pub async fn redeem(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
                 )
             })?;
             limit_client_ip(app, &req, "redeem-ip").await?;
-            redeem_code(app, &req, &code).await?
+            (redeem_code(app, &req, &code).await?, ApiError::CodeInvalid)
         }
         _ => {
             return Err(ApiError::invalid_field(
@@ -96,8 +96,7 @@ pub async fn redeem(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
             ))
         }
     };
-    let email = redeemed.email.expect("usable logins have an address");
-    let (session_id, session, login) = start_session(app, &req, &email).await?;
+    let (session_id, session, login) = start_session(app, &req, &redeemed, used).await?;
     let mut body = session_body(&session, &login);
     body["next"] = redeemed
         .next
@@ -124,17 +123,13 @@ async fn redeem_code(app: &App, req: &ApiRequest, code: &LoginCode) -> Result<Re
         }
         CodeCheck::Counted {
             code_hash,
-            expires_at,
+            redeemed,
         } => {
-            if !login_is_fresh(expires_at, app.clock.now()) {
-                return Err(ApiError::CodeInvalid);
-            }
             // Comparing hashes: timing reveals nothing about the code itself.
             if code.hash_for(&attempt_hash) != code_hash {
                 return Err(ApiError::CodeInvalid);
             }
-            let consumed = app.auth.consume_attempt(&attempt_hash).await?;
-            usable(consumed, app.clock.now()).map_err(|_| ApiError::CodeInvalid)
+            usable(Some(redeemed), app.clock.now()).map_err(|_| ApiError::CodeInvalid)
         }
     }
 }

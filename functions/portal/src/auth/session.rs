@@ -2,7 +2,6 @@
 //! who-am-I, logout.
 
 use crate::app::App;
-use crate::domain::email::EmailAddress;
 use crate::domain::ids::CustomerId;
 use crate::domain::secret::Secret;
 use crate::domain::session::{
@@ -12,6 +11,7 @@ use crate::domain::session::{
 use crate::error::ApiError;
 use crate::http::{clear_cookie, host_cookie, ApiRequest, ApiResponse, SESSION_COOKIE};
 use crate::store::account::NewActivity;
+use crate::store::auth::Redeemed;
 use crate::store::auth::SessionRecord;
 use crate::store::directory::{Login, Membership};
 use http::StatusCode;
@@ -35,24 +35,29 @@ impl Authenticated {
     }
 }
 
-/// Creates a fresh session (a cookie sent before login is never adopted: its session, if any,
-/// is deleted) and returns the `Set-Cookie` value.
+/// Most companies whose login activity goes into the redemption's own transaction (DynamoDB
+/// takes 100 writes per transaction); a login of more companies gets the rest written after.
+const LOGIN_ACTIVITY_IN_TRANSACTION: usize = 90;
+
+/// Uses up `redeemed` and creates a fresh session in one transaction (a cookie sent before login
+/// is never adopted: its session, if any, is deleted) and returns the `Set-Cookie` value.
+/// `used` is the error when another request used the login first.
 pub(crate) async fn start_session(
     app: &App,
     req: &ApiRequest,
-    email: &EmailAddress,
+    redeemed: &Redeemed,
+    used: ApiError,
 ) -> Result<(String, SessionRecord, Login), ApiError> {
+    let email = redeemed.email.as_ref().ok_or(ApiError::LinkInvalid)?;
     let login = app
         .directory
         .find_login(email)
         .await?
         .ok_or(ApiError::LinkInvalid)?;
-    if let Some(old) = req
+    let previous = req
         .cookie(SESSION_COOKIE)
         .and_then(|c| Secret::parse(&c).ok())
-    {
-        app.auth.delete_session(&old.hash()).await?;
-    }
+        .map(|old| old.hash());
     let now = app.clock.now();
     let session_id = Secret::generate();
     let session = SessionRecord {
@@ -65,13 +70,33 @@ pub(crate) async fn start_session(
         last_seen: now,
         expires_at: now + ABSOLUTE_TIMEOUT_SECONDS,
     };
-    app.auth.put_session(&session_id.hash(), &session).await?;
-    for membership in &login.memberships {
-        app.account
-            .record_activity(
-                &NewActivity::new(&membership.customer_id, now, "login").with("by", email.as_str()),
-            )
-            .await?;
+    let activities: Vec<NewActivity> = login
+        .memberships
+        .iter()
+        .map(|m| NewActivity::new(&m.customer_id, now, "login").with("by", email.as_str()))
+        .collect();
+    let (inside, after) = activities.split_at(activities.len().min(LOGIN_ACTIVITY_IN_TRANSACTION));
+    let also = inside
+        .iter()
+        .map(|a| app.account.activity_write(a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let started = app
+        .auth
+        .redeem(
+            redeemed,
+            &session_id.hash(),
+            &session,
+            previous.as_deref(),
+            also,
+        )
+        .await?;
+    if !started {
+        return Err(used);
+    }
+    for activity in after {
+        if let Err(err) = app.account.record_activity(activity).await {
+            tracing::error!(error = %err, metric = "activity_write_failed", "login activity not recorded");
+        }
     }
     tracing::info!(email = %email.masked(), "session started");
     let cookie = host_cookie(
@@ -82,7 +107,6 @@ pub(crate) async fn start_session(
     Ok((cookie, session, login))
 }
 
-/// Resolves the session cookie, enforcing idle and absolute timeouts server-side.
 pub async fn authenticate(app: &App, req: &ApiRequest) -> Result<Authenticated, ApiError> {
     let id = req
         .cookie(SESSION_COOKIE)

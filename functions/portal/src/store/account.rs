@@ -302,6 +302,14 @@ impl AccountStore {
         }
     }
 
+    /// `activity` as one write of a transaction another store commits.
+    pub(crate) fn activity_write(
+        &self,
+        activity: &NewActivity,
+    ) -> Result<TransactWriteItem, StoreError> {
+        activity.transact_put(&self.table)
+    }
+
     /// Records an event that changes nothing else (a download, a login, an export).
     pub async fn record_activity(&self, activity: &NewActivity) -> Result<(), StoreError> {
         self.client

@@ -8,8 +8,9 @@ use crate::domain::lang::Lang;
 use crate::domain::secret::sha256_hex;
 use crate::domain::session::CODE_MAX_TRIES;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
 /// A login as requested: the link item (keyed by the token hash) and the attempt item (keyed by
@@ -42,7 +43,10 @@ pub enum CodeCheck {
     /// All tries are used up.
     Exhausted,
     /// One more try was counted; compare against this hash.
-    Counted { code_hash: String, expires_at: u64 },
+    Counted {
+        code_hash: String,
+        redeemed: Redeemed,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +76,19 @@ fn attempt_key(hash: &str) -> String {
 }
 fn session_key(hash: &str) -> String {
     format!("session#{hash}")
+}
+
+fn session_item(hash: &str, session: &SessionRecord) -> Item {
+    let mut item = Item::new();
+    item.insert("pk".into(), s(session_key(hash)));
+    item.insert("email".into(), s(session.email.as_str()));
+    item.insert("created_at".into(), n(session.created_at));
+    item.insert("last_seen".into(), n(session.last_seen));
+    item.insert("expires_at".into(), n(session.expires_at));
+    if let Some(customer) = &session.customer {
+        item.insert("customer".into(), s(customer.as_str()));
+    }
+    item
 }
 
 impl AuthStore {
@@ -180,18 +197,6 @@ impl AuthStore {
         output.item.as_ref().map(redeemed_from).transpose()
     }
 
-    /// Consumes a link atomically: of parallel callers exactly one gets `Some`. The attempt item
-    /// (and with it the code) goes too.
-    pub async fn consume_link(&self, link_hash: &str) -> Result<Option<Redeemed>, StoreError> {
-        let Some(item) = self.delete_existing(link_key(link_hash)).await? else {
-            return Ok(None);
-        };
-        let redeemed = redeemed_from(&item)?;
-        self.delete_existing(attempt_key(&redeemed.attempt_hash))
-            .await?;
-        Ok(Some(redeemed))
-    }
-
     /// Counts one code try for an attempt, refusing once `CODE_MAX_TRIES` are used.
     pub async fn count_code_try(&self, attempt_hash: &str) -> Result<CodeCheck, StoreError> {
         let result = self
@@ -210,11 +215,9 @@ impl AuthStore {
             Ok(output) => {
                 let item = output.attributes.unwrap_or_default();
                 let code_hash = get_s(&item, "code").ok_or_else(|| StoreError::corrupt("code"))?;
-                let expires_at =
-                    get_n(&item, "expires_at").ok_or_else(|| StoreError::corrupt("expires_at"))?;
                 Ok(CodeCheck::Counted {
                     code_hash: code_hash.to_string(),
-                    expires_at,
+                    redeemed: redeemed_from(&item)?,
                 })
             }
             Err(err) => match err.into_service_error() {
@@ -241,17 +244,61 @@ impl AuthStore {
         }
     }
 
-    /// Consumes an attempt after its code matched; exactly one parallel caller gets `Some`.
-    pub async fn consume_attempt(
+    /// Uses up a login (its link and its attempt, so neither the link nor the code works again)
+    /// and starts `session` in one transaction, together with `also` (the activity entries) and
+    /// the deletion of the browser's previous session. Of parallel callers exactly one gets
+    /// `true`; a failed call changes nothing, so the link still works once the store is back.
+    pub async fn redeem(
         &self,
-        attempt_hash: &str,
-    ) -> Result<Option<Redeemed>, StoreError> {
-        let Some(item) = self.delete_existing(attempt_key(attempt_hash)).await? else {
-            return Ok(None);
-        };
-        let redeemed = redeemed_from(&item)?;
-        self.delete_existing(link_key(&redeemed.link_hash)).await?;
-        Ok(Some(redeemed))
+        redeemed: &Redeemed,
+        session_hash: &str,
+        session: &SessionRecord,
+        previous_session_hash: Option<&str>,
+        also: Vec<TransactWriteItem>,
+    ) -> Result<bool, StoreError> {
+        let build = |e| StoreError::from_sdk("build", e);
+        let mut writes = Vec::with_capacity(4 + also.len());
+        for key in [
+            link_key(&redeemed.link_hash),
+            attempt_key(&redeemed.attempt_hash),
+        ] {
+            let delete = Delete::builder()
+                .table_name(&self.table)
+                .key("pk", s(key))
+                .condition_expression("attribute_exists(pk)")
+                .build()
+                .map_err(build)?;
+            writes.push(TransactWriteItem::builder().delete(delete).build());
+        }
+        if let Some(previous) = previous_session_hash.filter(|p| *p != session_hash) {
+            let delete = Delete::builder()
+                .table_name(&self.table)
+                .key("pk", s(session_key(previous)))
+                .build()
+                .map_err(build)?;
+            writes.push(TransactWriteItem::builder().delete(delete).build());
+        }
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(session_item(session_hash, session)))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(build)?;
+        writes.push(TransactWriteItem::builder().put(put).build());
+        writes.extend(also);
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(err) => match err.into_service_error() {
+                TransactWriteItemsError::TransactionCanceledException(_) => Ok(false),
+                other => Err(StoreError::from_sdk("redeem login", other)),
+            },
+        }
     }
 
     /// Forgets an attempt whose tries are used up.
@@ -261,20 +308,12 @@ impl AuthStore {
     }
 
     pub async fn put_session(&self, hash: &str, session: &SessionRecord) -> Result<(), StoreError> {
-        let mut put = self
-            .client
+        self.client
             .put_item()
             .table_name(&self.table)
-            .item("pk", s(session_key(hash)))
-            .item("email", s(session.email.as_str()))
-            .item("created_at", n(session.created_at))
-            .item("last_seen", n(session.last_seen))
-            .item("expires_at", n(session.expires_at))
-            .condition_expression("attribute_not_exists(pk)");
-        if let Some(customer) = &session.customer {
-            put = put.item("customer", s(customer.as_str()));
-        }
-        put.send()
+            .set_item(Some(session_item(hash, session)))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
             .await
             .map_err(|e| StoreError::from_sdk("put session", e))?;
         Ok(())

@@ -24,6 +24,8 @@ pub async fn attributed<F: Future>(function: &'static str, future: F) -> F::Outp
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct AwsCall {
     pub function: &'static str,
+    /// The request (round trip) this call is part of: a transaction's items share one.
+    pub request: u64,
     pub action: String,
     pub resource: String,
 }
@@ -32,6 +34,7 @@ pub struct AwsCall {
 #[derive(Debug, Clone, Default)]
 pub struct CallLog {
     calls: Arc<Mutex<Vec<AwsCall>>>,
+    requests: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl CallLog {
@@ -62,9 +65,13 @@ impl Intercept for CallLog {
         let request = context.request();
         let body = request.body().bytes().unwrap_or_default();
         let calls = calls_of(metadata.service(), metadata.name(), request.uri(), body);
+        let request = self
+            .requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut log = self.calls.lock().unwrap_or_else(|e| e.into_inner());
         log.extend(calls.into_iter().map(|(action, resource)| AwsCall {
             function,
+            request,
             action,
             resource,
         }));
