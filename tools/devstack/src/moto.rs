@@ -100,6 +100,17 @@ impl MotoServer {
     }
 
     /// Stops the server now (it would stop anyway when this process ends).
+    /// The moto process itself (the child of the `sh` that guards it), for memory readings.
+    pub fn pid(&self) -> Option<u32> {
+        let sh = self.child.id();
+        std::fs::read_to_string(format!("/proc/{sh}/task/{sh}/children"))
+            .ok()?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    }
+
     pub fn stop(mut self) {
         drop(self.child.stdin.take());
         let _ = self.child.wait();

@@ -7,6 +7,7 @@ pub mod list;
 pub mod load;
 pub mod scenario;
 pub mod site;
+pub mod soak;
 
 use std::time::Duration;
 

@@ -211,6 +211,7 @@ impl Browser {
 /// One step of the scenario as measured: the function, its wall time, its AWS calls.
 pub struct Step {
     pub function: &'static str,
+    pub status: u16,
     pub took: Duration,
     pub calls: Vec<AwsCall>,
     pub bytes: u64,
@@ -220,7 +221,7 @@ pub struct Step {
 pub async fn login_scenario(stack: &Stack, email: &str) -> Result<Vec<Step>, DevError> {
     let mut browser = Browser::new(&stack.base_url);
     let mut steps = Vec::new();
-    let mut step = |function: &'static str, took: Duration, bytes: u64| {
+    let mut step = |function: &'static str, status: u16, took: Duration, bytes: u64| {
         let calls = stack
             .calls
             .take()
@@ -229,6 +230,7 @@ pub async fn login_scenario(stack: &Stack, email: &str) -> Result<Vec<Step>, Dev
             .collect();
         steps.push(Step {
             function,
+            status,
             took,
             calls,
             bytes,
@@ -237,9 +239,9 @@ pub async fn login_scenario(stack: &Stack, email: &str) -> Result<Vec<Step>, Dev
     stack.calls.take();
     let at = Instant::now();
     let token = browser.request_link(&stack.moto.url, email).await?;
-    step("auth-request", at.elapsed(), 0);
+    step("auth-request", 202, at.elapsed(), 0);
     let at = Instant::now();
-    browser
+    let reply = browser
         .send(
             "POST",
             "/api/auth/login-link",
@@ -247,7 +249,7 @@ pub async fn login_scenario(stack: &Stack, email: &str) -> Result<Vec<Step>, Dev
             None,
         )
         .await?;
-    step("auth-inspect", at.elapsed(), 0);
+    step("auth-inspect", reply.status, at.elapsed(), 0);
     let at = Instant::now();
     let reply = browser
         .send(
@@ -263,7 +265,7 @@ pub async fn login_scenario(stack: &Stack, email: &str) -> Result<Vec<Step>, Dev
             reply.status
         )));
     }
-    step("auth-redeem", at.elapsed(), 0);
+    step("auth-redeem", reply.status, at.elapsed(), 0);
     // Three portal pages (overview, documents, company), each asks who is signed in.
     for path in [
         "/api/auth/session",
@@ -273,7 +275,7 @@ pub async fn login_scenario(stack: &Stack, email: &str) -> Result<Vec<Step>, Dev
         let at = Instant::now();
         let reply = browser.send("GET", path, None, None).await?;
         let function = portal::routes::resolve(&http::Method::GET, path).function;
-        step(function, at.elapsed(), 0);
+        step(function, reply.status, at.elapsed(), 0);
         if path == "/api/documents" {
             let ids: Vec<String> = reply.json["documents"]
                 .as_array()
@@ -302,20 +304,20 @@ pub async fn login_scenario(stack: &Stack, email: &str) -> Result<Vec<Step>, Dev
                     .await
                     .map(|b| b.len() as u64)
                     .unwrap_or(0);
-                step("documents-pdf", took, pdf);
+                step("documents-pdf", reply.status, took, pdf);
             }
         }
     }
     for _ in 0..2 {
         let at = Instant::now();
-        browser.send("GET", "/api/auth/session", None, None).await?;
-        step("auth-session", at.elapsed(), 0);
+        let reply = browser.send("GET", "/api/auth/session", None, None).await?;
+        step("auth-session", reply.status, at.elapsed(), 0);
     }
     let at = Instant::now();
     let reply = browser
         .send("GET", "/api/account/billing", None, None)
         .await?;
-    step("account-billing", at.elapsed(), 0);
+    step("account-billing", reply.status, at.elapsed(), 0);
     let etag = reply
         .headers
         .get("etag")
@@ -341,6 +343,6 @@ pub async fn login_scenario(stack: &Stack, email: &str) -> Result<Vec<Step>, Dev
             reply.status, reply.json
         )));
     }
-    step("account-billing-update", at.elapsed(), 0);
+    step("account-billing-update", reply.status, at.elapsed(), 0);
     Ok(steps)
 }

@@ -511,6 +511,11 @@ fn write_report(root: &Path, sections: &[Section]) -> Result<(), DevError> {
     for s in sections {
         md.push_str(&format!("\n## {}\n\n{}", s.title, s.markdown));
     }
+    // `make soak` writes its own section; a new report keeps it.
+    let earlier = std::fs::read_to_string(root.join("docs/benchmarks.md")).unwrap_or_default();
+    if let Some(soak) = devstack::bench::soak::section_of(&earlier) {
+        md = devstack::bench::soak::replace_section(&md, &soak);
+    }
     std::fs::write(root.join("docs/benchmarks.md"), &md)
         .map_err(DevError::io("docs/benchmarks.md"))?;
     let json = serde_json::json!({
