@@ -16,6 +16,12 @@ pub(crate) fn sample(function: &str) -> Option<Value> {
     });
     Some(match function {
         "auth-request" => json!({ "email": "matrix@example.com" }),
+        "auth-activate" => json!({
+            "email": "activated-__INVITEE__",
+            "customer_number": "__COMPANY__",
+            "invoice_number": "R-1",
+            "gross_amount": "119,00"
+        }),
         "auth-inspect" => json!({ "token": portal::domain::secret::Secret::generate().expose() }),
         "auth-redeem" => json!({ "token": portal::domain::secret::Secret::generate().expose() }),
         "auth-select" => json!({ "customer_id": "__COMPANY__" }),

@@ -1,6 +1,7 @@
 //! Integration tests over real HTTP against the AWS stand-in (moto), one binary for all.
 
 mod account;
+mod activation;
 mod admin;
 mod authorization;
 mod aws_calls;

@@ -95,6 +95,7 @@ pub const FALLBACK_FUNCTION: &str = "api-fallback";
 /// so each links only its own handler; the dev gateway, the template and the tests use all.
 pub static ROUTES: &[&Route] = &[
     &AUTH_REQUEST,
+    &AUTH_ACTIVATE,
     &AUTH_INSPECT,
     &AUTH_REDEEM,
     &AUTH_SESSION,
@@ -147,6 +148,41 @@ pub static AUTH_REQUEST: Route = Route {
         },
     ],
     handler: |app, req| Box::pin(auth::request_login(app, req)),
+};
+
+pub static AUTH_ACTIVATE: Route = Route {
+    function: "auth-activate",
+    method: "POST",
+    path: "/api/auth/activate",
+    access: Access::Public,
+    summary: "activate portal access with customer number, invoice number and amount (always 202)",
+    memory_mb: 128,
+    timeout_s: 10,
+    aws_calls: 12,
+    grants: &[
+        Grant {
+            resource: Resource::AuthTable,
+            actions: &["dynamodb:UpdateItem", "dynamodb:PutItem"],
+        },
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &[
+                "dynamodb:GetItem",
+                "dynamodb:Query",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+            ],
+        },
+        Grant {
+            resource: Resource::PortalIndex("ByNumber"),
+            actions: &["dynamodb:Query"],
+        },
+        Grant {
+            resource: Resource::MailIdentity,
+            actions: &["ses:SendEmail"],
+        },
+    ],
+    handler: |app, req| Box::pin(auth::activate(app, req)),
 };
 
 pub static AUTH_INSPECT: Route = Route {

@@ -2,6 +2,7 @@
 //! choose the company to act for, ask who is logged in, log out.
 
 mod access;
+mod activate;
 mod invite;
 mod login_mail;
 mod redeem;
@@ -9,6 +10,7 @@ mod request;
 mod session;
 
 pub use access::{require_customer, Access, DOCUMENT_READERS};
+pub use activate::activate;
 pub use invite::send_invitation;
 pub use redeem::{inspect_link, redeem};
 pub use request::request_login;

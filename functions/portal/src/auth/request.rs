@@ -64,36 +64,9 @@ pub async fn request_login(app: &App, req: ApiRequest) -> Result<ApiResponse, Ap
         .as_ref()
         .and_then(|l| l.lang)
         .unwrap_or_else(|| req.lang());
-    let token = Secret::generate();
-    let attempt = Secret::generate();
-    let code = LoginCode::generate();
-    let attempt_hash = attempt.hash();
-    let pending = PendingLogin {
-        link_hash: token.hash(),
-        code_hash: code.hash_for(&attempt_hash),
-        attempt_hash,
-        email: login.as_ref().map(|l| l.email.clone()),
-        next: next.map(|n| n.as_str().to_string()),
-        lang,
-        expires_at: app.clock.now() + LOGIN_LIFETIME_SECONDS,
-    };
-    app.auth.put_pending_login(&pending).await?;
-
-    if login.is_some() {
-        let mail = login_mail::compose(&app.config.base_url, &email, &token, &code, lang);
-        if let Err(err) = app.mailer.send(mail).await {
-            // The client still gets 202: an error here must not tell known addresses apart.
-            tracing::error!(error = %err, email = %email.masked(), metric = "login_mail_failed", "login mail not sent");
-        } else {
-            tracing::info!(email = %email.masked(), "login mail sent");
-        }
-    }
-
-    let floor = Duration::from_millis(app.config.login.response_floor_ms);
-    if let Some(rest) = floor.checked_sub(started.elapsed()) {
-        tokio::time::sleep(rest).await;
-    }
-
+    let to = login.as_ref().map(|l| &l.email);
+    let attempt = issue_login(app, to, next.map(|n| n.as_str().to_string()), lang).await?;
+    answer_no_sooner_than_the_floor(app, started).await;
     let lang = req.lang();
     let message = lang.pick(
         "Wenn diese Adresse für das Kundenportal freigeschaltet ist, ist jetzt eine E-Mail mit Anmeldelink und Code unterwegs. Beides gilt 15 Minuten.",
@@ -108,4 +81,48 @@ pub async fn request_login(app: &App, req: ApiRequest) -> Result<ApiResponse, Ap
         attempt.expose(),
         LOGIN_LIFETIME_SECONDS,
     )))
+}
+
+/// Stores a pending login (link + attempt) and, when `to` is an address with a login, mails it
+/// the link and code. For `None` the items carry no address and can never be redeemed, so both
+/// cases take the same store calls. Returns the attempt secret for the browser's cookie. A
+/// failed mail is logged with a metric, never shown: it must not tell addresses apart.
+pub(crate) async fn issue_login(
+    app: &App,
+    to: Option<&EmailAddress>,
+    next: Option<String>,
+    lang: crate::domain::lang::Lang,
+) -> Result<Secret, ApiError> {
+    let token = Secret::generate();
+    let attempt = Secret::generate();
+    let code = LoginCode::generate();
+    let attempt_hash = attempt.hash();
+    let pending = PendingLogin {
+        link_hash: token.hash(),
+        code_hash: code.hash_for(&attempt_hash),
+        attempt_hash,
+        email: to.cloned(),
+        next,
+        lang,
+        expires_at: app.clock.now() + LOGIN_LIFETIME_SECONDS,
+    };
+    app.auth.put_pending_login(&pending).await?;
+    if let Some(email) = to {
+        let mail = login_mail::compose(&app.config.base_url, email, &token, &code, lang);
+        if let Err(err) = app.mailer.send(mail).await {
+            tracing::error!(error = %err, email = %email.masked(), metric = "login_mail_failed", "login mail not sent");
+        } else {
+            tracing::info!(email = %email.masked(), "login mail sent");
+        }
+    }
+    Ok(attempt)
+}
+
+/// Answers no sooner than `LOGIN_RESPONSE_FLOOR_MS` after `started`, so the time of a mail or
+/// of other work that only some requests do cannot be told apart.
+pub(crate) async fn answer_no_sooner_than_the_floor(app: &App, started: Instant) {
+    let floor = Duration::from_millis(app.config.login.response_floor_ms);
+    if let Some(rest) = floor.checked_sub(started.elapsed()) {
+        tokio::time::sleep(rest).await;
+    }
 }

@@ -263,6 +263,62 @@ impl Money {
     }
 }
 
+/// An amount as a person types it, in minor units: `1.234,56`, `1234,56`, `1,234.56`,
+/// `1234.56`, `1234`, with an optional `€`/`EUR` and spaces. The last `,` or `.` followed by one
+/// or two digits is the decimal mark; every other one must separate groups of three digits.
+pub fn amount_from_input(raw: &str) -> Result<i64, Invalid> {
+    let err = Invalid("amount");
+    let cleaned: String = raw
+        .trim()
+        .trim_start_matches('€')
+        .trim_end_matches('€')
+        .trim()
+        .trim_end_matches("EUR")
+        .trim_start_matches("EUR")
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    if cleaned.is_empty() || cleaned.len() > 20 {
+        return Err(err);
+    }
+    let (whole, fraction) = match cleaned.rfind([',', '.']) {
+        Some(at) if (2..=3).contains(&(cleaned.len() - at)) => (&cleaned[..at], &cleaned[at + 1..]),
+        _ => (cleaned.as_str(), ""),
+    };
+    let groups: Vec<&str> = whole.split([',', '.']).collect();
+    let grouped_well = groups.len() == 1
+        || (groups[0].len() <= 3
+            && !groups[0].is_empty()
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && whole
+                .chars()
+                .filter(|c| !c.is_ascii_digit())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+                == 1
+            && !fraction_uses(whole, fraction, &cleaned));
+    let digits: String = groups.concat();
+    if !grouped_well
+        || digits.is_empty()
+        || digits.len() > 13
+        || !digits.bytes().all(|c| c.is_ascii_digit())
+        || !fraction.bytes().all(|c| c.is_ascii_digit())
+    {
+        return Err(err);
+    }
+    let cents = format!("{fraction:0<2}");
+    Ok(digits.parse::<i64>().map_err(|_| err)? * 100 + cents.parse::<i64>().map_err(|_| err)?)
+}
+
+/// True when the grouping mark of `whole` is the same character as the decimal mark.
+fn fraction_uses(whole: &str, fraction: &str, cleaned: &str) -> bool {
+    if fraction.is_empty() {
+        return false;
+    }
+    let decimal = cleaned.as_bytes()[whole.len()];
+    whole.bytes().any(|c| c == decimal)
+}
+
 /// A document number as the billing system prints it, e.g. `R-2026-0042`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DocumentNumber(String);
@@ -356,6 +412,41 @@ pub fn download_name(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn amounts_are_read_as_people_type_them() {
+        use super::amount_from_input as a;
+        for (text, cents) in [
+            ("1.234,56", 123456),
+            ("1234,56", 123456),
+            ("1,234.56", 123456),
+            ("1234.56", 123456),
+            ("1234", 123400),
+            ("1.234", 123400),
+            ("12,5", 1250),
+            ("119,00 €", 11900),
+            ("EUR 119.00", 11900),
+            ("1 234,56", 123456),
+            ("1.234.567,89", 123456789),
+        ] {
+            assert_eq!(a(text), Ok(cents), "{text}");
+        }
+        for bad in [
+            "",
+            "abc",
+            "1,2,3",
+            "1.23.4",
+            "1.234.56,7",
+            "-5",
+            "1,234,56",
+            "12.345,678",
+            "1,234.567.8",
+            "1.234,567",
+        ] {
+            assert!(a(bad).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

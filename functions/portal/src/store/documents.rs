@@ -443,6 +443,28 @@ impl DocumentStore {
         Ok(found.into_values().rev().take(limit).collect())
     }
 
+    /// The documents of `customer` with exactly this number (case-insensitive; at most a few:
+    /// an invoice and its credit note may share one).
+    pub async fn with_number(
+        &self,
+        customer: &CustomerId,
+        number: &DocumentNumber,
+    ) -> Result<Vec<Document>, StoreError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("ByNumber")
+            .key_condition_expression("num_pk = :p AND number_lc = :n")
+            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":n", s(number.as_str().to_lowercase()))
+            .limit(10)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("find by number", e))?;
+        output.items().iter().map(document_from).collect()
+    }
+
     /// One document of `customer`; a foreign or unknown id is simply `None`.
     pub async fn get(
         &self,
