@@ -1,44 +1,20 @@
-// Login page: ask for a sign-in mail, then accept the 8-digit code from it.
+// Login page: ask for a sign-in mail, then accept the 8-digit code from it. The code step is
+// shared with the activation page (activate-page.js), whose answer leads to the same mail.
 import { $, request, isSuccess, textOr, paragraphs, showError, showMessage, clearError, setBusy } from "./api.js";
 import { onSubmit, goAfterLogin } from "./portal.js";
 import { t, tn } from "./i18n.js";
 
-/** Runs the page (called by its entry script, pages/login.js). */
-export function loginPage() {
-  const emailForm = $("email-form");
-  const emailInput = $("email");
-  const emailError = $("email-error");
-  const codeStep = $("code-step");
+/**
+ * Wires the code step (#code-step, templates/login.html) below `requestForm`; `firstInput` gets
+ * the focus when the person goes back to change the request. Returns `sent(body)`, to call
+ * with the body of a 202 from a request that mailed a link and code: it shows the server's
+ * message and the code form in place of `requestForm`.
+ */
+export function codeStep(requestForm, firstInput) {
+  const step = $("code-step");
   const sentMessage = $("sent-message");
   const codeInput = $("code");
   const codeError = $("code-error");
-
-  // Passed through as is; the server decides whether it is an acceptable target.
-  const next = new URLSearchParams(location.search).get("next");
-
-  onSubmit(emailForm, async (button) => {
-    clearError(emailError, [emailInput]);
-    const payload = { email: emailInput.value.trim() };
-    if (next) payload.next = next;
-
-    setBusy(button, true);
-    const result = await request("POST", "/api/auth/login-request", payload);
-    setBusy(button, false);
-    if (!isSuccess(result)) return showError(emailError, result, { email: emailInput });
-
-    // The code step.
-    const body = result.body || {};
-    const texts = [textOr(body.message, t("sent"))];
-    if (typeof body.expires_in === "number" && body.expires_in > 0) {
-      texts.push(tn("valid_minutes", Math.max(1, Math.round(body.expires_in / 60))));
-    }
-    sentMessage.replaceChildren(...paragraphs(texts));
-    clearError(codeError, [codeInput]);
-    codeInput.value = "";
-    emailForm.hidden = true;
-    codeStep.hidden = false;
-    sentMessage.focus();
-  });
 
   onSubmit($("code-form"), async (button) => {
     clearError(codeError, [codeInput]);
@@ -55,10 +31,45 @@ export function loginPage() {
   });
 
   $("restart").addEventListener("click", () => {
-    codeStep.hidden = true;
-    emailForm.hidden = false;
+    step.hidden = true;
+    requestForm.hidden = false;
+    firstInput.focus();
+    firstInput.select();
+  });
+
+  return function sent(body = {}) {
+    const texts = [textOr(body.message, t("sent"))];
+    if (typeof body.expires_in === "number" && body.expires_in > 0) {
+      texts.push(tn("valid_minutes", Math.max(1, Math.round(body.expires_in / 60))));
+    }
+    sentMessage.replaceChildren(...paragraphs(texts));
+    clearError(codeError, [codeInput]);
+    codeInput.value = "";
+    requestForm.hidden = true;
+    step.hidden = false;
+    sentMessage.focus();
+  };
+}
+
+/** Runs the page (called by its entry script, pages/login.js). */
+export function loginPage() {
+  const emailForm = $("email-form");
+  const emailInput = $("email");
+  const emailError = $("email-error");
+  const sent = codeStep(emailForm, emailInput);
+
+  // Passed through as is; the server decides whether it is an acceptable target.
+  const next = new URLSearchParams(location.search).get("next");
+
+  onSubmit(emailForm, async (button) => {
     clearError(emailError, [emailInput]);
-    emailInput.focus();
-    emailInput.select();
+    const payload = { email: emailInput.value.trim() };
+    if (next) payload.next = next;
+
+    setBusy(button, true);
+    const result = await request("POST", "/api/auth/login-request", payload);
+    setBusy(button, false);
+    if (!isSuccess(result)) return showError(emailError, result, { email: emailInput });
+    sent(result.body || {});
   });
 }

@@ -100,6 +100,7 @@ export default {
   ev_member_invited: "Person eingeladen",
   ev_role_changed: "Rolle geändert",
   ev_member_removed: "Zugang entfernt",
+  ev_access_activated: "Zugang selbst freigeschaltet",
   ev_data_exported: "Daten heruntergeladen",
   ev_billing_imported: "Rechnungsdaten übernommen",
   ev_invoice_notified: "Hinweis auf neue Rechnung versendet",

@@ -100,6 +100,7 @@ export default {
   ev_member_invited: "Person invited",
   ev_role_changed: "Role changed",
   ev_member_removed: "Access removed",
+  ev_access_activated: "Access activated",
   ev_data_exported: "Data downloaded",
   ev_billing_imported: "Billing data imported",
   ev_invoice_notified: "New-invoice notice sent",
