@@ -125,9 +125,18 @@ contract-test: setup site ## contract test: Schemathesis against docs/openapi.ya
 	@test -x target/debug/dev-gateway || $(CARGO) build -q -p devstack --bin dev-gateway
 	@tests/contract/run.sh
 
-fuzz: setup site ## long contract run: 500 examples per operation, all checks, stateful
+# Seconds each cargo-fuzz target runs in `make fuzz` / `make fuzz-targets` (FUZZ_TARGETS="a b" for some).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+.PHONY: fuzz-targets
+
+fuzz: setup site ## long contract run (500 examples per operation, stateful), then every cargo-fuzz target for FUZZ_SECONDS (60) each
 	@test -x target/debug/dev-gateway || $(CARGO) build -q -p devstack --bin dev-gateway
 	@CONTRACT_EXAMPLES=500 tests/contract/run.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh $(FUZZ_TARGETS)
+
+fuzz-targets: ## only the cargo-fuzz targets of fuzz/ (fuzz/README.md), FUZZ_SECONDS each
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh $(FUZZ_TARGETS)
 
 browser-test: setup site ## real-browser tests: end-to-end flows, axe-core on every page, third-party requests, zola check
 	$(call apt_install,/usr/bin/chromium,chromium)

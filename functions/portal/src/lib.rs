@@ -11,6 +11,8 @@ pub mod config;
 pub mod documents;
 pub mod domain;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod help;
 pub mod http;
 pub mod lambda;

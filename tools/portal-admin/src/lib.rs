@@ -4,6 +4,8 @@
 
 pub mod demo;
 pub mod erase;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod manifest;
 pub mod notify;
