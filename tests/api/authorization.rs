@@ -30,6 +30,10 @@ pub(crate) fn sample(function: &str) -> Option<Value> {
         "account-change-request" => json!({ "legal_name": "Neu GmbH", "reason": "Test" }),
         "team-invite" => json!({ "email": "__INVITEE__", "role": "viewer" }),
         "team-role" => json!({ "role": "viewer" }),
+        "support-create" => {
+            json!({ "category": "invoice", "subject": "Frage", "text": "Bitte um Rückruf." })
+        }
+        "notifications-read" => json!({}),
         "help-feedback" => {
             json!({ "article": "/hilfe/anmeldung/link-abgelaufen/", "helpful": true })
         }
@@ -50,6 +54,9 @@ pub(crate) fn sample(function: &str) -> Option<Value> {
         | "account-contacts"
         | "account-export"
         | "team-list"
+        | "support-list"
+        | "support-detail"
+        | "notifications-list"
         | "team-remove" => Value::Null,
         _ => return None,
     })
@@ -111,6 +118,9 @@ async fn every_route_answers_every_kind_of_caller_as_declared() {
     let member =
         portal::team::member_id(&portal::domain::email::EmailAddress::parse(&removable).unwrap());
     let invitee = format!("invitee-{removable}");
+    let request = portal
+        .add_support_request(&company, &removable, "Matrix")
+        .await;
     let expired_login = portal
         .add_login(Lang::De, &[(&company, "Matrix GmbH", Role::Owner)])
         .await;
@@ -134,6 +144,8 @@ async fn every_route_answers_every_kind_of_caller_as_declared() {
         .unwrap();
         let id = if route.function.starts_with("team-") {
             member.clone()
+        } else if route.function.starts_with("support-") {
+            request.clone()
         } else {
             doc.id.as_str().to_string()
         };

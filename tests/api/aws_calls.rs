@@ -41,6 +41,9 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
         .await;
     let member_id =
         portal::team::member_id(&portal::domain::email::EmailAddress::parse(&member).unwrap());
+    let request = portal
+        .add_support_request(&company, &member, "Matrix")
+        .await;
     let mut browser = portal.browser();
     portal.log_in(&mut browser, &owner).await;
 
@@ -77,6 +80,8 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
         .unwrap();
         let id = if route.function.starts_with("team-") {
             member_id.clone()
+        } else if route.function.starts_with("support-") {
+            request.clone()
         } else {
             doc.id.as_str().to_string()
         };

@@ -14,4 +14,5 @@ mod login;
 mod runtime;
 mod schema;
 mod sessions;
+mod support;
 mod team;

@@ -211,6 +211,36 @@ impl TestPortal {
         doc
     }
 
+    /// Stores a support request of `customer` (as if `by` had written it) and returns its id.
+    pub async fn add_support_request(
+        &self,
+        customer: &CustomerId,
+        by: &str,
+        subject: &str,
+    ) -> String {
+        use portal::store::support::{self, Category, Status, SupportRequest};
+        let now = self.clock.now();
+        let request = SupportRequest {
+            id: support::new_id(now),
+            category: Category::Invoice,
+            subject: subject.to_string(),
+            text: "Bitte um Rückruf.".to_string(),
+            document: None,
+            status: Status::Open,
+            created_at: now,
+            created_by: by.to_string(),
+            updated_at: now,
+            answers: Vec::new(),
+        };
+        let activity = portal::store::account::NewActivity::new(customer, now, "support_requested");
+        self.app_for_seeding
+            .support
+            .create(customer, &request, &activity)
+            .await
+            .unwrap();
+        request.id
+    }
+
     /// A new company with one login in `role`, logged in: (browser, company, address).
     pub async fn member_session(
         &self,

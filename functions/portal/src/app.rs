@@ -5,6 +5,8 @@ use crate::store::account::AccountStore;
 use crate::store::calls::CallLog;
 use crate::store::documents::{DocumentStore, FileStore};
 use crate::store::feedback::FeedbackStore;
+use crate::store::notifications::NotificationStore;
+use crate::store::support::SupportStore;
 use crate::store::{auth::AuthStore, directory::Directory, mail::Mailer};
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_dynamodb::config::SharedInterceptor;
@@ -45,6 +47,8 @@ pub struct App {
     pub files: FileStore,
     pub account: AccountStore,
     pub feedback: FeedbackStore,
+    pub support: SupportStore,
+    pub notifications: NotificationStore,
     pub mailer: Mailer,
     pub clock: Clock,
 }
@@ -78,6 +82,8 @@ impl App {
             directory: Directory::new(dynamo.clone(), &config.portal_table),
             documents: DocumentStore::new(dynamo.clone(), &config.portal_table),
             feedback: FeedbackStore::new(dynamo.clone(), &config.portal_table),
+            support: SupportStore::new(dynamo.clone(), &config.portal_table),
+            notifications: NotificationStore::new(dynamo.clone(), &config.portal_table),
             account: AccountStore::new(dynamo, &config.portal_table),
             // S3 and SES only for the functions that use them (built and linked on first use).
             files: FileStore::lazy(

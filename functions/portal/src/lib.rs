@@ -16,9 +16,11 @@ pub mod fuzzing;
 pub mod help;
 pub mod http;
 pub mod lambda;
+pub mod notifications;
 pub mod routes;
 pub mod schema;
 pub mod store;
+pub mod support;
 pub mod team;
 pub mod telemetry;
 

@@ -9,6 +9,8 @@ use crate::domain::ids::Role;
 use crate::error::ApiError;
 use crate::help;
 use crate::http::{ApiRequest, ApiResponse};
+use crate::notifications;
+use crate::support;
 use crate::team;
 use std::collections::HashMap;
 use std::future::Future;
@@ -120,6 +122,11 @@ pub static ROUTES: &[&Route] = &[
     &TEAM_INVITE,
     &TEAM_ROLE,
     &TEAM_REMOVE,
+    &SUPPORT_CREATE,
+    &SUPPORT_LIST,
+    &SUPPORT_DETAIL,
+    &NOTIFICATIONS_LIST,
+    &NOTIFICATIONS_READ,
     &HELP_FEEDBACK,
     &API_FALLBACK,
 ];
@@ -209,7 +216,7 @@ pub static AUTH_REDEEM: Route = Route {
     summary: "redeem a link token or code for a session",
     memory_mb: 128,
     timeout_s: 5,
-    aws_calls: 4,
+    aws_calls: 5,
     grants: &[
         Grant {
             resource: Resource::AuthTable,
@@ -222,7 +229,7 @@ pub static AUTH_REDEEM: Route = Route {
         },
         Grant {
             resource: Resource::PortalTable,
-            actions: &["dynamodb:Query", "dynamodb:PutItem"],
+            actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
         },
     ],
     handler: |app, req| Box::pin(auth::redeem(app, req)),
@@ -709,6 +716,105 @@ pub static TEAM_REMOVE: Route = Route {
         },
     ],
     handler: |app, req| Box::pin(team::remove(app, req)),
+};
+
+pub static SUPPORT_CREATE: Route = Route {
+    function: "support-create",
+    method: "POST",
+    path: "/api/support/requests",
+    access: Access::Company(ALL_ROLES),
+    summary: "write to support (mailed to SUPPORT_EMAIL)",
+    memory_mb: 128,
+    timeout_s: 10,
+    aws_calls: 6,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+        },
+        Grant {
+            resource: Resource::MailIdentity,
+            actions: &["ses:SendEmail"],
+        },
+    ],
+    handler: |app, req| Box::pin(support::create(app, req)),
+};
+
+pub static SUPPORT_LIST: Route = Route {
+    function: "support-list",
+    method: "GET",
+    path: "/api/support/requests",
+    access: Access::Company(ALL_ROLES),
+    summary: "the company's support requests with status and answers, searchable",
+    memory_mb: 128,
+    timeout_s: 5,
+    aws_calls: 3,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &["dynamodb:Query"],
+        },
+    ],
+    handler: |app, req| Box::pin(support::list(app, req)),
+};
+
+pub static SUPPORT_DETAIL: Route = Route {
+    function: "support-detail",
+    method: "GET",
+    path: "/api/support/requests/{id}",
+    access: Access::Company(ALL_ROLES),
+    summary: "one support request with its answers",
+    memory_mb: 128,
+    timeout_s: 5,
+    aws_calls: 3,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &["dynamodb:GetItem", "dynamodb:Query"],
+        },
+    ],
+    handler: |app, req| Box::pin(support::detail(app, req)),
+};
+
+pub static NOTIFICATIONS_LIST: Route = Route {
+    function: "notifications-list",
+    method: "GET",
+    path: "/api/notifications",
+    access: Access::Session,
+    summary: "the signed-in person's notifications and unread count",
+    memory_mb: 128,
+    timeout_s: 5,
+    aws_calls: 3,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &["dynamodb:Query"],
+        },
+    ],
+    handler: |app, req| Box::pin(notifications::list(app, req)),
+};
+
+pub static NOTIFICATIONS_READ: Route = Route {
+    function: "notifications-read",
+    method: "POST",
+    path: "/api/notifications/read",
+    access: Access::Session,
+    summary: "mark every notification as read",
+    memory_mb: 128,
+    timeout_s: 5,
+    aws_calls: 3,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &["dynamodb:Query", "dynamodb:UpdateItem"],
+        },
+    ],
+    handler: |app, req| Box::pin(notifications::mark_read(app, req)),
 };
 
 pub static HELP_FEEDBACK: Route = Route {

@@ -27,7 +27,8 @@ pub const TABLES: &[TableSpec] = &[
         env: "PORTAL_TABLE",
         partition_key: "pk",
         sort_key: Some("sk"),
-        ttl_attribute: None,
+        // Notifications and known devices expire; nothing else carries the attribute.
+        ttl_attribute: Some("expires_at"),
         indexes: &[
             ("ByKind", "kind_pk", "sk"),
             ("ByStatus", "status_pk", "sk"),

@@ -357,6 +357,7 @@ async fn import_documents(
     let bad_lines = check_customers(stores, path, &rows, |d| &d.customer, &mut errors).await?;
     let mut summary = start(errors, options)?;
     let mut progress = Progress::new(rows.len(), "documents");
+    let mut members = std::collections::HashMap::new();
     for (line, row) in rows {
         if bad_lines.contains(&line) {
             continue;
@@ -380,10 +381,63 @@ async fn import_documents(
                     .new_invoice(&stores.account, &row.customer, &row.document)
                     .await?;
             }
+            if stores.notify_in_portal {
+                notify_members(stores, &mut members, &row.customer, &row.document).await?;
+            }
         }
         count(&mut summary, outcome);
         progress.step();
     }
     progress.finish();
     Ok(summary)
+}
+
+/// The company's logins (and its name), read once per company and import.
+type Members = std::collections::HashMap<
+    portal::domain::ids::CustomerId,
+    (String, Vec<portal::domain::email::EmailAddress>),
+>;
+
+/// An in-portal "new invoice" notification for each login of the company.
+async fn notify_members(
+    stores: &Stores,
+    members: &mut Members,
+    customer: &portal::domain::ids::CustomerId,
+    document: &portal::store::documents::Document,
+) -> Result<(), ImportError> {
+    if !members.contains_key(customer) {
+        let name = stores
+            .directory
+            .get_customer(customer)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_default();
+        let team = stores.directory.team(customer).await?;
+        members.insert(
+            customer.clone(),
+            (
+                name,
+                team.members.into_iter().map(|(email, _)| email).collect(),
+            ),
+        );
+    }
+    let (name, logins) = &members[customer];
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    for login in logins {
+        stores
+            .notifications
+            .add(&portal::store::notifications::NewNotification {
+                to: login.clone(),
+                kind: portal::store::notifications::Kind::NewInvoice,
+                at: now,
+                customer: Some((customer.clone(), name.clone())),
+                subject: document.id.as_str().to_string(),
+                detail: document.number.as_str().to_string(),
+            })
+            .await?;
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ pub mod import;
 pub mod manifest;
 pub mod notify;
 pub mod pdf;
+pub mod support;
 
 use portal::store::directory::Directory;
 use portal::store::documents::{DocumentStore, FileStore};
@@ -21,6 +22,10 @@ pub struct Stores {
     pub files: FileStore,
     pub account: portal::store::account::AccountStore,
     pub feedback: portal::store::feedback::FeedbackStore,
+    pub support: portal::store::support::SupportStore,
+    pub notifications: portal::store::notifications::NotificationStore,
+    /// In-portal "new invoice" notifications for the company's logins (`--no-notify`: none).
+    pub notify_in_portal: bool,
     pub eraser: erase::Eraser,
     /// `None`: no "new invoice" mails (not configured, demo data, or `--no-notify`).
     pub notifier: Option<notify::Notifier>,
@@ -46,6 +51,12 @@ impl Stores {
             documents: DocumentStore::new(dynamo.clone(), portal_table),
             files: FileStore::new(s3, bucket),
             feedback: portal::store::feedback::FeedbackStore::new(dynamo.clone(), portal_table),
+            support: portal::store::support::SupportStore::new(dynamo.clone(), portal_table),
+            notifications: portal::store::notifications::NotificationStore::new(
+                dynamo.clone(),
+                portal_table,
+            ),
+            notify_in_portal: true,
             account: portal::store::account::AccountStore::new(dynamo, portal_table),
             notifier: None,
         }
@@ -68,6 +79,11 @@ impl Stores {
         let sdk = portal::app::load_sdk_config()
             .await
             .map_err(|e| e.to_string())?;
-        Ok(Stores::new(&sdk, &table, &bucket, path_style))
+        let mut stores = Stores::new(&sdk, &table, &bucket, path_style);
+        // Mails ("new invoice", answers to support requests) need a sender and the portal's URL.
+        if let (Ok(from), Ok(base_url)) = (var("MAIL_FROM"), var("PORTAL_BASE_URL")) {
+            stores.notifier = Some(notify::Notifier::new(&sdk, &from, &base_url));
+        }
+        Ok(stores)
     }
 }

@@ -47,6 +47,48 @@ enum Command {
     },
     /// The help centre's "Was this helpful?" counts per article (tab-separated).
     Feedback,
+    /// Support requests from the portal: list them, answer them.
+    #[command(subcommand)]
+    Support(SupportCommand),
+}
+
+#[derive(Subcommand)]
+enum SupportCommand {
+    /// Every company's requests, newest first (tab-separated).
+    List {
+        /// Only requests in this status: open, in_progress, answered, closed.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Answer a request and/or set its status; the company's logins get a notification in the
+    /// portal, the writer a mail (with MAIL_FROM and PORTAL_BASE_URL set).
+    Answer {
+        /// The company's id.
+        customer: String,
+        /// The request's id (`portal-admin support list`).
+        id: String,
+        /// The answer (line breaks allowed; up to 4,000 characters).
+        #[arg(long)]
+        text: Option<String>,
+        /// The new status (default with --text: answered).
+        #[arg(long)]
+        status: Option<String>,
+    },
+}
+
+fn status_arg(raw: Option<&str>) -> Result<Option<portal::store::support::Status>, String> {
+    raw.map(|code| {
+        portal::store::support::Status::from_code(code)
+            .ok_or_else(|| format!("--status {code:?}: use open, in_progress, answered or closed"))
+    })
+    .transpose()
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 fn today() -> (u16, u8) {
@@ -93,6 +135,65 @@ async fn main() -> ExitCode {
                 }
             };
         }
+        Command::Support(command) => {
+            let outcome = match command {
+                SupportCommand::List { status } => match status_arg(status.as_deref()) {
+                    Err(err) => Err(err),
+                    Ok(status) => portal_admin::support::list(&stores, status)
+                        .await
+                        .map(|rows| {
+                            println!("customer\tid\tstatus\tcreated\tcategory\tsubject");
+                            for row in rows {
+                                println!(
+                                    "{}\t{}\t{}\t{}\t{}\t{}",
+                                    row.customer,
+                                    row.id,
+                                    row.status.code(),
+                                    portal::domain::documents::date_of(row.created_at),
+                                    row.category.code(),
+                                    row.subject
+                                );
+                            }
+                        }),
+                },
+                SupportCommand::Answer {
+                    customer,
+                    id,
+                    text,
+                    status,
+                } => match status_arg(status.as_deref()) {
+                    Err(err) => Err(err),
+                    Ok(status) => portal_admin::support::answer(
+                        &stores,
+                        &customer,
+                        &id,
+                        text.as_deref(),
+                        status,
+                        now(),
+                    )
+                    .await
+                    .map(|done| {
+                        println!(
+                            "request {id}: {}; {} login(s) notified in the portal{}",
+                            done.status.code(),
+                            done.notified,
+                            if done.mailed {
+                                ", the writer by mail"
+                            } else {
+                                " (no mail: MAIL_FROM/PORTAL_BASE_URL not set or the writer left)"
+                            }
+                        )
+                    }),
+                },
+            };
+            return match outcome {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("portal-admin: {err}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Feedback => {
             return match stores.feedback.all().await {
                 Ok(rows) => {
@@ -122,6 +223,7 @@ async fn main() -> ExitCode {
         } => {
             if no_notify {
                 stores.notifier = None;
+                stores.notify_in_portal = false;
             } else if stores.notifier.is_none() && kind == Kind::Documents {
                 eprintln!(
                     "note: no \"new invoice\" mails: set MAIL_FROM and PORTAL_BASE_URL to send them"

@@ -96,15 +96,17 @@ pub async fn redeem(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
             ))
         }
     };
-    let (session_id, session, login) = start_session(app, &req, &redeemed, used).await?;
+    let (cookies, session, login) = start_session(app, &req, &redeemed, used).await?;
     let mut body = session_body(&session, &login);
     body["next"] = redeemed
         .next
         .map(Into::into)
         .unwrap_or(serde_json::Value::Null);
-    Ok(ApiResponse::json(StatusCode::OK, &body)
-        .with_cookie(session_id)
-        .with_cookie(clear_cookie(ATTEMPT_COOKIE)))
+    let mut response = ApiResponse::json(StatusCode::OK, &body);
+    for cookie in cookies {
+        response = response.with_cookie(cookie);
+    }
+    Ok(response.with_cookie(clear_cookie(ATTEMPT_COOKIE)))
 }
 
 /// A code counts only in the browser whose attempt cookie it was issued for, at most

@@ -9,11 +9,14 @@ use crate::domain::session::{
     TOUCH_INTERVAL_SECONDS,
 };
 use crate::error::ApiError;
-use crate::http::{clear_cookie, host_cookie, ApiRequest, ApiResponse, SESSION_COOKIE};
+use crate::http::{
+    clear_cookie, host_cookie, ApiRequest, ApiResponse, DEVICE_COOKIE, SESSION_COOKIE,
+};
 use crate::store::account::NewActivity;
 use crate::store::auth::Redeemed;
 use crate::store::auth::SessionRecord;
 use crate::store::directory::{Login, Membership};
+use crate::store::notifications::{browser_summary, Kind as NotificationKind, NewNotification};
 use http::StatusCode;
 use serde::Deserialize;
 
@@ -40,14 +43,15 @@ impl Authenticated {
 const LOGIN_ACTIVITY_IN_TRANSACTION: usize = 90;
 
 /// Uses up `redeemed` and creates a fresh session in one transaction (a cookie sent before login
-/// is never adopted: its session, if any, is deleted) and returns the `Set-Cookie` value.
+/// is never adopted: its session, if any, is deleted) and returns the `Set-Cookie` values (the
+/// session and the device cookie). A browser this login has not used before gets a notification.
 /// `used` is the error when another request used the login first.
 pub(crate) async fn start_session(
     app: &App,
     req: &ApiRequest,
     redeemed: &Redeemed,
     used: ApiError,
-) -> Result<(String, SessionRecord, Login), ApiError> {
+) -> Result<(Vec<String>, SessionRecord, Login), ApiError> {
     let email = redeemed.email.as_ref().ok_or(ApiError::LinkInvalid)?;
     let login = app
         .directory
@@ -76,10 +80,35 @@ pub(crate) async fn start_session(
         .map(|m| NewActivity::new(&m.customer_id, now, "login").with("by", email.as_str()))
         .collect();
     let (inside, after) = activities.split_at(activities.len().min(LOGIN_ACTIVITY_IN_TRANSACTION));
-    let also = inside
+    let mut also = inside
         .iter()
         .map(|a| app.account.activity_write(a))
         .collect::<Result<Vec<_>, _>>()?;
+    // The browser: known to this login, or a sign-in to tell the person about.
+    let (device, known) = match req
+        .cookie(DEVICE_COOKIE)
+        .and_then(|c| Secret::parse(&c).ok())
+    {
+        Some(device) => {
+            let known = app
+                .notifications
+                .knows_device(email, &device.hash())
+                .await?;
+            (device, known)
+        }
+        None => (Secret::generate(), false),
+    };
+    also.push(app.notifications.device_write(email, &device.hash(), now)?);
+    if !known {
+        also.push(app.notifications.write(&NewNotification {
+            to: email.clone(),
+            kind: NotificationKind::NewDevice,
+            at: now,
+            customer: None,
+            subject: browser_summary(req.header("user-agent").unwrap_or("")),
+            detail: String::new(),
+        })?);
+    }
     let started = app
         .auth
         .redeem(
@@ -99,12 +128,19 @@ pub(crate) async fn start_session(
         }
     }
     tracing::info!(email = %email.masked(), "session started");
-    let cookie = host_cookie(
-        SESSION_COOKIE,
-        session_id.expose(),
-        ABSOLUTE_TIMEOUT_SECONDS,
-    );
-    Ok((cookie, session, login))
+    let cookies = vec![
+        host_cookie(
+            SESSION_COOKIE,
+            session_id.expose(),
+            ABSOLUTE_TIMEOUT_SECONDS,
+        ),
+        host_cookie(
+            DEVICE_COOKIE,
+            device.expose(),
+            crate::store::notifications::DEVICE_SECONDS,
+        ),
+    ];
+    Ok((cookies, session, login))
 }
 
 pub async fn authenticate(app: &App, req: &ApiRequest) -> Result<Authenticated, ApiError> {

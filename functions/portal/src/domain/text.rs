@@ -47,6 +47,27 @@ pub fn required_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
     Ok(text)
 }
 
+/// Required text of several lines (a message to support): as [`required_text`], except that
+/// line breaks stay (CR LF and CR become LF); tabs and every other control still do not.
+pub fn required_multiline_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
+    let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let trimmed = unified.trim();
+    if trimmed.chars().count() > max_chars.saturating_mul(MAX_DECOMPOSITION) {
+        return Err(TextError::TooLong { max: max_chars });
+    }
+    let text: String = trimmed.nfc().collect();
+    if text.chars().count() > max_chars {
+        return Err(TextError::TooLong { max: max_chars });
+    }
+    if text.chars().any(|c| c != '\n' && forbidden(c)) {
+        return Err(TextError::Forbidden);
+    }
+    if text.is_empty() {
+        return Err(TextError::Empty);
+    }
+    Ok(text)
+}
+
 /// Unicode general category Cf (format characters) as of Unicode 15.1. Covers the bidi controls
 /// (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), the zero-width characters (U+200B–U+200D,
 /// U+2060, U+FEFF), the soft hyphen and the emoji tag characters. Sorted, inclusive ranges.
@@ -100,6 +121,24 @@ fn forbidden(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn multiline_text_keeps_line_breaks_and_nothing_else_invisible() {
+        use super::{required_multiline_text as m, TextError};
+        assert_eq!(
+            m(" Zeile 1\r\nZeile 2\rZeile 3 \n", 100),
+            Ok("Zeile 1\nZeile 2\nZeile 3".into())
+        );
+        assert_eq!(m("\n \n", 100), Err(TextError::Empty));
+        assert_eq!(m("a\tb", 100), Err(TextError::Forbidden));
+        assert_eq!(m("a\u{202e}b", 100), Err(TextError::Forbidden));
+        assert_eq!(m("a\u{2028}b", 100), Err(TextError::Forbidden));
+        assert_eq!(
+            m(&"x".repeat(101), 100),
+            Err(TextError::TooLong { max: 100 })
+        );
+    }
+
     use super::*;
 
     #[test]

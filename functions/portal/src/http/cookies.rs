@@ -6,6 +6,9 @@ use cookie::{Cookie, SameSite};
 pub const SESSION_COOKIE: &str = "__Host-portal_session";
 /// Binds a login code to the browser that asked for it.
 pub const ATTEMPT_COOKIE: &str = "__Host-portal_attempt";
+/// A random id per browser, so a sign-in from a browser not seen before can be told (no
+/// fingerprinting: without the cookie every browser is new).
+pub const DEVICE_COOKIE: &str = "__Host-portal_device";
 
 pub fn host_cookie(name: &'static str, value: &str, max_age_seconds: u64) -> String {
     Cookie::build((name, value.to_string()))

@@ -6,7 +6,7 @@ mod cookies;
 mod request;
 mod response;
 
-pub use cookies::{clear_cookie, host_cookie, ATTEMPT_COOKIE, SESSION_COOKIE};
+pub use cookies::{clear_cookie, host_cookie, ATTEMPT_COOKIE, DEVICE_COOKIE, SESSION_COOKIE};
 pub use request::{percent_decode, ApiRequest, MAX_BODY_BYTES};
 pub use response::{security_headers, ApiResponse};
 

@@ -7,6 +7,8 @@ pub mod directory;
 pub mod documents;
 pub mod feedback;
 pub mod mail;
+pub mod notifications;
+pub mod support;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;

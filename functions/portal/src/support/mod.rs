@@ -1,0 +1,268 @@
+//! Support requests: a company's members write to support from the portal (category, subject,
+//! text, optionally the document it is about), follow status and answers, and search them.
+//! Each request is mailed to `SUPPORT_EMAIL`; support answers with `portal-admin support`.
+
+use crate::app::App;
+use crate::auth::{require_customer, DOCUMENT_READERS};
+use crate::domain::documents::DocumentId;
+use crate::domain::text::{required_multiline_text, required_text, TextError};
+use crate::error::{ApiError, FieldError};
+use crate::http::{escape_html, ApiRequest, ApiResponse};
+use crate::store::account::NewActivity;
+use crate::store::mail::OutgoingMail;
+use crate::store::support::{self, Category, Status, SupportRequest};
+use http::StatusCode;
+use serde::Deserialize;
+
+/// Everybody of the company may write to support and read its requests.
+pub const SUPPORT_USERS: &[crate::domain::ids::Role] = DOCUMENT_READERS;
+pub const SUBJECT_MAX: usize = 140;
+pub const TEXT_MAX: usize = 4000;
+/// New requests per login and hour.
+pub const PER_LOGIN_PER_HOUR: u32 = 10;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    category: String,
+    subject: String,
+    text: String,
+    #[serde(default)]
+    document: Option<String>,
+}
+
+fn field(field: &str, code: &'static str, de: &'static str, en: &'static str) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        code,
+        de,
+        en,
+    }
+}
+
+fn text_problem(name: &str, err: TextError) -> FieldError {
+    match err {
+        TextError::Empty => field(name, "required", "Bitte ausfüllen.", "Please fill in."),
+        TextError::TooLong { .. } => field(
+            name,
+            "too_long",
+            "Dieser Text ist zu lang.",
+            "This text is too long.",
+        ),
+        TextError::Forbidden => field(
+            name,
+            "invalid_characters",
+            "Enthält unsichtbare oder Steuerzeichen. Bitte neu eintippen.",
+            "Contains invisible or control characters. Please retype it.",
+        ),
+    }
+}
+
+/// `POST /api/support/requests`.
+pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    req.require_same_origin(&app.config.base_url)?;
+    let body: CreateBody = req.json()?;
+    let mut problems = Vec::new();
+    let category = Category::from_code(&body.category);
+    if category.is_none() {
+        problems.push(field(
+            "category",
+            "invalid_category",
+            "Bitte wählen Sie ein Thema: invoice, payment, contract, access, technical oder other.",
+            "Please choose a topic: invoice, payment, contract, access, technical or other.",
+        ));
+    }
+    let subject = required_text(&body.subject, SUBJECT_MAX)
+        .map_err(|e| problems.push(text_problem("subject", e)))
+        .ok();
+    let text = required_multiline_text(&body.text, TEXT_MAX)
+        .map_err(|e| problems.push(text_problem("text", e)))
+        .ok();
+    let document = match body.document.as_deref().filter(|d| !d.is_empty()) {
+        None => None,
+        Some(raw) => match DocumentId::parse(raw) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                problems.push(field(
+                    "document",
+                    "invalid_document",
+                    "Dieses Dokument gibt es nicht.",
+                    "There is no such document.",
+                ));
+                None
+            }
+        },
+    };
+    let (Some(category), Some(subject), Some(text), true) =
+        (category, subject, text, problems.is_empty())
+    else {
+        return Err(ApiError::Validation(problems));
+    };
+    let access = require_customer(app, &req, SUPPORT_USERS).await?;
+    let me = access.auth.login.email.clone();
+    crate::auth::limit_per_window(app, "support", me.as_str(), PER_LOGIN_PER_HOUR, 3600).await?;
+    let document = match document {
+        None => None,
+        Some(id) => {
+            // Only a document of this company: a foreign id is refused like an unknown one.
+            let doc = app
+                .documents
+                .get(&access.customer, &id)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::Validation(vec![field(
+                        "document",
+                        "invalid_document",
+                        "Dieses Dokument gibt es nicht.",
+                        "There is no such document.",
+                    )])
+                })?;
+            Some((doc.id.as_str().to_string(), doc.number.as_str().to_string()))
+        }
+    };
+    let now = app.clock.now();
+    let request = SupportRequest {
+        id: support::new_id(now),
+        category,
+        subject,
+        text,
+        document: document.as_ref().map(|(id, _)| id.clone()),
+        status: Status::Open,
+        created_at: now,
+        created_by: me.as_str().to_string(),
+        updated_at: now,
+        answers: Vec::new(),
+    };
+    let activity = NewActivity::new(&access.customer, now, "support_requested")
+        .with("by", me.as_str())
+        .with("request", &request.id);
+    app.support
+        .create(&access.customer, &request, &activity)
+        .await?;
+    let company = app
+        .directory
+        .get_customer(&access.customer)
+        .await?
+        .map(|c| c.name)
+        .unwrap_or_default();
+    let mail_text = format!(
+        "Anfrage aus dem Kundenportal\n\nFirma: {company} ({})\nVon: {}\nThema: {}\nDokument: {}\nAnfrage: {}\n\nBetreff: {}\n\n{}\n\nAntworten mit: portal-admin support answer {} {} --text \"…\"\n",
+        access.customer,
+        me.as_str(),
+        request.category.label_de(),
+        document.as_ref().map(|(_, number)| number.as_str()).unwrap_or("–"),
+        request.id,
+        request.subject,
+        request.text,
+        access.customer,
+        request.id,
+    );
+    let mail = OutgoingMail {
+        to: app.config.support_email.clone(),
+        subject: format!(
+            "[{}] {} ({company})",
+            request.category.label_de(),
+            request.subject
+        ),
+        html: format!("<pre>{}</pre>", escape_html(&mail_text)),
+        text: mail_text,
+    };
+    if let Err(err) = app.mailer.send(mail).await {
+        // The request is stored and listed for support (`portal-admin support list`): the
+        // customer is not asked to send it again.
+        tracing::error!(error = %err, request = request.id.as_str(), metric = "support_mail_failed", "support not mailed about a request");
+    }
+    Ok(ApiResponse::json(
+        StatusCode::CREATED,
+        &serde_json::json!({
+            "message": req.lang().pick(
+                "Ihre Anfrage ist eingegangen. Sie sehen hier, sobald wir antworten.",
+                "Your request has been received. You will see here when we answer.",
+            ),
+            "request": request_json(&request),
+        }),
+    ))
+}
+
+/// `GET /api/support/requests?q=&status=`: the company's requests, newest first.
+pub async fn list(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    let params = req.query_params(&["q", "status"])?;
+    let status = match params.get("status").map(String::as_str) {
+        None | Some("") => None,
+        Some(code) => Some(Status::from_code(code).ok_or_else(|| {
+            ApiError::invalid_field(
+                "status",
+                "invalid_status",
+                "Status: open, in_progress, answered oder closed.",
+                "Status: open, in_progress, answered or closed.",
+            )
+        })?),
+    };
+    let term = match params.get("q") {
+        None => String::new(),
+        Some(q) => crate::domain::text::clean_text(q, 100)
+            .map_err(|_| {
+                ApiError::invalid_field(
+                    "q",
+                    "invalid_search",
+                    "Bitte geben Sie einen kürzeren Suchbegriff ohne Steuerzeichen ein.",
+                    "Please enter a shorter search term without control characters.",
+                )
+            })?
+            .to_lowercase(),
+    };
+    let access = require_customer(app, &req, SUPPORT_USERS).await?;
+    let requests: Vec<serde_json::Value> = app
+        .support
+        .list(&access.customer)
+        .await?
+        .iter()
+        .filter(|r| status.is_none_or(|s| r.status == s))
+        .filter(|r| term.is_empty() || matches(r, &term))
+        .map(request_json)
+        .collect();
+    Ok(ApiResponse::json(
+        StatusCode::OK,
+        &serde_json::json!({ "requests": requests }),
+    ))
+}
+
+fn matches(request: &SupportRequest, term: &str) -> bool {
+    request.subject.to_lowercase().contains(term)
+        || request.text.to_lowercase().contains(term)
+        || request.id.contains(term)
+        || request
+            .answers
+            .iter()
+            .any(|a| a.text.to_lowercase().contains(term))
+}
+
+/// `GET /api/support/requests/{id}`.
+pub async fn detail(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    let id = req.params.get("id").cloned().unwrap_or_default();
+    if !support::valid_id(&id) {
+        return Err(ApiError::NotFound);
+    }
+    let access = require_customer(app, &req, SUPPORT_USERS).await?;
+    let request = app
+        .support
+        .get(&access.customer, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(ApiResponse::json(StatusCode::OK, &request_json(&request)))
+}
+
+pub fn request_json(request: &SupportRequest) -> serde_json::Value {
+    serde_json::json!({
+        "id": request.id,
+        "category": request.category,
+        "subject": request.subject,
+        "text": request.text,
+        "document": request.document,
+        "status": request.status,
+        "created_at": request.created_at,
+        "created_by": request.created_by,
+        "updated_at": request.updated_at,
+        "answers": request.answers,
+    })
+}
