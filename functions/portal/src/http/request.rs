@@ -183,8 +183,12 @@ pub fn percent_decode(raw: &str, plus_as_space: bool) -> Option<String> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
+                let hex = bytes.get(i + 1..i + 3)?;
+                // Two hex digits exactly: `from_str_radix` alone would also take a sign ("%+1").
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+                out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
                 i += 3;
             }
             b'+' if plus_as_space => {
@@ -202,6 +206,16 @@ pub fn percent_decode(raw: &str, plus_as_space: bool) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_percent_escape_is_exactly_two_hex_digits() {
+        use super::percent_decode;
+        assert_eq!(percent_decode("a%20b", false).as_deref(), Some("a b"));
+        for broken in ["%+1", "%-1", "% 1", "%1", "%", "%g0", "q=%+9R"] {
+            assert_eq!(percent_decode(broken, true), None, "{broken}");
+        }
+    }
+
     use super::*;
     use serde::Deserialize;
 
