@@ -424,6 +424,28 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
         .add_document(&stays, "R-9", "2026-01-01", Some(b"%PDF-1.4\n"), None)
         .await;
 
+    portal
+        .add_support_request(&gone, &only_gone, "Weg damit")
+        .await;
+    let note = |to: &str, about: &portal::domain::ids::CustomerId, name: &str| {
+        portal::store::notifications::NewNotification {
+            to: EmailAddress::parse(to).unwrap(),
+            kind: portal::store::notifications::Kind::NewInvoice,
+            at: 100,
+            customer: Some((about.clone(), name.to_string())),
+            subject: "20260101-invoice-R-1".into(),
+            detail: "R-1".into(),
+        }
+    };
+    let notifications = &portal.app_for_seeding.notifications;
+    for n in [
+        note(&only_gone, &gone, "Weg GmbH"),
+        note(&both, &gone, "Weg GmbH"),
+        note(&both, &stays, "Bleibt GmbH"),
+    ] {
+        notifications.add(&n).await.unwrap();
+    }
+
     let dry = stores.eraser.erase(&gone, true).await.unwrap();
     assert_eq!((dry.memberships, dry.logins), (2, 1), "{dry:?}");
     assert!(dry.company_items >= 4 && dry.file_versions >= 2, "{dry:?}");
@@ -450,6 +472,21 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
         stores.eraser.erase(&gone, true).await.unwrap(),
         Default::default()
     );
+    let (left, _) = notifications
+        .list(&EmailAddress::parse(&both).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].customer.as_deref(), Some(stays.as_str()));
+    let (none, _) = notifications.list(&only).await.unwrap();
+    assert!(none.is_empty());
+    assert!(stores
+        .support
+        .all(None)
+        .await
+        .unwrap()
+        .iter()
+        .all(|r| r.customer != gone));
     // The other company is untouched.
     assert_eq!(app.directory.team(&stays).await.unwrap().members.len(), 1);
     let key = portal::domain::documents::object_key(&stays, &kept.id, "pdf");

@@ -1,7 +1,9 @@
 //! `portal-admin erase-customer`: the GDPR erasure of one company. Deletes every item of the
-//! company (profile, billing data, contacts, change requests, documents, activity log, team),
-//! every version of its PDFs and XML files, its memberships on the logins' side, and the logins
-//! that belong to no other company. Idempotent: after an interruption, run it again.
+//! company (profile, billing data, contacts, change and support requests, documents, activity
+//! log, team), every version of its PDFs and XML files, its memberships on the logins' side,
+//! its entries in support's request list, its members' notifications about it, and the logins
+//! (with all their notifications) that belong to no other company. Notifications of people who
+//! left the company earlier are not reachable from it; they expire after 180 days. Idempotent: after an interruption, run it again.
 //! Sessions in the auth table hold no company data; without a membership they open nothing and
 //! they expire on their own.
 
@@ -39,7 +41,7 @@ impl Eraser {
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
             .expression_attribute_values(":pk", s(pk))
-            .projection_expression("pk, sk")
+            .projection_expression("pk, sk, customer")
             .into_paginator()
             .items()
             .send()
@@ -171,6 +173,20 @@ impl Eraser {
                 })
             });
             login_keys.push((login_pk.clone(), format!("member#{}", customer.as_str())));
+            // Notifications (and known browsers): all of a login that goes, else those about
+            // this company.
+            let notify_pk = format!("notify#{email}");
+            for item in self.partition(&notify_pk).await? {
+                let about_this = item
+                    .get("customer")
+                    .and_then(|v| v.as_s().ok())
+                    .is_some_and(|c| c == customer.as_str());
+                if let Some(sk) = item.get("sk").and_then(|v| v.as_s().ok()) {
+                    if about_this || !other_companies {
+                        login_keys.push((notify_pk.clone(), sk.clone()));
+                    }
+                }
+            }
             if !other_companies {
                 erased.logins += 1;
                 for item in &own {
@@ -178,6 +194,16 @@ impl Eraser {
                         login_keys.push((login_pk.clone(), sk.clone()));
                     }
                 }
+            }
+        }
+        // Support's list of every company's requests.
+        for item in self.partition("support-requests").await? {
+            let about_this = item
+                .get("customer")
+                .and_then(|v| v.as_s().ok())
+                .is_some_and(|c| c == customer.as_str());
+            if let (true, Some(sk)) = (about_this, item.get("sk").and_then(|v| v.as_s().ok())) {
+                login_keys.push(("support-requests".to_string(), sk.clone()));
             }
         }
         if dry_run {
