@@ -95,7 +95,6 @@ bench: ## measure what the portal claims (cold start, size, calls, scale, load, 
 	@./target/lambda-tools/bench/bootstrap
 
 soak: setup site ## the local stack under mixed traffic for SOAK_SECONDS (300): 0 errors, stable memory → docs/benchmarks.md
-	$(call apt_install,wrk,wrk)
 	@echo "▸ Building the soak runner (release) …"
 	@cargo lambda build --release --x86-64 --lambda-dir target/lambda-tools -p devstack --bin soak
 	@./target/lambda-tools/soak/bootstrap
