@@ -1,8 +1,12 @@
-// Formatting for the documents pages: amounts, dates, labels, IBANs, all in the page's language.
+// Formatting for the documents, requests and notifications pages: amounts, dates, labels, IBANs,
+// all in the page's language.
 import { t, lang, labelOr } from "./i18n.js";
 
 export const KINDS = ["invoice", "credit_note", "order", "offer", "delivery_note", "return", "contract"];
 export const STATUSES = ["open", "paid", "overdue", "cancelled"];
+/** Support requests (requests and notifications pages): topics and statuses. */
+export const CATEGORIES = ["invoice", "payment", "contract", "access", "technical", "other"];
+export const REQUEST_STATUSES = ["open", "in_progress", "answered", "closed"];
 
 const moneyFormats = new Map();
 
@@ -57,6 +61,23 @@ export function kindLabel(kind) {
 
 export function statusLabel(status) {
   return labelOr("status_", status, String(status ?? ""));
+}
+
+export function categoryLabel(category) {
+  return labelOr("cat_", category, String(category ?? ""));
+}
+
+/** "in_progress" → "In Bearbeitung". */
+export function requestStatusLabel(status) {
+  return labelOr("rs_", status, String(status ?? ""));
+}
+
+const localDay = new Intl.DateTimeFormat(lang, { dateStyle: "medium" });
+
+/** Unix seconds → "23.11.2026" (the browser's time zone); "" when it is no time. */
+export function dayOfTime(seconds) {
+  const value = Number(seconds);
+  return Number.isFinite(value) && value > 0 ? localDay.format(new Date(value * 1000)) : "";
 }
 
 /** "offen" → "Offen", for select options. */

@@ -3,6 +3,7 @@
 // the way back after sign-in and the frame of the portal, documents and company pages.
 import { t } from "./i18n.js";
 import { $, el, request, isSuccess, errorOf, showError, clearError, setBusy } from "./api.js";
+import { loadUnread } from "./notify-badge.js";
 
 /** The error code of a failed request, or "". */
 export const errorCode = (result) => errorOf(result).code || "";
@@ -60,22 +61,27 @@ export function wireDialog(dialog, onClose) {
 
 // ---- Session and company chooser (portal, documents and company pages) ---------------------
 
+/** Sends people to the login page, which brings them back here (path and query) afterwards. */
+export function toLogin() {
+  const loginUrl = document.querySelector("[data-login-url]").dataset.loginUrl;
+  location.replace(`${loginUrl}?next=${encodeURIComponent(location.pathname + location.search)}`);
+}
+
 export function roleName(role) {
   return ["owner", "billing", "viewer"].includes(role) ? t(`role_${role}`) : String(role ?? "");
 }
 
 /**
- * The frame of the portal, documents and company pages. Loads the session (`prefix` names the
- * loading / failed / error elements), sends people without one to the login page (which brings
- * them back here), shows the company chooser when no company is chosen or the switch button
- * opens it. `view` is shown while a company is active; `show(session, active)` fills the page's
+ * The frame of the portal, documents, company and requests pages. Loads the session (`prefix`
+ * names the loading / failed / error elements), sends people without one to the login page
+ * (which brings them back here), then the header's unread count; shows the company chooser when
+ * no company is chosen or the switch button opens it. `view` is shown while a company is active; `show(session, active)` fills the page's
  * own parts; `start(session, chosen)` runs when a company is active after loading or choosing
  * (chosen = true, after `status` announced it and focus went to `heading`); `reset()` when the
  * API says no company is chosen. Returns {problem(result)}: 401 → login; 409
  * no_customer_selected → the chooser; true when handled.
  */
 export function portalFrame({ prefix, view, status, heading, show = () => {}, start = () => {}, reset }) {
-  const loginUrl = document.querySelector("[data-login-url]").dataset.loginUrl;
   const retry = $("retry");
   const chooser = $("chooser");
   const chooserHeading = $("chooser-heading");
@@ -88,9 +94,6 @@ export function portalFrame({ prefix, view, status, heading, show = () => {}, st
   let session = null;
   let open = false;
   let active = null;
-
-  /** Sends people to the login page, which brings them back here (path and query) afterwards. */
-  const toLogin = () => location.replace(`${loginUrl}?next=${encodeURIComponent(location.pathname + location.search)}`);
 
   async function load() {
     const loading = $(`${prefix}loading`);
@@ -110,6 +113,7 @@ export function portalFrame({ prefix, view, status, heading, show = () => {}, st
     session = result.body;
     render();
     if (session.customer) start(session);
+    loadUnread();
   }
 
   function render() {
