@@ -29,6 +29,8 @@ async function portalReady(page) {
     await page.locator("#activity-list > li").first().waitFor({ state: "attached" });
     await page.locator("#stats-rows tr").first().waitFor({ state: "attached" });
   }
+  if (root === "requests") await page.locator("#requests-view").waitFor();
+  if (root === "notifications") await page.locator("#notes-view").waitFor();
   await settled(page);
 }
 
