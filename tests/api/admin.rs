@@ -291,10 +291,39 @@ async fn the_sample_manifests_in_the_docs_import_cleanly() {
         (Kind::Logins, "logins.csv", 4),
         (Kind::Documents, "documents.csv", 4),
         (Kind::Documents, "documents.jsonl", 1),
+        (Kind::Contracts, "contracts.csv", 3),
     ] {
         let summary = run(&stores, kind, &dir.join(file)).await.unwrap();
         assert_eq!(summary.created, created, "{file}");
     }
+    let again = run(&stores, Kind::Contracts, &dir.join("contracts.csv"))
+        .await
+        .unwrap();
+    assert_eq!(
+        again.unchanged, 3,
+        "re-importing unchanged contracts writes nothing"
+    );
+    let bad = write(
+        &folder(),
+        "c.csv",
+        b"customer_id,contract_id,plan,licence,seats,term,price,currency,started,next_billing,ends,cancelled\n\
+          50001,V/1,Pro,single,2,weekly,-,EUR,2026-13-01,2026-12-01,,maybe\n",
+    );
+    let Err(ImportError::Invalid(errors)) = run(&stores, Kind::Contracts, &bad).await else {
+        panic!("an invalid contract row is refused");
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "contract_id",
+            "term",
+            "price",
+            "started",
+            "cancelled",
+            "seats"
+        ]
+    );
 }
 
 #[tokio::test]

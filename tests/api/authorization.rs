@@ -34,6 +34,7 @@ pub(crate) fn sample(function: &str) -> Option<Value> {
             json!({ "category": "invoice", "subject": "Frage", "text": "Bitte um Rückruf." })
         }
         "notifications-read" => json!({}),
+        "contracts-request" => json!({ "kind": "switch_to_yearly" }),
         "help-feedback" => {
             json!({ "article": "/hilfe/anmeldung/link-abgelaufen/", "helpful": true })
         }
@@ -57,6 +58,7 @@ pub(crate) fn sample(function: &str) -> Option<Value> {
         | "support-list"
         | "support-detail"
         | "notifications-list"
+        | "contracts-list"
         | "team-remove" => Value::Null,
         _ => return None,
     })
@@ -121,6 +123,15 @@ async fn every_route_answers_every_kind_of_caller_as_declared() {
     let request = portal
         .add_support_request(&company, &removable, "Matrix")
         .await;
+    portal
+        .add_contract(
+            &company,
+            "V-1",
+            portal::domain::contract::Term::Monthly,
+            portal::domain::contract::Licence::Single,
+            1,
+        )
+        .await;
     let expired_login = portal
         .add_login(Lang::De, &[(&company, "Matrix GmbH", Role::Owner)])
         .await;
@@ -146,6 +157,8 @@ async fn every_route_answers_every_kind_of_caller_as_declared() {
             member.clone()
         } else if route.function.starts_with("support-") {
             request.clone()
+        } else if route.function.starts_with("contracts-") {
+            "V-1".to_string()
         } else {
             doc.id.as_str().to_string()
         };

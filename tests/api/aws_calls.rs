@@ -44,6 +44,15 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
     let request = portal
         .add_support_request(&company, &member, "Matrix")
         .await;
+    portal
+        .add_contract(
+            &company,
+            "V-1",
+            portal::domain::contract::Term::Monthly,
+            portal::domain::contract::Licence::Single,
+            1,
+        )
+        .await;
     let mut browser = portal.browser();
     portal.log_in(&mut browser, &owner).await;
 
@@ -82,6 +91,8 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
             member_id.clone()
         } else if route.function.starts_with("support-") {
             request.clone()
+        } else if route.function.starts_with("contracts-") {
+            "V-1".to_string()
         } else {
             doc.id.as_str().to_string()
         };
@@ -147,6 +158,8 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
             Some(Resource::DocumentFiles)
         } else if r == "identity" {
             Some(Resource::MailIdentity)
+        } else if r == format!("event-bus/{}", portal.env["EVENT_BUS_NAME"]) {
+            Some(Resource::EventBus)
         } else {
             None
         }

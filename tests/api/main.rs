@@ -5,6 +5,7 @@ mod activation;
 mod admin;
 mod authorization;
 mod aws_calls;
+mod contracts;
 mod documents;
 mod faults;
 mod help;

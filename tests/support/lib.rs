@@ -211,6 +211,36 @@ impl TestPortal {
         doc
     }
 
+    /// Stores a contract of `customer` as an import would: `term` monthly or yearly,
+    /// `licence` single or multi, not cancelled, next billing on 2099-01-01.
+    pub async fn add_contract(
+        &self,
+        customer: &CustomerId,
+        id: &str,
+        term: portal::domain::contract::Term,
+        licence: portal::domain::contract::Licence,
+        seats: u32,
+    ) {
+        use portal::domain::documents::{Date, Money};
+        let contract = portal::domain::contract::Contract {
+            id: id.to_string(),
+            plan: "Kundenportal Pro".to_string(),
+            licence,
+            seats,
+            term,
+            price: Money::parse("49.00", "EUR").unwrap(),
+            started: Date::parse("2026-01-01").unwrap(),
+            next_billing: Date::parse("2099-01-01").unwrap(),
+            ends: None,
+            cancelled: false,
+        };
+        self.app_for_seeding
+            .contracts
+            .put(customer, &contract, self.clock.now())
+            .await
+            .unwrap();
+    }
+
     /// Stores a support request of `customer` (as if `by` had written it) and returns its id.
     pub async fn add_support_request(
         &self,

@@ -3,7 +3,9 @@
 use crate::config::{Config, ConfigError};
 use crate::store::account::AccountStore;
 use crate::store::calls::CallLog;
+use crate::store::contracts::ContractStore;
 use crate::store::documents::{DocumentStore, FileStore};
+use crate::store::events::Events;
 use crate::store::feedback::FeedbackStore;
 use crate::store::notifications::NotificationStore;
 use crate::store::support::SupportStore;
@@ -49,6 +51,8 @@ pub struct App {
     pub feedback: FeedbackStore,
     pub support: SupportStore,
     pub notifications: NotificationStore,
+    pub contracts: ContractStore,
+    pub events: Events,
     pub mailer: Mailer,
     pub clock: Clock,
 }
@@ -84,7 +88,7 @@ impl App {
             feedback: FeedbackStore::new(dynamo.clone(), &config.portal_table),
             support: SupportStore::new(dynamo.clone(), &config.portal_table),
             notifications: NotificationStore::new(dynamo.clone(), &config.portal_table),
-            account: AccountStore::new(dynamo, &config.portal_table),
+            account: AccountStore::new(dynamo.clone(), &config.portal_table),
             // S3 and SES only for the functions that use them (built and linked on first use).
             files: FileStore::lazy(
                 sdk,
@@ -92,6 +96,8 @@ impl App {
                 log.clone(),
                 &config.documents_bucket,
             ),
+            contracts: ContractStore::new(dynamo, &config.portal_table),
+            events: Events::lazy(sdk, log.clone(), &config.event_bus),
             mailer: Mailer::lazy(sdk, log, &config),
             config,
             clock,

@@ -42,6 +42,8 @@ pub struct Config {
     pub base_url: String,
     pub auth_table: String,
     pub portal_table: String,
+    /// The EventBridge bus the billing system listens on (contract change requests).
+    pub event_bus: String,
     /// The bucket of document PDFs and e-invoice XML files.
     pub documents_bucket: String,
     /// Path-style S3 addressing, needed by S3 stand-ins such as moto.
@@ -189,6 +191,7 @@ impl Config {
             base_url,
             auth_table: resource_name("AUTH_TABLE")?,
             portal_table: resource_name("PORTAL_TABLE")?,
+            event_bus: resource_name("EVENT_BUS_NAME")?,
             documents_bucket: resource_name("DOCUMENTS_BUCKET")?,
             s3_force_path_style: match get("S3_FORCE_PATH_STYLE").as_deref() {
                 None | Some("false") => false,
@@ -269,6 +272,7 @@ mod tests {
             ("PORTAL_BASE_URL", "https://portal.example.com/"),
             ("AUTH_TABLE", "portal-auth"),
             ("PORTAL_TABLE", "portal-data"),
+            ("EVENT_BUS_NAME", "portal-events"),
             ("DOCUMENTS_BUCKET", "portal-documents"),
             ("CURSOR_SECRET", "0123456789abcdef0123456789abcdef"),
             ("SUPPORT_EMAIL", "support@example.com"),
@@ -290,6 +294,7 @@ mod tests {
             "PORTAL_BASE_URL",
             "AUTH_TABLE",
             "PORTAL_TABLE",
+            "EVENT_BUS_NAME",
             "DOCUMENTS_BUCKET",
             "MAIL_FROM",
             "CURSOR_SECRET",

@@ -8,6 +8,7 @@ pub mod account;
 pub mod app;
 pub mod auth;
 pub mod config;
+pub mod contracts;
 pub mod documents;
 pub mod domain;
 pub mod error;

@@ -4,6 +4,7 @@
 use crate::account;
 use crate::app::App;
 use crate::auth;
+use crate::contracts;
 use crate::documents;
 use crate::domain::ids::Role;
 use crate::error::ApiError;
@@ -55,6 +56,8 @@ pub enum Resource {
     DocumentFiles,
     /// The SES sender identity (and configuration set, when one is configured).
     MailIdentity,
+    /// The stack's EventBridge bus for the billing system.
+    EventBus,
 }
 
 /// IAM actions on one resource.
@@ -122,6 +125,8 @@ pub static ROUTES: &[&Route] = &[
     &TEAM_INVITE,
     &TEAM_ROLE,
     &TEAM_REMOVE,
+    &CONTRACTS_LIST,
+    &CONTRACTS_REQUEST,
     &SUPPORT_CREATE,
     &SUPPORT_LIST,
     &SUPPORT_DETAIL,
@@ -716,6 +721,53 @@ pub static TEAM_REMOVE: Route = Route {
         },
     ],
     handler: |app, req| Box::pin(team::remove(app, req)),
+};
+
+pub static CONTRACTS_LIST: Route = Route {
+    function: "contracts-list",
+    method: "GET",
+    path: "/api/contracts",
+    access: Access::Company(ALL_ROLES),
+    summary:
+        "the company's contracts and subscriptions, their pending changes and what may be asked for",
+    memory_mb: 128,
+    timeout_s: 5,
+    aws_calls: 3,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &["dynamodb:Query"],
+        },
+    ],
+    handler: |app, req| Box::pin(contracts::list(app, req)),
+};
+
+pub static CONTRACTS_REQUEST: Route = Route {
+    function: "contracts-request",
+    method: "POST",
+    path: "/api/contracts/{id}/requests",
+    access: Access::Company(OWNER_BILLING),
+    summary: "ask for a contract change (owner, billing): checked, stored as pending, mailed to support, published on the event bus",
+    memory_mb: 128,
+    timeout_s: 10,
+    aws_calls: 6,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &["dynamodb:Query", "dynamodb:PutItem"],
+        },
+        Grant {
+            resource: Resource::EventBus,
+            actions: &["events:PutEvents"],
+        },
+        Grant {
+            resource: Resource::MailIdentity,
+            actions: &["ses:SendEmail"],
+        },
+    ],
+    handler: |app, req| Box::pin(contracts::request(app, req)),
 };
 
 pub static SUPPORT_CREATE: Route = Route {

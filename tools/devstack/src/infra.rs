@@ -163,6 +163,7 @@ fn statement(out: &mut String, grant: &Grant) {
         Resource::DocumentFiles => {
             "              Resource: !Sub \"${DocumentsBucket.Arn}/documents/*\"\n"
         }
+        Resource::EventBus => "              Resource: !GetAtt PortalEventBus.Arn\n",
         Resource::MailIdentity => {
             r#"              Resource:
                 - !Sub "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderIdentity}"

@@ -32,6 +32,9 @@ pub struct LocalResources {
     pub prefix: String,
     pub tables: BTreeMap<String, String>,
     pub buckets: BTreeMap<String, String>,
+    /// EventBridge buses; each also gets the rule that copies the portal's events to the log
+    /// group `/aws/events/<bus>`, as in the template, which is where tests read them.
+    pub event_buses: BTreeMap<String, String>,
 }
 
 fn sdk_err(what: String) -> impl FnOnce(String) -> DevError {
@@ -56,6 +59,7 @@ pub async fn ensure_resources(
         prefix: prefix.to_string(),
         tables: BTreeMap::new(),
         buckets: BTreeMap::new(),
+        event_buses: BTreeMap::new(),
     };
 
     for table in template.tables() {
@@ -163,7 +167,74 @@ pub async fn ensure_resources(
                 .map_err(sdk_err(format!("creating SES identity {identity}")))?;
         }
     }
+    let events = aws_sdk_eventbridge::Client::new(sdk);
+    let logs = aws_sdk_cloudwatchlogs::Client::new(sdk);
+    for logical_id in template.event_buses() {
+        let name = format!("{prefix}{logical_id}");
+        if events
+            .describe_event_bus()
+            .name(&name)
+            .send()
+            .await
+            .is_err()
+        {
+            events
+                .create_event_bus()
+                .name(&name)
+                .send()
+                .await
+                .map_err(|e| aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string())
+                .map_err(sdk_err(format!("creating event bus {name}")))?;
+            let group = format!("/aws/events/{name}");
+            let _ = logs.create_log_group().log_group_name(&group).send().await;
+            events
+                .put_rule()
+                .name(format!("{name}-to-logs"))
+                .event_bus_name(&name)
+                .event_pattern(r#"{"source":["kundenportal"]}"#)
+                .send()
+                .await
+                .map_err(|e| aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string())
+                .map_err(sdk_err(format!("creating the rule of {name}")))?;
+            events
+                .put_targets()
+                .rule(format!("{name}-to-logs"))
+                .event_bus_name(&name)
+                .targets(
+                    aws_sdk_eventbridge::types::Target::builder()
+                        .id("log-group")
+                        .arn(format!(
+                            "arn:aws:logs:{REGION}:123456789012:log-group:{group}"
+                        ))
+                        .build()
+                        .expect("target"),
+                )
+                .send()
+                .await
+                .map_err(|e| aws_sdk_eventbridge::error::DisplayErrorContext(e).to_string())
+                .map_err(sdk_err(format!("creating the target of {name}")))?;
+        }
+        resources.event_buses.insert(logical_id, name);
+    }
     Ok(resources)
+}
+
+/// The portal's events the stand-in received (through the rule into the log group), oldest
+/// first, as EventBridge delivers them (`detail-type`, `source`, `detail`, …).
+pub async fn published_events(moto_url: &str) -> Result<Vec<serde_json::Value>, DevError> {
+    let data: serde_json::Value = reqwest::get(format!("{moto_url}/moto-api/data.json"))
+        .await
+        .map_err(|e| DevError::msg(format!("reading the stand-in's events: {e}")))?
+        .json()
+        .await
+        .map_err(|e| DevError::msg(format!("reading the stand-in's events: {e}")))?;
+    Ok(data["logs"]["LogEvent"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| serde_json::from_str::<serde_json::Value>(e["message"].as_str()?).ok())
+        .filter(|e| e["source"] == "kundenportal")
+        .collect())
 }
 
 impl LocalResources {
@@ -183,6 +254,7 @@ impl LocalResources {
                     .tables
                     .get(&target)
                     .or_else(|| self.buckets.get(&target))
+                    .or_else(|| self.event_buses.get(&target))
                     .cloned()
                     .or_else(|| template.parameter_default(&target)),
                 EnvValue::Other => None,

@@ -136,6 +136,12 @@ impl Template {
             .collect()
     }
 
+    pub fn event_buses(&self) -> Vec<String> {
+        self.resources_of("AWS::Events::EventBus")
+            .map(|(id, _)| id.to_string())
+            .collect()
+    }
+
     pub fn email_identities(&self) -> Vec<String> {
         self.resources_of("AWS::SES::EmailIdentity")
             .filter_map(|(_, r)| self.resolve(&r["Properties"]["EmailIdentity"]))

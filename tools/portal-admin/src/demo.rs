@@ -348,6 +348,7 @@ pub async fn seed(stores: &Stores, this_year: u16, this_month: u8) -> Result<Sum
                 .await?;
         }
     }
+    seed_contracts(stores, this_year, this_month, now).await?;
     for (index, (id, ..)) in DEMO_COMPANIES.iter().enumerate() {
         let customer_id = CustomerId::parse(id).expect("demo id is valid");
         let lang = Lang::De;
@@ -382,6 +383,76 @@ pub fn describe() -> String {
         ));
     }
     out
+}
+
+/// Contracts for the demo companies: a yearly multi licence and a monthly add-on at Beispiel
+/// Maschinenbau, a monthly single licence at Nordlicht (billed next month).
+async fn seed_contracts(
+    stores: &Stores,
+    this_year: u16,
+    this_month: u8,
+    now: u64,
+) -> Result<(), StoreError> {
+    use portal::domain::contract::{Contract, Licence, Term};
+    use portal::domain::documents::{Date, Money};
+    let (next_year, next_month) = if this_month == 12 {
+        (this_year + 1, 1)
+    } else {
+        (this_year, this_month + 1)
+    };
+    let date = |year: u16, month: u8, day: u8| Date { year, month, day };
+    let contracts = [
+        (
+            "10001",
+            Contract {
+                id: "V-10001-PRO".into(),
+                plan: "Kundenportal Pro".into(),
+                licence: Licence::Multi,
+                seats: 5,
+                term: Term::Yearly,
+                price: Money::parse("1490.00", "EUR").expect("demo price"),
+                started: date(this_year - 1, 3, 1),
+                next_billing: date(this_year + 1, 3, 1),
+                ends: None,
+                cancelled: false,
+            },
+        ),
+        (
+            "10001",
+            Contract {
+                id: "V-10001-ARCHIV".into(),
+                plan: "Archiv-Speicher 100 GB".into(),
+                licence: Licence::Single,
+                seats: 1,
+                term: Term::Monthly,
+                price: Money::parse("9.90", "EUR").expect("demo price"),
+                started: date(this_year - 1, 1, 15),
+                next_billing: date(next_year, next_month, 15),
+                ends: None,
+                cancelled: false,
+            },
+        ),
+        (
+            "10002",
+            Contract {
+                id: "V-10002-BASIC".into(),
+                plan: "Kundenportal Basic".into(),
+                licence: Licence::Single,
+                seats: 1,
+                term: Term::Monthly,
+                price: Money::parse("29.00", "EUR").expect("demo price"),
+                started: date(this_year - 1, 5, 1),
+                next_billing: date(next_year, next_month, 1),
+                ends: None,
+                cancelled: false,
+            },
+        ),
+    ];
+    for (customer, contract) in contracts {
+        let customer = CustomerId::parse(customer).expect("demo id is valid");
+        stores.contracts.put(&customer, &contract, now).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ pub enum Kind {
     Customers,
     Logins,
     Documents,
+    /// Contracts and subscriptions (the billing system's current state).
+    Contracts,
 }
 
 pub struct Options {
@@ -163,6 +165,7 @@ pub async fn run(
         Kind::Customers => import_customers(stores, path, options).await,
         Kind::Logins => import_logins(stores, path, options).await,
         Kind::Documents => import_documents(stores, path, options).await,
+        Kind::Contracts => import_contracts(stores, path, options).await,
     }
 }
 
@@ -440,4 +443,50 @@ async fn notify_members(
             .await?;
     }
     Ok(())
+}
+
+async fn import_contracts(
+    stores: &Stores,
+    path: &Path,
+    options: &Options,
+) -> Result<Summary, ImportError> {
+    let (rows, mut errors) = validate_all::<manifest::ContractRow, _>(
+        path,
+        manifest::validate_contract,
+        |(customer, contract)| format!("{customer}|{}", contract.id),
+    )?;
+    let bad_lines = check_customers(stores, path, &rows, |(c, _)| c, &mut errors).await?;
+    let mut summary = start(errors, options)?;
+    let mut progress = Progress::new(rows.len(), "contracts");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut known: HashMap<CustomerId, Vec<portal::domain::contract::Contract>> = HashMap::new();
+    for (line, (customer, contract)) in rows {
+        if bad_lines.contains(&line) {
+            continue;
+        }
+        if !known.contains_key(&customer) {
+            let (existing, _) = stores.contracts.all(&customer).await?;
+            known.insert(customer.clone(), existing);
+        }
+        let existing = known[&customer].iter().find(|c| c.id == contract.id);
+        let outcome = match existing {
+            Some(old) if *old == contract => Outcome::Unchanged,
+            old => {
+                let updated = old.is_some();
+                stores.contracts.put(&customer, &contract, now).await?;
+                if updated {
+                    Outcome::Updated
+                } else {
+                    Outcome::Created
+                }
+            }
+        };
+        count(&mut summary, outcome);
+        progress.step();
+    }
+    progress.finish();
+    Ok(summary)
 }

@@ -2,6 +2,7 @@
 //! system and demo data. Works against AWS and against the local stack alike (same variables
 //! as the functions: `PORTAL_TABLE`, `DOCUMENTS_BUCKET`, optional `AWS_ENDPOINT_URL`).
 
+pub mod contracts;
 pub mod demo;
 pub mod erase;
 #[doc(hidden)]
@@ -23,6 +24,7 @@ pub struct Stores {
     pub account: portal::store::account::AccountStore,
     pub feedback: portal::store::feedback::FeedbackStore,
     pub support: portal::store::support::SupportStore,
+    pub contracts: portal::store::contracts::ContractStore,
     pub notifications: portal::store::notifications::NotificationStore,
     /// In-portal "new invoice" notifications for the company's logins (`--no-notify`: none).
     pub notify_in_portal: bool,
@@ -52,6 +54,7 @@ impl Stores {
             files: FileStore::new(s3, bucket),
             feedback: portal::store::feedback::FeedbackStore::new(dynamo.clone(), portal_table),
             support: portal::store::support::SupportStore::new(dynamo.clone(), portal_table),
+            contracts: portal::store::contracts::ContractStore::new(dynamo.clone(), portal_table),
             notifications: portal::store::notifications::NotificationStore::new(
                 dynamo.clone(),
                 portal_table,

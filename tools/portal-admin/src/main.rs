@@ -50,6 +50,28 @@ enum Command {
     /// Support requests from the portal: list them, answer them.
     #[command(subcommand)]
     Support(SupportCommand),
+    /// Contract change requests from the portal.
+    #[command(subcommand)]
+    Contracts(ContractsCommand),
+}
+
+#[derive(Subcommand)]
+enum ContractsCommand {
+    /// Close a pending change request once the billing system applied (--done) or refused
+    /// (--rejected) it; import the contracts again so the portal shows the new state.
+    Resolve {
+        customer: String,
+        /// The request's id (from the mail to support or the ContractChangeRequested event).
+        request: String,
+        #[arg(
+            long,
+            conflicts_with = "rejected",
+            required_unless_present = "rejected"
+        )]
+        done: bool,
+        #[arg(long)]
+        rejected: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -131,6 +153,31 @@ async fn main() -> ExitCode {
                 }
                 Err(err) => {
                     eprintln!("portal-admin: {err} (nothing is lost: run it again)");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Command::Contracts(ContractsCommand::Resolve {
+            customer,
+            request,
+            done,
+            rejected: _,
+        }) => {
+            return match portal_admin::contracts::resolve(&stores, &customer, &request, done, now())
+                .await
+            {
+                Ok(resolved) => {
+                    println!(
+                        "request {} ({} of contract {}): {}",
+                        resolved.id,
+                        resolved.kind.code(),
+                        resolved.contract,
+                        resolved.status.code()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("portal-admin: {err}");
                     ExitCode::FAILURE
                 }
             };

@@ -47,6 +47,29 @@ pub struct CustomerRow {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct ContractRow {
+    pub customer_id: String,
+    pub contract_id: String,
+    pub plan: String,
+    /// `single` or `multi`.
+    pub licence: String,
+    pub seats: String,
+    /// `monthly` or `yearly`.
+    pub term: String,
+    /// Net price per term.
+    pub price: String,
+    pub currency: String,
+    pub started: String,
+    pub next_billing: String,
+    #[serde(default)]
+    pub ends: Option<String>,
+    /// `true` when cancelled at the end of the term.
+    #[serde(default)]
+    pub cancelled: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRow {
     pub email: String,
     pub customer_id: String,
@@ -208,6 +231,104 @@ pub fn validate_customer(row: &CustomerRow, c: &mut Checker) -> Option<Customer>
         number: number?.as_str().to_string(),
         name: name?,
     })
+}
+
+pub fn validate_contract(
+    row: &ContractRow,
+    c: &mut Checker,
+) -> Option<(CustomerId, portal::domain::contract::Contract)> {
+    use portal::domain::contract::{Contract, Licence, Term, MAX_SEATS};
+    use portal::domain::documents::{Date, Money};
+    let customer = c.check(
+        "customer_id",
+        CustomerId::parse(&row.customer_id),
+        "letters, digits, - and _, 1–40 characters",
+    );
+    let id = c.check(
+        "contract_id",
+        portal::store::contracts::valid_contract_id(&row.contract_id)
+            .then(|| row.contract_id.clone())
+            .ok_or(()),
+        "letters, digits, - and _, 1–40 characters",
+    );
+    let plan = c.check(
+        "plan",
+        required_text(&row.plan, 100),
+        "1–100 characters without control, bidi or zero-width characters",
+    );
+    let licence = c.check(
+        "licence",
+        match row.licence.trim() {
+            "single" => Ok(Licence::Single),
+            "multi" => Ok(Licence::Multi),
+            _ => Err(()),
+        },
+        "single or multi",
+    );
+    let seats = c.check(
+        "seats",
+        row.seats
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=MAX_SEATS).contains(n))
+            .ok_or(()),
+        "a whole number from 1 to 10000",
+    );
+    let term = c.check(
+        "term",
+        match row.term.trim() {
+            "monthly" => Ok(Term::Monthly),
+            "yearly" => Ok(Term::Yearly),
+            _ => Err(()),
+        },
+        "monthly or yearly",
+    );
+    let price = c.check(
+        "price",
+        Money::parse(row.price.trim(), row.currency.trim()),
+        "a decimal like 49.00 and an ISO currency like EUR",
+    );
+    let started = c.check("started", Date::parse(row.started.trim()), "YYYY-MM-DD");
+    let next_billing = c.check(
+        "next_billing",
+        Date::parse(row.next_billing.trim()),
+        "YYYY-MM-DD",
+    );
+    let ends = match row.ends.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        None => Some(None),
+        Some(text) => c.check("ends", Date::parse(text).map(Some), "YYYY-MM-DD or empty"),
+    };
+    let cancelled = c.check(
+        "cancelled",
+        match row.cancelled.as_deref().map(str::trim).unwrap_or("") {
+            "" | "false" | "no" | "0" => Ok(false),
+            "true" | "yes" | "1" => Ok(true),
+            _ => Err(()),
+        },
+        "true or false",
+    );
+    let licence = licence?;
+    let seats = seats?;
+    if licence == Licence::Single && seats != 1 {
+        c.check::<(), ()>("seats", Err(()), "a single licence has 1 seat");
+        return None;
+    }
+    Some((
+        customer?,
+        Contract {
+            id: id?,
+            plan: plan?,
+            licence,
+            seats,
+            term: term?,
+            price: price?,
+            started: started?,
+            next_billing: next_billing?,
+            ends: ends?,
+            cancelled: cancelled?,
+        },
+    ))
 }
 
 pub fn validate_login(row: &LoginRow, c: &mut Checker) -> Option<ValidLogin> {

@@ -2,6 +2,7 @@
 //! Nothing here knows about HTTP or AWS.
 
 pub mod address;
+pub mod contract;
 pub mod cursor;
 pub mod documents;
 pub mod email;

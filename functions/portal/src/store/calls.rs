@@ -131,6 +131,17 @@ fn calls_of(service: &str, operation: &str, uri: &str, body: &[u8]) -> Vec<(Stri
         vec![(format!("s3:{action}"), format!("bucket/{path}"))]
     } else if service.contains("ses") {
         vec![(format!("ses:{operation}"), "identity".to_string())]
+    } else if service.contains("eventbridge") {
+        let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        json["Entries"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|entry| {
+                let bus = entry["EventBusName"].as_str().unwrap_or("default");
+                (format!("events:{operation}"), format!("event-bus/{bus}"))
+            })
+            .collect()
     } else {
         vec![(format!("{service}:{operation}"), "?".to_string())]
     }

@@ -3,8 +3,10 @@
 pub mod account;
 pub mod auth;
 pub mod calls;
+pub mod contracts;
 pub mod directory;
 pub mod documents;
+pub mod events;
 pub mod feedback;
 pub mod mail;
 pub mod notifications;

@@ -199,6 +199,7 @@ fn calls_section() -> Section {
                 Resource::PortalIndex(i) => format!("PortalTable index {i}"),
                 Resource::DocumentFiles => "documents bucket".to_string(),
                 Resource::MailIdentity => "SES".to_string(),
+                Resource::EventBus => "EventBridge bus".to_string(),
             })
             .collect();
         md.push_str(&format!(
