@@ -35,6 +35,11 @@ pub(crate) fn sample(function: &str) -> Option<Value> {
         }
         "notifications-read" => json!({}),
         "contracts-request" => json!({ "kind": "switch_to_yearly" }),
+        "account-payment-update" => json!({
+            "holder": "Matrix GmbH",
+            "iban": "DE89 3704 0044 0532 0130 00",
+            "mandate": true
+        }),
         "help-feedback" => {
             json!({ "article": "/hilfe/anmeldung/link-abgelaufen/", "helpful": true })
         }
@@ -59,6 +64,7 @@ pub(crate) fn sample(function: &str) -> Option<Value> {
         | "support-detail"
         | "notifications-list"
         | "contracts-list"
+        | "account-payment"
         | "team-remove" => Value::Null,
         _ => return None,
     })

@@ -112,6 +112,7 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
             let current = match route.function {
                 "account-billing-update" => "/api/account/billing",
                 "account-contacts-update" => "/api/account/contacts",
+                "account-payment-update" => "/api/account/payment",
                 _ => "",
             };
             if !current.is_empty() {

@@ -12,6 +12,7 @@ mod help;
 mod hygiene;
 mod log_hygiene;
 mod login;
+mod payment;
 mod runtime;
 mod schema;
 mod sessions;

@@ -90,6 +90,10 @@ impl TestPortal {
             ("LOGIN_RESPONSE_FLOOR_MS", "0"),
             ("S3_FORCE_PATH_STYLE", "true"),
             ("CURSOR_SECRET", "local-test-cursor-secret-0123456789abcdef"),
+            (
+                "PAYMENT_DATA_KEY",
+                "local-test-payment-key-0123456789abcdef",
+            ),
             ("SUPPORT_EMAIL", "support@example.com"),
         ];
         all.extend_from_slice(overrides);

@@ -69,6 +69,11 @@ pub struct Config {
     pub payee: Option<crate::domain::payment::Payee>,
     /// e.g. `https://pay.example.com/?ref={number}&amount={amount}`; none when not set.
     pub payment_link_template: Option<String>,
+    /// Key that seals stored bank details (`PAYMENT_DATA_KEY`, ≥ 32 characters); without it the
+    /// portal stores none (the payment-details endpoint answers 503).
+    pub payment_data_key: Option<SecretBytes>,
+    /// The payment provider's own page for card / PayPal (`PAYMENT_PROVIDER_URL`, https).
+    pub payment_provider_url: Option<String>,
 }
 
 impl Config {
@@ -171,6 +176,28 @@ impl Config {
             }
         }
 
+        let payment_data_key = match get("PAYMENT_DATA_KEY") {
+            None => None,
+            Some(key) if key.len() >= 32 => Some(SecretBytes(key.into_bytes())),
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "PAYMENT_DATA_KEY",
+                    reason: "expected at least 32 characters (e.g. `openssl rand -hex 32`)".into(),
+                })
+            }
+        };
+        let payment_provider_url = get("PAYMENT_PROVIDER_URL");
+        if let Some(url) = &payment_provider_url {
+            if !url.starts_with("https://")
+                || url.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
+                return Err(ConfigError::Invalid {
+                    name: "PAYMENT_PROVIDER_URL",
+                    reason: "expected an https:// URL".into(),
+                });
+            }
+        }
+
         let origin_secret_digest = match get("ORIGIN_SECRET") {
             None => None,
             Some(secret) if secret.len() >= 32 => Some(SecretBytes(
@@ -188,6 +215,8 @@ impl Config {
             origin_secret_digest,
             payee,
             payment_link_template,
+            payment_data_key,
+            payment_provider_url,
             base_url,
             auth_table: resource_name("AUTH_TABLE")?,
             portal_table: resource_name("PORTAL_TABLE")?,

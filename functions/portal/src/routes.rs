@@ -118,6 +118,8 @@ pub static ROUTES: &[&Route] = &[
     &ACCOUNT_BILLING_UPDATE,
     &ACCOUNT_CHANGE_REQUEST,
     &ACCOUNT_CONTACTS,
+    &ACCOUNT_PAYMENT,
+    &ACCOUNT_PAYMENT_UPDATE,
     &ACCOUNT_CONTACTS_UPDATE,
     &ACCOUNT_ACTIVITY,
     &ACCOUNT_EXPORT,
@@ -575,6 +577,44 @@ pub static ACCOUNT_CONTACTS_UPDATE: Route = Route {
         },
     ],
     handler: |app, req| Box::pin(account::update_contacts(app, req)),
+};
+
+pub static ACCOUNT_PAYMENT: Route = Route {
+    function: "account-payment",
+    method: "GET",
+    path: "/api/account/payment",
+    access: Access::Company(OWNER_BILLING),
+    summary: "the bank account for SEPA direct debit (masked) and the payment provider's link (owner, billing)",
+    memory_mb: 128,
+    timeout_s: 5,
+    aws_calls: 3,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &["dynamodb:GetItem", "dynamodb:Query"],
+        },
+    ],
+    handler: |app, req| Box::pin(account::payment::get(app, req)),
+};
+
+pub static ACCOUNT_PAYMENT_UPDATE: Route = Route {
+    function: "account-payment-update",
+    method: "PUT",
+    path: "/api/account/payment",
+    access: Access::Company(OWNER_BILLING),
+    summary: "store a bank account for SEPA direct debit with If-Match (owner, billing; sealed, shown masked)",
+    memory_mb: 128,
+    timeout_s: 5,
+    aws_calls: 4,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+        },
+    ],
+    handler: |app, req| Box::pin(account::payment::update(app, req)),
 };
 
 pub static ACCOUNT_ACTIVITY: Route = Route {

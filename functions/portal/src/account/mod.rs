@@ -1,6 +1,8 @@
 //! Account endpoints: the company's billing data (read, update with If-Match) and change requests
 //! for the fields that lock after the first invoice (legal name, country).
 
+pub mod payment;
+
 use crate::app::App;
 use crate::auth::require_customer;
 use crate::domain::address::{postal_code, Country};
@@ -277,7 +279,7 @@ async fn billing_json(
 
 /// The version `If-Match` names: `None` without the header (428). `*` names the current
 /// version (RFC 9110); a malformed value names no version that can exist, so it gets 412.
-fn if_match(req: &ApiRequest, current: u64) -> Option<u64> {
+pub(crate) fn if_match(req: &ApiRequest, current: u64) -> Option<u64> {
     let value = req.header("if-match")?.trim();
     if value == "*" {
         return Some(current);
@@ -292,7 +294,7 @@ fn if_match(req: &ApiRequest, current: u64) -> Option<u64> {
     )
 }
 
-fn with_etag(mut response: ApiResponse, version: u64) -> ApiResponse {
+pub(crate) fn with_etag(mut response: ApiResponse, version: u64) -> ApiResponse {
     if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
         response.headers.insert(http::header::ETAG, value);
     }

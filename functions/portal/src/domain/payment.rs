@@ -261,3 +261,115 @@ mod tests {
         );
     }
 }
+
+/// Bank details stored for a company are sealed with AES-256-GCM under a key from configuration
+/// (`PAYMENT_DATA_KEY`), on top of the table's own encryption: a table export, a backup or a
+/// person with read access to the table sees no IBAN. The company id is the associated data, so a
+/// sealed IBAN copied to another company's item does not open. Format: base64url(nonce ‖ ct).
+pub mod sealed {
+    use base64::Engine;
+    use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
+
+    fn key(secret: &[u8]) -> LessSafeKey {
+        // The configured secret (≥ 32 characters) is hashed to the 256-bit key.
+        let digest = ring::digest::digest(&ring::digest::SHA256, secret);
+        LessSafeKey::new(UnboundKey::new(&AES_256_GCM, digest.as_ref()).expect("32-byte key"))
+    }
+
+    pub fn seal(secret: &[u8], company: &str, plain: &str) -> String {
+        let mut nonce = [0u8; NONCE_LEN];
+        getrandom::fill(&mut nonce).expect("the OS random source works");
+        let mut data = plain.as_bytes().to_vec();
+        key(secret)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(company.as_bytes()),
+                &mut data,
+            )
+            .expect("sealing cannot fail for short data");
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&data);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(out)
+    }
+
+    /// `None` when the data was changed, belongs to another company or another key.
+    pub fn open(secret: &[u8], company: &str, sealed: &str) -> Option<String> {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(sealed)
+            .ok()?;
+        if bytes.len() < NONCE_LEN + 16 {
+            return None;
+        }
+        let (nonce, data) = bytes.split_at(NONCE_LEN);
+        let mut data = data.to_vec();
+        let plain = key(secret)
+            .open_in_place(
+                Nonce::try_assume_unique_for_key(nonce).ok()?,
+                Aad::from(company.as_bytes()),
+                &mut data,
+            )
+            .ok()?;
+        String::from_utf8(plain.to_vec()).ok()
+    }
+
+    /// `DE89 **** **** **** **30 00`: country and check digits and the last four characters.
+    pub fn mask(iban: &str) -> String {
+        let chars: Vec<char> = iban.chars().filter(|c| !c.is_whitespace()).collect();
+        let n = chars.len();
+        let shown: String = chars
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i < 4 || i + 4 >= n { *c } else { '*' })
+            .collect();
+        shown
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[cfg(test)]
+    mod tests {
+        const KEY: &[u8] = b"0123456789abcdef0123456789abcdef-test";
+
+        #[test]
+        fn an_iban_opens_only_for_its_company_and_key_and_never_shows_in_the_sealed_form() {
+            let iban = "DE89370400440532013000";
+            let sealed = super::seal(KEY, "10001", iban);
+            assert!(!sealed.contains("3704") && !sealed.contains(iban));
+            assert_ne!(
+                sealed,
+                super::seal(KEY, "10001", iban),
+                "a fresh nonce each time"
+            );
+            assert_eq!(super::open(KEY, "10001", &sealed).as_deref(), Some(iban));
+            assert_eq!(super::open(KEY, "10002", &sealed), None);
+            assert_eq!(
+                super::open(
+                    b"another key of at least thirty-two chars",
+                    "10001",
+                    &sealed
+                ),
+                None
+            );
+            let mut tampered = sealed.clone().into_bytes();
+            let last = tampered.len() - 1;
+            tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+            assert_eq!(
+                super::open(KEY, "10001", &String::from_utf8(tampered).unwrap()),
+                None
+            );
+            assert_eq!(super::open(KEY, "10001", "short"), None);
+        }
+
+        #[test]
+        fn the_masked_iban_keeps_country_check_digits_and_the_last_four() {
+            assert_eq!(
+                super::mask("DE89370400440532013000"),
+                "DE89 **** **** **** **30 00"
+            );
+            assert_eq!(super::mask("NL91ABNA0417164300"), "NL91 **** **** **43 00");
+        }
+    }
+}

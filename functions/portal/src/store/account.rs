@@ -67,6 +67,18 @@ pub struct Activity {
     pub fields: std::collections::BTreeMap<String, String>,
 }
 
+/// A bank account for SEPA direct debit as stored: the IBAN only sealed and masked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPayment {
+    pub holder: String,
+    pub iban_sealed: String,
+    pub iban_masked: String,
+    pub bic: Option<String>,
+    pub mandate_accepted_at: u64,
+    pub mandate_accepted_by: String,
+    pub version: u64,
+}
+
 /// An activity-log entry to write. A change and the entry that records it are written in one
 /// transaction, so a failed request never leaves the one without the other.
 #[derive(Debug, Clone)]
@@ -308,6 +320,61 @@ impl AccountStore {
         activity: &NewActivity,
     ) -> Result<TransactWriteItem, StoreError> {
         activity.transact_put(&self.table)
+    }
+
+    /// The stored bank account for SEPA direct debit (IBAN sealed), if any.
+    pub async fn payment(
+        &self,
+        customer: &CustomerId,
+    ) -> Result<Option<StoredPayment>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk(customer)))
+            .key("sk", s("payment"))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("get payment details", e))?;
+        Ok(output.item.map(|item| StoredPayment {
+            holder: get_s(&item, "holder").unwrap_or_default().to_string(),
+            iban_sealed: get_s(&item, "iban_sealed").unwrap_or_default().to_string(),
+            iban_masked: get_s(&item, "iban_masked").unwrap_or_default().to_string(),
+            bic: get_s(&item, "bic").map(str::to_string),
+            mandate_accepted_at: get_n(&item, "mandate_accepted_at").unwrap_or_default(),
+            mandate_accepted_by: get_s(&item, "mandate_accepted_by")
+                .unwrap_or_default()
+                .to_string(),
+            version: get_n(&item, "version").unwrap_or(0),
+        }))
+    }
+
+    /// Saves bank details as version `expected + 1` if the stored version is still `expected`.
+    pub async fn save_payment(
+        &self,
+        customer: &CustomerId,
+        payment: &StoredPayment,
+        expected: u64,
+        activity: &NewActivity,
+    ) -> Result<SaveOutcome, StoreError> {
+        let mut item = Item::new();
+        item.insert("pk".into(), s(pk(customer)));
+        item.insert("sk".into(), s("payment"));
+        item.insert("holder".into(), s(&payment.holder));
+        item.insert("iban_sealed".into(), s(&payment.iban_sealed));
+        item.insert("iban_masked".into(), s(&payment.iban_masked));
+        if let Some(bic) = &payment.bic {
+            item.insert("bic".into(), s(bic));
+        }
+        item.insert("mandate_accepted_at".into(), n(payment.mandate_accepted_at));
+        item.insert(
+            "mandate_accepted_by".into(),
+            s(&payment.mandate_accepted_by),
+        );
+        item.insert("version".into(), n(expected + 1));
+        self.save_versioned(item, expected, activity, "save payment details")
+            .await
     }
 
     /// Records an event that changes nothing else (a download, a login, an export).

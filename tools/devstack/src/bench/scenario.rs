@@ -49,6 +49,10 @@ impl Stack {
                     "local-bench-cursor-secret-0123456789abcdef",
                 ),
                 ("SUPPORT_EMAIL", "support@example.com"),
+                (
+                    "PAYMENT_DATA_KEY",
+                    "local-bench-payment-key-0123456789abcdef",
+                ),
                 ("LOGIN_RESPONSE_FLOOR_MS", "0"),
                 ("LOGIN_LIMIT_PER_IP", "100000"),
                 ("LOGIN_LIMIT_PER_EMAIL", "1000"),

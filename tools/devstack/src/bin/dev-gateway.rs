@@ -70,6 +70,11 @@ async fn run() -> Result<(), DevError> {
                 "local-dev-cursor-secret-not-for-production",
             ),
             ("SUPPORT_EMAIL", "support@example.com"),
+            (
+                "PAYMENT_DATA_KEY",
+                "local-dev-payment-key-not-for-production",
+            ),
+            ("PAYMENT_PROVIDER_URL", "https://pay.example.com/konto"),
             ("PAYEE_NAME", "Kundenportal Demo GmbH"),
             ("PAYEE_IBAN", "DE89370400440532013000"),
             ("PAYEE_BIC", "COBADEFFXXX"),

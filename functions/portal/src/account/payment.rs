@@ -1,0 +1,169 @@
+//! Payment details: a bank account for SEPA direct debit (holder, IBAN checked by checksum and
+//! country length, optional BIC, the mandate accepted), stored sealed (see
+//! `domain::payment::sealed`) and only ever shown masked; card and PayPal go through the payment
+//! provider's own page, so no card data ever reaches the portal. Owners and billing only.
+
+use super::{if_match, with_etag, BILLING_EDITORS};
+use crate::app::App;
+use crate::auth::require_customer;
+use crate::domain::payment::{sealed, Payee, PayeeError};
+use crate::error::{ApiError, FieldError};
+use crate::http::{ApiRequest, ApiResponse};
+use crate::store::account::{NewActivity, SaveOutcome, StoredPayment};
+use http::StatusCode;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaymentBody {
+    holder: String,
+    iban: String,
+    #[serde(default)]
+    bic: Option<String>,
+    /// The SEPA direct-debit mandate, accepted.
+    mandate: bool,
+}
+
+fn payment_json(app: &App, stored: Option<&StoredPayment>) -> Value {
+    json!({
+        "sepa": stored.map(|p| json!({
+            "holder": p.holder,
+            "iban": p.iban_masked,
+            "bic": p.bic,
+            "mandate_accepted_at": p.mandate_accepted_at,
+            "mandate_accepted_by": p.mandate_accepted_by,
+        })),
+        "provider_url": app.config.payment_provider_url,
+        "version": stored.map_or(0, |p| p.version),
+    })
+}
+
+fn unavailable() -> ApiError {
+    ApiError::Conflict {
+        code: "payment_details_unavailable",
+        de: "Bankverbindungen können in diesem Portal nicht hinterlegt werden. Bitte wenden Sie sich an uns.",
+        en: "Bank details cannot be stored in this portal. Please contact us.",
+    }
+}
+
+/// `GET /api/account/payment`: the masked account and the provider link, with `ETag`.
+pub async fn get(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    req.query_params(&[])?;
+    let access = require_customer(app, &req, BILLING_EDITORS).await?;
+    let stored = app.account.payment(&access.customer).await?;
+    let version = stored.as_ref().map_or(0, |p| p.version);
+    Ok(with_etag(
+        ApiResponse::json(StatusCode::OK, &payment_json(app, stored.as_ref())),
+        version,
+    ))
+}
+
+/// `PUT /api/account/payment` with `If-Match`: stores the account for direct debit.
+pub async fn update(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    req.require_same_origin(&app.config.base_url)?;
+    let body: PaymentBody = req.json()?;
+    let iban_input: String = body.iban.chars().filter(|c| !c.is_whitespace()).collect();
+    let account = Payee::parse(
+        &body.holder,
+        &iban_input.to_ascii_uppercase(),
+        body.bic.as_deref(),
+    );
+    let mut problems = Vec::new();
+    let field = |name: &str, code: &'static str, de: &'static str, en: &'static str| FieldError {
+        field: name.to_string(),
+        code,
+        de,
+        en,
+    };
+    if let Err(err) = &account {
+        problems.push(match err {
+            PayeeError::Name => field(
+                "holder",
+                "invalid_holder",
+                "Bitte geben Sie die Kontoinhaberin oder den Kontoinhaber an (höchstens 70 Zeichen).",
+                "Please give the account holder (at most 70 characters).",
+            ),
+            PayeeError::Iban => field(
+                "iban",
+                "invalid_iban",
+                "Diese IBAN stimmt nicht: Prüfziffer oder Länge passen nicht zum Land.",
+                "This IBAN is not right: its check digits or its length do not fit the country.",
+            ),
+            PayeeError::Bic => field(
+                "bic",
+                "invalid_bic",
+                "Die BIC hat 8 oder 11 Zeichen, z. B. COBADEFFXXX. Sie können sie auch leer lassen.",
+                "A BIC has 8 or 11 characters, e.g. COBADEFFXXX. You may leave it empty.",
+            ),
+        });
+    }
+    if !body.mandate {
+        problems.push(field(
+            "mandate",
+            "mandate_required",
+            "Bitte erteilen Sie das SEPA-Lastschriftmandat.",
+            "Please give the SEPA direct debit mandate.",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let account = account.map_err(|_| ApiError::Validation(Vec::new()))?;
+    let access = require_customer(app, &req, BILLING_EDITORS).await?;
+    let key = app
+        .config
+        .payment_data_key
+        .as_ref()
+        .ok_or_else(unavailable)?;
+    let stored = app.account.payment(&access.customer).await?;
+    let current = stored.as_ref().map_or(0, |p| p.version);
+    let Some(expected) = if_match(&req, current) else {
+        return Err(ApiError::VersionRequired {
+            current: Box::new(payment_json(app, stored.as_ref())),
+            version: current,
+        });
+    };
+    let stale = || ApiError::VersionConflict {
+        current: Box::new(payment_json(app, stored.as_ref())),
+        version: current,
+    };
+    if expected != current {
+        return Err(stale());
+    }
+    let now = app.clock.now();
+    let by = access.auth.login.email.as_str().to_string();
+    let masked = sealed::mask(account.iban());
+    let payment = StoredPayment {
+        holder: account.name().to_string(),
+        iban_sealed: sealed::seal(&key.0, access.customer.as_str(), account.iban()),
+        iban_masked: masked.clone(),
+        bic: account.bic().map(str::to_string),
+        mandate_accepted_at: now,
+        mandate_accepted_by: by.clone(),
+        version: expected + 1,
+    };
+    let activity = NewActivity::new(&access.customer, now, "payment_details_updated")
+        .with("by", &by)
+        .with("changes", format!("IBAN {masked}"));
+    match app
+        .account
+        .save_payment(&access.customer, &payment, expected, &activity)
+        .await?
+    {
+        SaveOutcome::Saved { version } => {
+            tracing::info!(customer = access.customer.as_str(), "payment details saved");
+            Ok(with_etag(
+                ApiResponse::json(StatusCode::OK, &payment_json(app, Some(&payment))),
+                version,
+            ))
+        }
+        SaveOutcome::Stale => {
+            let stored = app.account.payment(&access.customer).await?;
+            Err(ApiError::VersionConflict {
+                current: Box::new(payment_json(app, stored.as_ref())),
+                version: stored.as_ref().map_or(0, |p| p.version),
+            })
+        }
+    }
+}
