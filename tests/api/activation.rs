@@ -165,12 +165,7 @@ async fn malformed_fields_are_named_in_the_users_language() {
         (400, "validation_failed"),
         "{reply:?}"
     );
-    let fields: Vec<&str> = reply.json["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = reply.fields();
     assert_eq!(
         fields,
         ["email", "customer_number", "invoice_number", "gross_amount"]

@@ -126,18 +126,7 @@ async fn every_route_answers_every_kind_of_caller_as_declared() {
     let member =
         portal::team::member_id(&portal::domain::email::EmailAddress::parse(&removable).unwrap());
     let invitee = format!("invitee-{removable}");
-    let request = portal
-        .add_support_request(&company, &removable, "Matrix")
-        .await;
-    portal
-        .add_contract(
-            &company,
-            "V-1",
-            portal::domain::contract::Term::Monthly,
-            portal::domain::contract::Licence::Single,
-            1,
-        )
-        .await;
+    let request = portal.add_route_samples(&company, &removable).await;
     let expired_login = portal
         .add_login(Lang::De, &[(&company, "Matrix GmbH", Role::Owner)])
         .await;

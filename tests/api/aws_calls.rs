@@ -41,18 +41,7 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
         .await;
     let member_id =
         portal::team::member_id(&portal::domain::email::EmailAddress::parse(&member).unwrap());
-    let request = portal
-        .add_support_request(&company, &member, "Matrix")
-        .await;
-    portal
-        .add_contract(
-            &company,
-            "V-1",
-            portal::domain::contract::Term::Monthly,
-            portal::domain::contract::Licence::Single,
-            1,
-        )
-        .await;
+    let request = portal.add_route_samples(&company, &member).await;
     let mut browser = portal.browser();
     portal.log_in(&mut browser, &owner).await;
 

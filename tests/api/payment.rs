@@ -92,12 +92,7 @@ async fn wrong_ibans_bics_and_a_missing_mandate_are_named_and_viewers_may_not_se
     )
     .await;
     assert_eq!(reply.code(), "validation_failed", "{reply:?}");
-    let fields: Vec<&str> = reply.json["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = reply.fields();
     assert_eq!(
         fields,
         ["holder", "mandate"],

@@ -116,12 +116,7 @@ async fn bad_requests_are_refused_with_the_fields_named_and_other_companies_see_
         )
         .await;
     assert_eq!(reply.code(), "validation_failed", "{reply:?}");
-    let fields: Vec<&str> = reply.json["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = reply.fields();
     assert_eq!(fields, ["category", "subject", "text"]);
     let foreign_doc = browser
         .post(

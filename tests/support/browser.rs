@@ -16,6 +16,18 @@ impl Reply {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The fields a validation error names, in order.
+    pub fn fields(&self) -> Vec<String> {
+        self.json["error"]["fields"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|f| f["field"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn set_cookies(&self) -> Vec<String> {
         self.headers
             .get_all("set-cookie")

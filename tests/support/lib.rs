@@ -245,6 +245,21 @@ impl TestPortal {
             .unwrap();
     }
 
+    /// What every route's sample request needs besides documents and members: a support
+    /// request (written by `by`; its id is returned) and the monthly single-licence contract
+    /// `V-1`.
+    pub async fn add_route_samples(&self, customer: &CustomerId, by: &str) -> String {
+        self.add_contract(
+            customer,
+            "V-1",
+            portal::domain::contract::Term::Monthly,
+            portal::domain::contract::Licence::Single,
+            1,
+        )
+        .await;
+        self.add_support_request(customer, by, "Matrix").await
+    }
+
     /// Stores a support request of `customer` (as if `by` had written it) and returns its id.
     pub async fn add_support_request(
         &self,

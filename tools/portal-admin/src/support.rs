@@ -65,11 +65,9 @@ pub async fn answer(
         .ok_or_else(|| format!("company {customer} has no request {id}"))?;
     let company = stores
         .directory
-        .get_customer(&customer)
+        .customer_name(&customer)
         .await
-        .map_err(|e| e.to_string())?
-        .map(|c| c.name)
-        .unwrap_or_default();
+        .map_err(|e| e.to_string())?;
     let team = stores
         .directory
         .team(&customer)

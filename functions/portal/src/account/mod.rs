@@ -708,12 +708,7 @@ pub async fn change_request(app: &App, req: ApiRequest) -> Result<ApiResponse, A
     app.account
         .add_change_request(&access.customer, &request, &activity)
         .await?;
-    let company = app
-        .directory
-        .get_customer(&access.customer)
-        .await?
-        .map(|c| c.name)
-        .unwrap_or_default();
+    let company = app.directory.customer_name(&access.customer).await?;
     let text = format!(
         "Änderungsantrag aus dem Kundenportal\n\nFirma: {company} ({})\nAngefragt von: {}\nNeuer Firmenname: {}\nNeues Land: {}\nBegründung:\n{}\n",
         access.customer,
@@ -722,17 +717,15 @@ pub async fn change_request(app: &App, req: ApiRequest) -> Result<ApiResponse, A
         request.country.as_deref().unwrap_or("–"),
         request.reason
     );
-    let html = format!("<pre>{}</pre>", crate::http::escape_html(&text));
     app.mailer
-        .send(OutgoingMail {
-            to: app.config.support_email.clone(),
-            subject: format!(
+        .send(OutgoingMail::plain(
+            app.config.support_email.clone(),
+            format!(
                 "Änderungsantrag Stammdaten: {company} ({})",
                 access.customer
             ),
             text,
-            html,
-        })
+        ))
         .await?;
     Ok(ApiResponse::json(
         StatusCode::ACCEPTED,

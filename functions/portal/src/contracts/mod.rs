@@ -9,7 +9,7 @@ use crate::domain::contract::{check, ChangeKind, Contract, Term};
 use crate::domain::documents::date_of;
 use crate::domain::ids::Role;
 use crate::error::ApiError;
-use crate::http::{escape_html, ApiRequest, ApiResponse};
+use crate::http::{ApiRequest, ApiResponse};
 use crate::store::account::NewActivity;
 use crate::store::contracts::{valid_contract_id, ContractRequest, RequestStatus};
 use crate::store::mail::OutgoingMail;
@@ -203,17 +203,16 @@ pub async fn request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
         access.customer,
         request.id,
     );
-    let mail = OutgoingMail {
-        to: app.config.support_email.clone(),
-        subject: format!(
+    let mail = OutgoingMail::plain(
+        app.config.support_email.clone(),
+        format!(
             "Vertragsänderung: {} – {} ({})",
             kind.label_de(),
             contract.plan,
             access.customer
         ),
-        html: format!("<pre>{}</pre>", escape_html(&text)),
         text,
-    };
+    );
     if let Err(err) = app.mailer.send(mail).await {
         tracing::error!(error = %err, request = request.id.as_str(), metric = "contract_mail_failed", "support not mailed about a contract change");
     }

@@ -125,6 +125,15 @@ impl Directory {
         }))
     }
 
+    /// The company's name (empty when unknown): for mails and notifications.
+    pub async fn customer_name(&self, id: &CustomerId) -> Result<String, StoreError> {
+        Ok(self
+            .get_customer(id)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_default())
+    }
+
     pub async fn put_customer(&self, customer: &Customer) -> Result<(), StoreError> {
         self.client
             .put_item()

@@ -14,6 +14,18 @@ pub struct OutgoingMail {
     pub html: String,
 }
 
+impl OutgoingMail {
+    /// A plain-text mail (support's mails): the HTML part is the same text, escaped, as `<pre>`.
+    pub fn plain(to: EmailAddress, subject: String, text: String) -> OutgoingMail {
+        OutgoingMail {
+            to,
+            subject,
+            html: format!("<pre>{}</pre>", crate::http::escape_html(&text)),
+            text,
+        }
+    }
+}
+
 pub struct Mailer {
     client: std::sync::OnceLock<Client>,
     /// How to build the client on first use (see `Mailer::lazy`).

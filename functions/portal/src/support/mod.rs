@@ -7,7 +7,7 @@ use crate::auth::{require_customer, DOCUMENT_READERS};
 use crate::domain::documents::DocumentId;
 use crate::domain::text::{required_multiline_text, required_text, TextError};
 use crate::error::{ApiError, FieldError};
-use crate::http::{escape_html, ApiRequest, ApiResponse};
+use crate::http::{ApiRequest, ApiResponse};
 use crate::store::account::NewActivity;
 use crate::store::mail::OutgoingMail;
 use crate::store::support::{self, Category, Status, SupportRequest};
@@ -139,12 +139,7 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
     app.support
         .create(&access.customer, &request, &activity)
         .await?;
-    let company = app
-        .directory
-        .get_customer(&access.customer)
-        .await?
-        .map(|c| c.name)
-        .unwrap_or_default();
+    let company = app.directory.customer_name(&access.customer).await?;
     let mail_text = format!(
         "Anfrage aus dem Kundenportal\n\nFirma: {company} ({})\nVon: {}\nThema: {}\nDokument: {}\nAnfrage: {}\n\nBetreff: {}\n\n{}\n\nAntworten mit: portal-admin support answer {} {} --text \"…\"\n",
         access.customer,
@@ -157,16 +152,15 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         access.customer,
         request.id,
     );
-    let mail = OutgoingMail {
-        to: app.config.support_email.clone(),
-        subject: format!(
+    let mail = OutgoingMail::plain(
+        app.config.support_email.clone(),
+        format!(
             "[{}] {} ({company})",
             request.category.label_de(),
             request.subject
         ),
-        html: format!("<pre>{}</pre>", escape_html(&mail_text)),
-        text: mail_text,
-    };
+        mail_text,
+    );
     if let Err(err) = app.mailer.send(mail).await {
         // The request is stored and listed for support (`portal-admin support list`): the
         // customer is not asked to send it again.
