@@ -78,8 +78,9 @@ export function setFieldError(input, message) {
   let note = $(id);
   if (!note) {
     note = el("p", { className: "field-error", id });
-    // In a list row the message goes below the input and its remove button.
-    (input.closest(".multi-line") || input).after(note);
+    // In a list row the message goes below the input and its remove button, at a checkbox
+    // below it and its label.
+    (input.closest(".multi-line, .check") || input).after(note);
   }
   note.textContent = message;
   describe(input, id, true, true);

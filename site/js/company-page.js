@@ -9,10 +9,15 @@ import { setupContacts } from "./company-contacts.js";
 import { setupTeam } from "./company-team.js";
 import { setupActivity } from "./company-activity.js";
 
-/** Runs the page (called by its entry script, pages/company.js). */
-export function companyPage() {
+/**
+ * Runs the page (called by its entry script, pages/company.js). `sections` are set-up functions
+ * of further owner-and-billing sections from the page's own bundle (the payment method), each
+ * `(onProblem) => {load, deny, reset}`, so this shared chunk does not carry their code.
+ */
+export function companyPage(sections = []) {
   const problem = (result) => page.problem(result);
   const billing = setupBilling(problem);
+  const more = sections.map((setup) => setup(problem));
   const contacts = setupContacts(problem);
   const activity = setupActivity(problem);
   // An owner who gave up the owner role: from now on the page shows what that role may see.
@@ -30,7 +35,7 @@ export function companyPage() {
     const canBilling = role === "owner" || role === "billing";
     $("toc-contacts").hidden = !canBilling;
     $("toc-activity").hidden = !canBilling;
-    for (const part of [billing, contacts, activity]) part[canBilling ? "load" : "deny"]();
+    for (const part of [billing, contacts, activity, ...more]) part[canBilling ? "load" : "deny"]();
     if (role === "owner") team.load();
     else team.showSelf(session.email || "", role);
   }
@@ -45,7 +50,7 @@ export function companyPage() {
       startCompany();
     },
     reset() {
-      for (const part of [billing, contacts, team, activity]) part.reset();
+      for (const part of [billing, contacts, team, activity, ...more]) part.reset();
     },
   });
 }

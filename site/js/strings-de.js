@@ -105,6 +105,7 @@ export default {
   ev_billing_imported: "Rechnungsdaten übernommen",
   ev_invoice_notified: "Hinweis auf neue Rechnung versendet",
   ev_support_requested: "Anfrage an den Support gesendet",
+  ev_payment_details_updated: "Bankverbindung für Lastschrift hinterlegt",
   event_by: "von {by}",
   d_changes: "Änderungen",
   d_document: "Dokument",

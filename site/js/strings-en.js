@@ -105,6 +105,7 @@ export default {
   ev_billing_imported: "Billing data imported",
   ev_invoice_notified: "New-invoice notice sent",
   ev_support_requested: "Request sent to support",
+  ev_payment_details_updated: "Bank account for direct debit saved",
   event_by: "by {by}",
   d_changes: "Changes",
   d_document: "Document",

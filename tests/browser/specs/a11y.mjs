@@ -22,6 +22,7 @@ async function portalReady(page) {
   if (root === "company-page") {
     await page.locator("#billing-form").waitFor();
     await page.locator("#team-manage").waitFor();
+    await page.locator("#payment-form").waitFor();
   }
   if (root === "portal") {
     await page.locator("#company").waitFor();
