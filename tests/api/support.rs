@@ -124,7 +124,11 @@ async fn bad_requests_are_refused_with_the_fields_named_and_other_companies_see_
             &json!({ "category": "invoice", "subject": "x", "text": "y", "document": foreign.id.as_str() }),
         )
         .await;
-    assert_eq!(foreign_doc.code(), "validation_failed", "{foreign_doc:?}");
+    assert_eq!(
+        (foreign_doc.status, foreign_doc.code()),
+        (409, "unknown_document"),
+        "{foreign_doc:?}"
+    );
     let extra = browser
         .post(
             "/api/support/requests",

@@ -105,18 +105,15 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         None => None,
         Some(id) => {
             // Only a document of this company: a foreign id is refused like an unknown one.
-            let doc = app
-                .documents
-                .get(&access.customer, &id)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::Validation(vec![field(
-                        "document",
-                        "invalid_document",
-                        "Dieses Dokument gibt es nicht.",
-                        "There is no such document.",
-                    )])
-                })?;
+            let doc =
+                app.documents
+                    .get(&access.customer, &id)
+                    .await?
+                    .ok_or(ApiError::Conflict {
+                        code: "unknown_document",
+                        de: "Dieses Dokument gibt es in Ihrem Unternehmen nicht.",
+                        en: "Your company has no such document.",
+                    })?;
             Some((doc.id.as_str().to_string(), doc.number.as_str().to_string()))
         }
     };
