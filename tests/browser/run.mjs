@@ -18,6 +18,7 @@ import e2eGerman from "./specs/e2e-de.mjs";
 import e2eEnglish from "./specs/e2e-en.mjs";
 import e2eActivation from "./specs/e2e-activate.mjs";
 import e2eRequests from "./specs/e2e-requests.mjs";
+import e2eContracts from "./specs/e2e-contracts.mjs";
 import e2ePayment from "./specs/e2e-payment.mjs";
 import accessibility from "./specs/a11y.mjs";
 import requestChecks from "./specs/requests.mjs";
@@ -84,6 +85,8 @@ async function main() {
       await e2eActivation(browser);
       say("▸ End-to-end, support requests and notifications (German and English)");
       await e2eRequests(browser);
+      say("▸ End-to-end, contracts (German and English)");
+      await e2eContracts(browser);
       say("▸ End-to-end, payment method on the company page (German and English)");
       await e2ePayment(browser);
     }

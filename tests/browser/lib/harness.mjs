@@ -260,14 +260,18 @@ export async function launch() {
   });
 }
 
-/** A fresh browser profile (cookies, storage) with request recording and error capture. */
-export async function newContext(browser, { lang = "de", viewport = { width: 1280, height: 900 } } = {}) {
+/**
+ * A fresh browser profile (cookies, storage) with request recording and error capture;
+ * `storageState` (from context.storageState()) starts it with another profile's cookies.
+ */
+export async function newContext(browser, { lang = "de", viewport = { width: 1280, height: 900 }, storageState } = {}) {
   const context = await browser.newContext({
     locale: lang === "en" ? "en-GB" : "de-DE",
     timezoneId: "Europe/Berlin",
     viewport,
     acceptDownloads: true,
     baseURL: BASE,
+    storageState,
   });
   context.setDefaultTimeout(TIMEOUT);
   context.setDefaultNavigationTimeout(TIMEOUT);
