@@ -223,12 +223,23 @@ pub struct Step {
 
 /// Runs the login scenario once for `email` and returns every API request it made.
 pub async fn login_scenario(stack: &Stack, email: &str) -> Result<Vec<Step>, DevError> {
-    let mut browser = Browser::new(&stack.base_url);
+    login_scenario_at(&stack.base_url, &stack.moto.url, Some(&stack.calls), email).await
+}
+
+/// The login scenario against a portal at `base_url` whose mail goes to the stand-in at
+/// `moto_url`; with `calls`, each step carries the AWS calls its function made.
+pub async fn login_scenario_at(
+    base_url: &str,
+    moto_url: &str,
+    calls: Option<&CallLog>,
+    email: &str,
+) -> Result<Vec<Step>, DevError> {
+    let mut browser = Browser::new(base_url);
     let mut steps = Vec::new();
     let mut step = |function: &'static str, status: u16, took: Duration, bytes: u64| {
-        let calls = stack
-            .calls
-            .take()
+        let calls = calls
+            .map(|log| log.take())
+            .unwrap_or_default()
             .into_iter()
             .filter(|c| c.function == function)
             .collect();
@@ -240,9 +251,11 @@ pub async fn login_scenario(stack: &Stack, email: &str) -> Result<Vec<Step>, Dev
             bytes,
         });
     };
-    stack.calls.take();
+    if let Some(log) = calls {
+        log.take();
+    }
     let at = Instant::now();
-    let token = browser.request_link(&stack.moto.url, email).await?;
+    let token = browser.request_link(moto_url, email).await?;
     step("auth-request", 202, at.elapsed(), 0);
     let at = Instant::now();
     let reply = browser

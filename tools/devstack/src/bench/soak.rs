@@ -1,10 +1,12 @@
 //! `make soak`: the local stack under mixed traffic at a bounded rate for minutes, counting
-//! errors and watching memory. Two loops run side by side: whole customer logins (sign in by
-//! link, pages, list, statistics, two downloads, billing read and update) one after another at
-//! a fixed pace, and authenticated reads (lists with filters, statistics, activity, session) at
-//! a fixed rate. Every few seconds the process's and moto's resident memory are read.
+//! errors and watching memory. The load comes from a second process (this binary again, with
+//! `SOAK_ROLE=load`), so the memory measured is only the gateway's and the handlers'. Two loops
+//! run side by side there: whole customer logins (sign in by link, pages, list, statistics, two
+//! downloads, billing read and update) one after another at a fixed pace, and authenticated
+//! reads (lists with filters, statistics, activity, session) at a fixed rate. Every few seconds
+//! the portal process's and moto's resident memory are read.
 
-use super::scenario::{login_scenario, Browser, Stack};
+use super::scenario::{login_scenario_at, Browser, Stack};
 use crate::DevError;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -43,11 +45,12 @@ pub struct SoakResult {
     pub memory_stable: bool,
 }
 
-#[derive(Default)]
-struct Log {
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+pub struct Log {
     /// (seconds since start, latency ms, ok)
     requests: Vec<(u64, f64, bool)>,
     /// (seconds since start, own RSS MB, moto RSS MB)
+    #[serde(skip)]
     memory: Vec<(u64, f64, f64)>,
     first_errors: Vec<String>,
 }
@@ -89,21 +92,28 @@ fn median(mut values: Vec<f64>) -> f64 {
     percentile(&values, 0.5)
 }
 
-/// Runs `plan` against `stack` as the demo login `email`.
-pub async fn run(stack: Arc<Stack>, email: &str, plan: Plan) -> Result<SoakResult, DevError> {
+/// The load side (run in its own process): both loops against the portal at `base_url` for
+/// `plan.seconds`, as the demo login `email` (reads with the session `cookie`).
+pub async fn load(
+    base_url: &str,
+    moto_url: &str,
+    email: &str,
+    cookie: &str,
+    plan: &Plan,
+) -> Result<Log, DevError> {
     let log = Arc::new(Mutex::new(Log::default()));
     let start = Instant::now();
     let end = start + Duration::from_secs(plan.seconds);
-    let cookie = stack.session_cookie(email).await?;
 
     let logins = {
-        let (stack, log, email) = (stack.clone(), log.clone(), email.to_string());
+        let (log, email) = (log.clone(), email.to_string());
+        let (base_url, moto_url) = (base_url.to_string(), moto_url.to_string());
         let pace = Duration::from_secs_f64(60.0 / plan.logins_per_minute.max(1) as f64);
         tokio::spawn(async move {
             let mut next = Instant::now();
             while Instant::now() < end {
                 let at = start.elapsed().as_secs();
-                match login_scenario(&stack, &email).await {
+                match login_scenario_at(&base_url, &moto_url, None, &email).await {
                     Ok(steps) => {
                         let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
                         for step in steps {
@@ -127,10 +137,10 @@ pub async fn run(stack: Arc<Stack>, email: &str, plan: Plan) -> Result<SoakResul
     };
 
     let reads = {
-        let (stack, log) = (stack.clone(), log.clone());
+        let (log, base_url, cookie) = (log.clone(), base_url.to_string(), cookie.to_string());
         let pace = Duration::from_secs_f64(1.0 / plan.reads_per_second.max(1) as f64);
         tokio::spawn(async move {
-            let mut browser = Browser::new(&stack.base_url);
+            let mut browser = Browser::new(&base_url);
             if let Some((name, value)) = cookie.split_once('=') {
                 browser.cookies.insert(name.to_string(), value.to_string());
             }
@@ -166,7 +176,38 @@ pub async fn run(stack: Arc<Stack>, email: &str, plan: Plan) -> Result<SoakResul
             }
         })
     };
+    logins
+        .await
+        .map_err(|e| DevError::msg(format!("login loop: {e}")))?;
+    reads
+        .await
+        .map_err(|e| DevError::msg(format!("read loop: {e}")))?;
+    let log = std::mem::take(&mut *log.lock().unwrap_or_else(|e| e.into_inner()));
+    Ok(log)
+}
 
+/// Runs `plan` against `stack` as the demo login `email`: the load from a child process, the
+/// memory of this one (gateway and handlers) and of moto.
+pub async fn run(stack: Arc<Stack>, email: &str, plan: Plan) -> Result<SoakResult, DevError> {
+    let start = Instant::now();
+    let end = start + Duration::from_secs(plan.seconds);
+    let cookie = stack.session_cookie(email).await?;
+    let exe = std::env::current_exe().map_err(DevError::io("the soak binary"))?;
+    let child = tokio::process::Command::new(exe)
+        .env("SOAK_ROLE", "load")
+        .env("SOAK_BASE_URL", &stack.base_url)
+        .env("SOAK_MOTO_URL", &stack.moto.url)
+        .env("SOAK_EMAIL", email)
+        .env("SOAK_COOKIE", &cookie)
+        .env("SOAK_SECONDS", plan.seconds.to_string())
+        .env("SOAK_LOGINS_PER_MINUTE", plan.logins_per_minute.to_string())
+        .env("SOAK_READS_PER_SECOND", plan.reads_per_second.to_string())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(DevError::io("starting the load process"))?;
+    let output = tokio::spawn(child.wait_with_output());
+    let mut memory = Vec::new();
     let own = std::process::id();
     let moto = stack.moto.pid();
     let mut last_print = 0;
@@ -176,27 +217,28 @@ pub async fn run(stack: Arc<Stack>, email: &str, plan: Plan) -> Result<SoakResul
         stack.calls.take();
         let at = start.elapsed().as_secs();
         let moto_mb = moto.map(rss_mb).unwrap_or(0.0);
-        let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
-        log.memory.push((at, rss_mb(own), moto_mb));
+        memory.push((at, rss_mb(own), moto_mb));
         if at / 60 != last_print {
             last_print = at / 60;
-            let errors = log.requests.iter().filter(|r| !r.2).count();
             println!(
-                "  {:>3} s: {} requests, {errors} errors, {:.0} MB here, moto {moto_mb:.0} MB",
-                at,
-                log.requests.len(),
+                "  {at:>3} s: portal {:.0} MB, moto {moto_mb:.0} MB",
                 rss_mb(own)
             );
         }
     }
-    logins
+    let output = output
         .await
-        .map_err(|e| DevError::msg(format!("login loop: {e}")))?;
-    reads
-        .await
-        .map_err(|e| DevError::msg(format!("read loop: {e}")))?;
-
-    let log = log.lock().unwrap_or_else(|e| e.into_inner());
+        .map_err(|e| DevError::msg(format!("load process: {e}")))?
+        .map_err(DevError::io("load process"))?;
+    if !output.status.success() {
+        return Err(DevError::msg(format!(
+            "the load process failed ({})",
+            output.status
+        )));
+    }
+    let mut log: Log = serde_json::from_slice(&output.stdout)
+        .map_err(|e| DevError::msg(format!("reading the load process's report: {e}")))?;
+    log.memory = memory;
     let mut minutes = Vec::new();
     for minute in 0..plan.seconds.div_ceil(60) {
         let in_minute = |at: u64| at / 60 == minute;
@@ -262,7 +304,7 @@ pub const MAX_GROWTH_PERCENT: f64 = 10.0;
 pub fn markdown(result: &SoakResult, date: &str) -> String {
     let met = result.errors == 0 && result.memory_stable;
     let mut md = format!(
-        "Written by `make soak` ({date}; `make bench` keeps this section). The dev gateway with the release handlers and moto, under mixed traffic for {} s: {} customer logins a minute (sign in by link, pages, list, statistics, two PDF downloads, billing read and update: ~15 requests each) and {} authenticated reads a second (lists with filters, statistics, activity, session). Goal: 0 errors, and the process's memory after the first minute grows by at most {MAX_GROWTH_PERCENT:.0} % to the end. moto keeps every mail and item in memory, so its growth is the stand-in's, not the portal's.\n\n| minute | requests | errors | p50 ms | p99 ms | memory MB | moto MB |\n|---:|---:|---:|---:|---:|---:|---:|\n",
+        "Written by `make soak` ({date}; `make bench` keeps this section). The dev gateway with the release handlers and moto, under mixed traffic from a second process for {} s: {} customer logins a minute (sign in by link, pages, list, statistics, two PDF downloads, billing read and update: ~15 requests each) and {} authenticated reads a second (lists with filters, statistics, activity, session). Goal: 0 errors, and the process's memory after the first minute grows by at most {MAX_GROWTH_PERCENT:.0} % to the end. moto keeps every mail and item in memory, so its growth is the stand-in's, not the portal's; so is the rising latency (moto scans what it holds, and each login polls its whole mailbox).\n\n| minute | requests | errors | p50 ms | p99 ms | portal memory MB | moto MB |\n|---:|---:|---:|---:|---:|---:|---:|\n",
         result.plan.seconds, result.plan.logins_per_minute, result.plan.reads_per_second
     );
     for m in &result.minutes {

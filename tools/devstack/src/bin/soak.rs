@@ -51,8 +51,40 @@ async fn run() -> Result<bool, DevError> {
     Ok(result.errors == 0 && result.memory_stable)
 }
 
+/// The load side: `SOAK_ROLE=load`, started by the measuring side; prints its log as JSON.
+async fn load() -> Result<(), DevError> {
+    let var = |name: &str| {
+        std::env::var(name).map_err(|_| DevError::msg(format!("{name} is missing (load process)")))
+    };
+    let plan = Plan {
+        seconds: env_number("SOAK_SECONDS", 300),
+        logins_per_minute: env_number("SOAK_LOGINS_PER_MINUTE", 30),
+        reads_per_second: env_number("SOAK_READS_PER_SECOND", 10),
+    };
+    let log = soak::load(
+        &var("SOAK_BASE_URL")?,
+        &var("SOAK_MOTO_URL")?,
+        &var("SOAK_EMAIL")?,
+        &var("SOAK_COOKIE")?,
+        &plan,
+    )
+    .await?;
+    println!(
+        "{}",
+        serde_json::to_string(&log).map_err(|e| DevError::msg(e.to_string()))?
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() {
+    if std::env::var("SOAK_ROLE").is_ok_and(|role| role == "load") {
+        if let Err(err) = load().await {
+            eprintln!("make soak (load): {err}");
+            std::process::exit(1);
+        }
+        return;
+    }
     match run().await {
         Ok(true) => {}
         Ok(false) => {
