@@ -134,17 +134,21 @@ pub async fn load_sdk_config() -> Result<SdkConfig, ConfigError> {
 /// The root certificates that every AWS service endpoint chains to: Amazon Root CA 1–4 and
 /// Starfield Services Root CA G2, the five that Amazon Trust Services asks custom trust stores to
 /// hold (<https://www.amazontrust.com/repository/>). Compiled in, so a cold start neither reads
-/// nor parses the system's ~140 roots (about 2.5 ms of init, measured by `make bench`).
+/// nor parses the system's ~140 roots (about 2.5 ms of init, measured here on a loopback
+/// Runtime API).
 const AWS_ROOT_CERTIFICATES: &[u8] = include_bytes!("../certs/aws-roots.pem");
 
 /// The one HTTP client of the SDK clients: hyper 1 with rustls on ring. It trusts the AWS roots
-/// above; with a custom endpoint (`AWS_ENDPOINT_URL…`, e.g. a proxy or an emulator with TLS) it
-/// trusts the system's roots instead, since such an endpoint may use any CA.
+/// above; only a custom HTTPS endpoint (`AWS_ENDPOINT_URL…=https://…`, e.g. a proxy) may use
+/// another CA, so then it trusts the system's roots. A plain-HTTP endpoint (the local stand-in)
+/// needs no roots at all and keeps the Lambda path, so `make bench` measures what Lambda runs.
 pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
     use aws_smithy_http_client::tls;
-    let custom_endpoint =
-        std::env::vars_os().any(|(name, _)| name.to_string_lossy().starts_with("AWS_ENDPOINT_URL"));
-    let trust = if custom_endpoint {
+    let custom_https_endpoint = std::env::vars_os().any(|(name, value)| {
+        name.to_string_lossy().starts_with("AWS_ENDPOINT_URL")
+            && value.to_string_lossy().trim().starts_with("https://")
+    });
+    let trust = if custom_https_endpoint {
         tls::TrustStore::default()
     } else {
         tls::TrustStore::empty().with_pem_certificate(AWS_ROOT_CERTIFICATES)
