@@ -87,6 +87,67 @@ pub struct FieldError {
     pub en: &'static str,
 }
 
+/// Collects field errors in the request's order.
+#[derive(Default)]
+pub(crate) struct Fields(Vec<FieldError>);
+
+impl Fields {
+    pub(crate) fn add(
+        &mut self,
+        field: &str,
+        code: &'static str,
+        de: &'static str,
+        en: &'static str,
+    ) {
+        self.0.push(FieldError {
+            field: field.to_string(),
+            code,
+            de,
+            en,
+        });
+    }
+
+    pub(crate) fn text(
+        &mut self,
+        field: &str,
+        result: Result<String, crate::domain::text::TextError>,
+    ) -> String {
+        match result {
+            Ok(text) => text,
+            Err(crate::domain::text::TextError::Empty) => {
+                self.add(field, "required", "Bitte ausfüllen.", "Please fill in.");
+                String::new()
+            }
+            Err(crate::domain::text::TextError::TooLong { .. }) => {
+                self.add(
+                    field,
+                    "too_long",
+                    "Dieser Text ist zu lang.",
+                    "This text is too long.",
+                );
+                String::new()
+            }
+            Err(_) => {
+                self.add(
+                    field,
+                    "invalid_characters",
+                    "Enthält unsichtbare oder Steuerzeichen. Bitte neu eintippen.",
+                    "Contains invisible or control characters. Please retype it.",
+                );
+                String::new()
+            }
+        }
+    }
+
+    pub(crate) fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
+
 /// The underlying failure behind a 5xx, for the log only.
 pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 

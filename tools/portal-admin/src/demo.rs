@@ -312,10 +312,7 @@ pub async fn seed(stores: &Stores, this_year: u16, this_month: u8) -> Result<Sum
                 .await?;
         }
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
+    let now = crate::now();
     for (id, _, name, address) in DEMO_COMPANIES {
         let customer = CustomerId::parse(id).expect("demo id is valid");
         if stores.account.billing(&customer).await?.is_none() {

@@ -425,10 +425,7 @@ async fn notify_members(
         );
     }
     let (name, logins) = &members[customer];
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let now = crate::now();
     for login in logins {
         stores
             .notifications
@@ -458,10 +455,7 @@ async fn import_contracts(
     let bad_lines = check_customers(stores, path, &rows, |(c, _)| c, &mut errors).await?;
     let mut summary = start(errors, options)?;
     let mut progress = Progress::new(rows.len(), "contracts");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let now = crate::now();
     let mut known: HashMap<CustomerId, Vec<portal::domain::contract::Contract>> = HashMap::new();
     for (line, (customer, contract)) in rows {
         if bad_lines.contains(&line) {

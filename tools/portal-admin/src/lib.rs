@@ -90,3 +90,11 @@ impl Stores {
         Ok(stores)
     }
 }
+
+/// Seconds since 1970 (UTC): what portal-admin stamps its writes with.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

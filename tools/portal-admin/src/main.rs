@@ -106,19 +106,8 @@ fn status_arg(raw: Option<&str>) -> Result<Option<portal::store::support::Status
     .transpose()
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 fn today() -> (u16, u8) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let date = portal::domain::documents::date_of(now);
+    let date = portal::domain::documents::date_of(portal_admin::now());
     (date.year, date.month)
 }
 
@@ -163,8 +152,14 @@ async fn main() -> ExitCode {
             done,
             rejected: _,
         }) => {
-            return match portal_admin::contracts::resolve(&stores, &customer, &request, done, now())
-                .await
+            return match portal_admin::contracts::resolve(
+                &stores,
+                &customer,
+                &request,
+                done,
+                portal_admin::now(),
+            )
+            .await
             {
                 Ok(resolved) => {
                     println!(
@@ -216,7 +211,7 @@ async fn main() -> ExitCode {
                         &id,
                         text.as_deref(),
                         status,
-                        now(),
+                        portal_admin::now(),
                     )
                     .await
                     .map(|done| {

@@ -258,11 +258,7 @@ pub fn validate_contract(
     );
     let licence = c.check(
         "licence",
-        match row.licence.trim() {
-            "single" => Ok(Licence::Single),
-            "multi" => Ok(Licence::Multi),
-            _ => Err(()),
-        },
+        Licence::from_code(row.licence.trim()).ok_or(()),
         "single or multi",
     );
     let seats = c.check(
@@ -277,11 +273,7 @@ pub fn validate_contract(
     );
     let term = c.check(
         "term",
-        match row.term.trim() {
-            "monthly" => Ok(Term::Monthly),
-            "yearly" => Ok(Term::Yearly),
-            _ => Err(()),
-        },
+        Term::from_code(row.term.trim()).ok_or(()),
         "monthly or yearly",
     );
     let price = c.check(

@@ -67,7 +67,7 @@ impl Notifier {
                 .await?;
             account
                 .record_activity(
-                    &NewActivity::new(customer, now(), "invoice_notified")
+                    &NewActivity::new(customer, crate::now(), "invoice_notified")
                         .with("by", "portal-admin")
                         .with("to", address.as_str())
                         .with("document", document.id.as_str()),
@@ -108,13 +108,6 @@ impl Notifier {
             })
             .await
     }
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 fn aws_sdk_sesv2_client(sdk: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {

@@ -8,9 +8,9 @@ use crate::auth::require_customer;
 use crate::domain::address::{postal_code, Country};
 use crate::domain::email::EmailAddress;
 use crate::domain::ids::Role;
-use crate::domain::text::{clean_text, required_text, TextError};
+use crate::domain::text::{clean_text, required_text};
 use crate::domain::vat::{VatError, VatId};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, Fields};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::store::account::{Billing, BillingData, ChangeRequest, NewActivity, SaveOutcome};
 use crate::store::mail::OutgoingMail;
@@ -61,57 +61,6 @@ struct ChangeRequestBody {
     #[serde(default)]
     country: Option<String>,
     reason: String,
-}
-
-/// Collects field errors in the request's order.
-#[derive(Default)]
-struct Fields(Vec<FieldError>);
-
-impl Fields {
-    fn add(&mut self, field: &str, code: &'static str, de: &'static str, en: &'static str) {
-        self.0.push(FieldError {
-            field: field.to_string(),
-            code,
-            de,
-            en,
-        });
-    }
-
-    fn text(&mut self, field: &str, result: Result<String, TextError>) -> String {
-        match result {
-            Ok(text) => text,
-            Err(TextError::Empty) => {
-                self.add(field, "required", "Bitte ausfüllen.", "Please fill in.");
-                String::new()
-            }
-            Err(TextError::TooLong { .. }) => {
-                self.add(
-                    field,
-                    "too_long",
-                    "Dieser Text ist zu lang.",
-                    "This text is too long.",
-                );
-                String::new()
-            }
-            Err(_) => {
-                self.add(
-                    field,
-                    "invalid_characters",
-                    "Enthält unsichtbare oder Steuerzeichen. Bitte neu eintippen.",
-                    "Contains invisible or control characters. Please retype it.",
-                );
-                String::new()
-            }
-        }
-    }
-
-    fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
-    }
 }
 
 fn validate(body: &BillingBody) -> Result<BillingData, ApiError> {

@@ -7,7 +7,7 @@ use super::{if_match, with_etag, BILLING_EDITORS};
 use crate::app::App;
 use crate::auth::require_customer;
 use crate::domain::payment::{sealed, Payee, PayeeError};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, Fields};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::store::account::{NewActivity, SaveOutcome, StoredPayment};
 use http::StatusCode;
@@ -69,46 +69,39 @@ pub async fn update(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         &iban_input.to_ascii_uppercase(),
         body.bic.as_deref(),
     );
-    let mut problems = Vec::new();
-    let field = |name: &str, code: &'static str, de: &'static str, en: &'static str| FieldError {
-        field: name.to_string(),
-        code,
-        de,
-        en,
-    };
+    let mut f = Fields::default();
     if let Err(err) = &account {
-        problems.push(match err {
-            PayeeError::Name => field(
+        let (field, code, de, en) = match err {
+            PayeeError::Name => (
                 "holder",
                 "invalid_holder",
                 "Bitte geben Sie die Kontoinhaberin oder den Kontoinhaber an (höchstens 70 Zeichen).",
                 "Please give the account holder (at most 70 characters).",
             ),
-            PayeeError::Iban => field(
+            PayeeError::Iban => (
                 "iban",
                 "invalid_iban",
                 "Diese IBAN stimmt nicht: Prüfziffer oder Länge passen nicht zum Land.",
                 "This IBAN is not right: its check digits or its length do not fit the country.",
             ),
-            PayeeError::Bic => field(
+            PayeeError::Bic => (
                 "bic",
                 "invalid_bic",
                 "Die BIC hat 8 oder 11 Zeichen, z. B. COBADEFFXXX. Sie können sie auch leer lassen.",
                 "A BIC has 8 or 11 characters, e.g. COBADEFFXXX. You may leave it empty.",
             ),
-        });
+        };
+        f.add(field, code, de, en);
     }
     if !body.mandate {
-        problems.push(field(
+        f.add(
             "mandate",
             "mandate_required",
             "Bitte erteilen Sie das SEPA-Lastschriftmandat.",
             "Please give the SEPA direct debit mandate.",
-        ));
+        );
     }
-    if !problems.is_empty() {
-        return Err(ApiError::Validation(problems));
-    }
+    f.finish()?;
     let account = account.map_err(|_| ApiError::Validation(Vec::new()))?;
     let access = require_customer(app, &req, BILLING_EDITORS).await?;
     let key = app

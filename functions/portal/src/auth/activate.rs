@@ -5,15 +5,15 @@
 //! login mail. Every outcome (match or not, known address or not) answers the same 202 with the
 //! same cookie, no sooner than the login response floor; strict limits per IP and per number.
 
-use super::limit_per_window;
 use super::request::{answer_no_sooner_than_the_floor, issue_login};
+use super::{client_key, limit_per_window};
 use crate::app::App;
 use crate::domain::documents::{amount_from_input, DocumentKind, DocumentNumber};
 use crate::domain::email::EmailAddress;
 use crate::domain::ids::{CustomerId, Role};
 use crate::domain::lang::Lang;
 use crate::domain::session::LOGIN_LIFETIME_SECONDS;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, Fields};
 use crate::http::{escape_html as escape, host_cookie, ApiRequest, ApiResponse, ATTEMPT_COOKIE};
 use crate::store::account::NewActivity;
 use crate::store::directory::{Customer, Login, TeamChange};
@@ -45,43 +45,44 @@ struct Claim {
 }
 
 fn parse(body: ActivateBody) -> Result<Claim, ApiError> {
-    let mut problems = Vec::new();
+    let mut f = Fields::default();
     let email = EmailAddress::parse(&body.email);
     if email.is_err() {
-        problems.push((
+        f.add(
             "email",
             "invalid_email",
             "Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@firma.de.",
             "Please enter a valid email address, e.g. name@company.com.",
-        ));
+        );
     }
     let customer = CustomerId::parse(body.customer_number.trim());
     if customer.is_err() {
-        problems.push((
+        f.add(
             "customer_number",
             "invalid_customer_number",
             "Bitte geben Sie Ihre Kundennummer ein, wie sie auf der Rechnung steht.",
             "Please enter your customer number as it appears on the invoice.",
-        ));
+        );
     }
     let invoice = DocumentNumber::parse(body.invoice_number.trim());
     if invoice.is_err() {
-        problems.push((
+        f.add(
             "invoice_number",
             "invalid_invoice_number",
             "Bitte geben Sie die Rechnungsnummer ein, wie sie auf der Rechnung steht.",
             "Please enter the invoice number as it appears on the invoice.",
-        ));
+        );
     }
     let gross = amount_from_input(&body.gross_amount);
     if gross.is_err() {
-        problems.push((
+        f.add(
             "gross_amount",
             "invalid_amount",
             "Bitte geben Sie den Rechnungsbetrag (brutto) ein, z. B. 1.234,56.",
             "Please enter the invoice total (gross), e.g. 1,234.56.",
-        ));
+        );
     }
+    f.finish()?;
     match (email, customer, invoice, gross) {
         (Ok(email), Ok(customer), Ok(invoice), Ok(gross_minor)) => Ok(Claim {
             email,
@@ -89,17 +90,7 @@ fn parse(body: ActivateBody) -> Result<Claim, ApiError> {
             invoice,
             gross_minor,
         }),
-        _ => Err(ApiError::Validation(
-            problems
-                .into_iter()
-                .map(|(field, code, de, en)| FieldError {
-                    field: field.to_string(),
-                    code,
-                    de,
-                    en,
-                })
-                .collect(),
-        )),
+        _ => Err(ApiError::Validation(Vec::new())),
     }
 }
 
@@ -158,12 +149,6 @@ pub async fn activate(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiErro
         attempt.expose(),
         LOGIN_LIFETIME_SECONDS,
     )))
-}
-
-fn client_key(app: &App, req: &ApiRequest) -> String {
-    req.client_ip(app.config.client_ip_header.as_deref())
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into())
 }
 
 /// The company, when the customer number, the invoice number and its gross amount all match.

@@ -50,15 +50,18 @@ pub async fn limit_per_window(
     }
 }
 
+/// The key rate limits count a client by: its IP (through the configured proxy header).
+pub fn client_key(app: &App, req: &ApiRequest) -> String {
+    req.client_ip(app.config.client_ip_header.as_deref())
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
 /// Per-IP limit shared by the unauthenticated auth endpoints.
 pub(crate) async fn limit_client_ip(
     app: &App,
     req: &ApiRequest,
     scope: &str,
 ) -> Result<(), ApiError> {
-    let ip = req
-        .client_ip(app.config.client_ip_header.as_deref())
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into());
-    rate_limit(app, scope, &ip, app.config.login.per_ip).await
+    rate_limit(app, scope, &client_key(app, req), app.config.login.per_ip).await
 }

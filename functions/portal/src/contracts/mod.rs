@@ -5,7 +5,7 @@
 
 use crate::app::App;
 use crate::auth::require_customer;
-use crate::domain::contract::{check, ChangeKind, Contract, Term};
+use crate::domain::contract::{check, ChangeKind, Contract};
 use crate::domain::documents::date_of;
 use crate::domain::ids::Role;
 use crate::error::ApiError;
@@ -23,13 +23,6 @@ pub const CONTRACT_READERS: &[Role] = &[Role::Owner, Role::Billing, Role::Viewer
 pub const CONTRACT_EDITORS: &[Role] = &[Role::Owner, Role::Billing];
 /// The event the billing system subscribes to.
 pub const EVENT_TYPE: &str = "ContractChangeRequested";
-
-fn term_code(term: Term) -> &'static str {
-    match term {
-        Term::Monthly => "monthly",
-        Term::Yearly => "yearly",
-    }
-}
 
 fn request_json(request: &ContractRequest) -> Value {
     json!({
@@ -76,7 +69,7 @@ fn contract_json(
         "plan": contract.plan,
         "licence": contract.licence,
         "seats": contract.seats,
-        "term": term_code(contract.term),
+        "term": contract.term.code(),
         "price": { "amount": contract.price.decimal(), "currency": contract.price.currency.as_str() },
         "started": contract.started.to_string(),
         "next_billing": contract.next_billing.to_string(),
@@ -180,7 +173,7 @@ pub async fn request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
             "plan": contract.plan,
             "licence": contract.licence,
             "seats": contract.seats,
-            "term": term_code(contract.term),
+            "term": contract.term.code(),
             "next_billing": contract.next_billing.to_string(),
             "cancelled": contract.cancelled,
         },

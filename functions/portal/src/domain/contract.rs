@@ -20,6 +20,36 @@ pub enum Licence {
     Multi,
 }
 
+impl Term {
+    pub fn code(self) -> &'static str {
+        match self {
+            Term::Monthly => "monthly",
+            Term::Yearly => "yearly",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Term> {
+        [Term::Monthly, Term::Yearly]
+            .into_iter()
+            .find(|t| t.code() == code)
+    }
+}
+
+impl Licence {
+    pub fn code(self) -> &'static str {
+        match self {
+            Licence::Single => "single",
+            Licence::Multi => "multi",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Licence> {
+        [Licence::Single, Licence::Multi]
+            .into_iter()
+            .find(|l| l.code() == code)
+    }
+}
+
 /// Most seats a contract can have or ask for.
 pub const MAX_SEATS: u32 = 10_000;
 

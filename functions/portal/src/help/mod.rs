@@ -48,10 +48,7 @@ pub async fn feedback(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiErro
             "We cannot store feedback for this page.",
         ));
     }
-    let ip = req
-        .client_ip(app.config.client_ip_header.as_deref())
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = crate::auth::client_key(app, &req);
     limit_per_window(app, "feedback-ip", &ip, FEEDBACK_PER_IP_PER_HOUR, 3600).await?;
     app.feedback
         .count(&body.article, body.helpful, app.clock.now())

@@ -3,7 +3,6 @@
 
 use super::{get_n, get_s, n, s, Item, StoreError};
 use crate::domain::ids::CustomerId;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
@@ -295,23 +294,15 @@ impl AccountStore {
             TransactWriteItem::builder().put(put).build(),
             activity.transact_put(&self.table)?,
         ];
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(SaveOutcome::Saved {
+        // Cancelled: the version condition failed or a parallel save held the item; either way
+        // somebody else saved first, and the caller answers with the current data.
+        Ok(if super::commit(&self.client, writes, what).await? {
+            SaveOutcome::Saved {
                 version: expected + 1,
-            }),
-            // The version condition failed, or a parallel save held the item: either way
-            // somebody else saved first; the caller answers with the current data.
-            Err(err) => match err.into_service_error() {
-                TransactWriteItemsError::TransactionCanceledException(_) => Ok(SaveOutcome::Stale),
-                other => Err(StoreError::from_sdk(what, other)),
-            },
-        }
+            }
+        } else {
+            SaveOutcome::Stale
+        })
     }
 
     /// `activity` as one write of a transaction another store commits.

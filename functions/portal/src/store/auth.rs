@@ -8,7 +8,6 @@ use crate::domain::lang::Lang;
 use crate::domain::secret::sha256_hex;
 use crate::domain::session::CODE_MAX_TRIES;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
@@ -286,36 +285,12 @@ impl AuthStore {
             .map_err(build)?;
         writes.push(TransactWriteItem::builder().put(put).build());
         writes.extend(also);
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(err) => match err.into_service_error() {
-                TransactWriteItemsError::TransactionCanceledException(_) => Ok(false),
-                other => Err(StoreError::from_sdk("redeem login", other)),
-            },
-        }
+        super::commit(&self.client, writes, "redeem login").await
     }
 
     /// Forgets an attempt whose tries are used up.
     pub async fn delete_attempt(&self, attempt_hash: &str) -> Result<(), StoreError> {
         self.delete_existing(attempt_key(attempt_hash)).await?;
-        Ok(())
-    }
-
-    pub async fn put_session(&self, hash: &str, session: &SessionRecord) -> Result<(), StoreError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(session_item(hash, session)))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
-            .map_err(|e| StoreError::from_sdk("put session", e))?;
         Ok(())
     }
 

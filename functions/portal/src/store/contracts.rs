@@ -8,7 +8,6 @@ use super::{get_n, get_s, n, s, Item, StoreError};
 use crate::domain::contract::{ChangeKind, Contract, Licence, Term};
 use crate::domain::documents::{Currency, Date, Money};
 use crate::domain::ids::CustomerId;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 
@@ -74,20 +73,6 @@ pub fn valid_contract_id(raw: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
 }
 
-fn code_of(term: Term) -> &'static str {
-    match term {
-        Term::Monthly => "monthly",
-        Term::Yearly => "yearly",
-    }
-}
-
-fn licence_code(licence: Licence) -> &'static str {
-    match licence {
-        Licence::Single => "single",
-        Licence::Multi => "multi",
-    }
-}
-
 impl ContractStore {
     pub fn new(client: Client, table: &str) -> Self {
         ContractStore {
@@ -110,9 +95,9 @@ impl ContractStore {
             .item("pk", s(pk(customer)))
             .item("sk", s(format!("contract#{}", contract.id)))
             .item("plan", s(&contract.plan))
-            .item("licence", s(licence_code(contract.licence)))
+            .item("licence", s(contract.licence.code()))
             .item("seats", n(u64::from(contract.seats)))
-            .item("term", s(code_of(contract.term)))
+            .item("term", s(contract.term.code()))
             .item(
                 "price_minor",
                 AttributeValue::N(contract.price.minor.to_string()),
@@ -197,21 +182,12 @@ impl ContractStore {
             .set_item(Some(item))
             .build()
             .map_err(build)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(hold).build())
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .transact_items(activity.transact_put(&self.table)?)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) => match err.into_service_error() {
-                TransactWriteItemsError::TransactionCanceledException(_) => Ok(false),
-                other => Err(StoreError::from_sdk("add contract request", other)),
-            },
-        }
+        let writes = vec![
+            TransactWriteItem::builder().put(hold).build(),
+            TransactWriteItem::builder().put(put).build(),
+            activity.transact_put(&self.table)?,
+        ];
+        super::commit(&self.client, writes, "add contract request").await
     }
 
     /// Closes a pending request as done or rejected (the billing system's answer). `None` when
@@ -259,23 +235,15 @@ impl ContractStore {
             .key("sk", s(marker(&request.contract, request.kind)))
             .build()
             .map_err(build)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().update(update).build())
-            .transact_items(TransactWriteItem::builder().delete(release).build())
-            .send()
-            .await;
-        match result {
-            Ok(_) => {
-                request.status = status;
-                Ok(Some(request))
-            }
-            Err(err) => match err.into_service_error() {
-                TransactWriteItemsError::TransactionCanceledException(_) => Ok(None),
-                other => Err(StoreError::from_sdk("resolve contract request", other)),
-            },
+        let writes = vec![
+            TransactWriteItem::builder().update(update).build(),
+            TransactWriteItem::builder().delete(release).build(),
+        ];
+        if !super::commit(&self.client, writes, "resolve contract request").await? {
+            return Ok(None);
         }
+        request.status = status;
+        Ok(Some(request))
     }
 }
 
@@ -291,17 +259,11 @@ fn contract_from(id: &str, item: &Item) -> Result<Contract, StoreError> {
     Ok(Contract {
         id: id.to_string(),
         plan: text("plan")?.to_string(),
-        licence: match text("licence")? {
-            "multi" => Licence::Multi,
-            _ => Licence::Single,
-        },
+        licence: Licence::from_code(text("licence")?).ok_or_else(corrupt)?,
         seats: get_n(item, "seats")
             .and_then(|v| u32::try_from(v).ok())
             .ok_or_else(corrupt)?,
-        term: match text("term")? {
-            "yearly" => Term::Yearly,
-            _ => Term::Monthly,
-        },
+        term: Term::from_code(text("term")?).ok_or_else(corrupt)?,
         price: Money {
             minor,
             currency: Currency::parse(text("currency")?).map_err(|_| corrupt())?,

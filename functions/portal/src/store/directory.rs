@@ -296,12 +296,6 @@ impl Directory {
             }
         }
         writes.push(activity.transact_put(&self.table)?);
-        match self.client.transact_write_items().set_transact_items(Some(writes)).send().await {
-            Ok(_) => Ok(true),
-            Err(err) => match err.into_service_error() {
-                aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(_) => Ok(false),
-                other => Err(StoreError::from_sdk("change team", other)),
-            },
-        }
+        super::commit(&self.client, writes, "change team").await
     }
 }

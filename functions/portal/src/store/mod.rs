@@ -35,6 +35,28 @@ impl StoreError {
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
 
+/// Commits `writes` as one DynamoDB transaction. `Ok(false)` when DynamoDB cancelled it (a
+/// condition failed, or a parallel transaction held one of the items): then nothing is written.
+pub(crate) async fn commit(
+    client: &aws_sdk_dynamodb::Client,
+    writes: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+    what: &str,
+) -> Result<bool, StoreError> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    match client
+        .transact_write_items()
+        .set_transact_items(Some(writes))
+        .send()
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(err) => match err.into_service_error() {
+            TransactWriteItemsError::TransactionCanceledException(_) => Ok(false),
+            other => Err(StoreError::from_sdk(what, other)),
+        },
+    }
+}
+
 pub(crate) fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }

@@ -5,7 +5,6 @@
 use super::account::NewActivity;
 use super::{get_n, get_s, n, s, Item, StoreError};
 use crate::domain::ids::CustomerId;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 
@@ -320,24 +319,13 @@ impl SupportStore {
             .expression_attribute_values(":now", n(now))
             .build()
             .map_err(build)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(
-                TransactWriteItem::builder()
-                    .update(update.build().map_err(build)?)
-                    .build(),
-            )
-            .transact_items(TransactWriteItem::builder().update(index).build())
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) => match err.into_service_error() {
-                TransactWriteItemsError::TransactionCanceledException(_) => Ok(false),
-                other => Err(StoreError::from_sdk("answer support request", other)),
-            },
-        }
+        let writes = vec![
+            TransactWriteItem::builder()
+                .update(update.build().map_err(build)?)
+                .build(),
+            TransactWriteItem::builder().update(index).build(),
+        ];
+        super::commit(&self.client, writes, "answer support request").await
     }
 }
 

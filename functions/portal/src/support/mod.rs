@@ -5,8 +5,8 @@
 use crate::app::App;
 use crate::auth::{require_customer, DOCUMENT_READERS};
 use crate::domain::documents::DocumentId;
-use crate::domain::text::{required_multiline_text, required_text, TextError};
-use crate::error::{ApiError, FieldError};
+use crate::domain::text::{required_multiline_text, required_text};
+use crate::error::{ApiError, Fields};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::store::account::NewActivity;
 use crate::store::mail::OutgoingMail;
@@ -31,72 +31,40 @@ struct CreateBody {
     document: Option<String>,
 }
 
-fn field(field: &str, code: &'static str, de: &'static str, en: &'static str) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        code,
-        de,
-        en,
-    }
-}
-
-fn text_problem(name: &str, err: TextError) -> FieldError {
-    match err {
-        TextError::Empty => field(name, "required", "Bitte ausfüllen.", "Please fill in."),
-        TextError::TooLong { .. } => field(
-            name,
-            "too_long",
-            "Dieser Text ist zu lang.",
-            "This text is too long.",
-        ),
-        TextError::Forbidden => field(
-            name,
-            "invalid_characters",
-            "Enthält unsichtbare oder Steuerzeichen. Bitte neu eintippen.",
-            "Contains invisible or control characters. Please retype it.",
-        ),
-    }
-}
-
 /// `POST /api/support/requests`.
 pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     req.require_same_origin(&app.config.base_url)?;
     let body: CreateBody = req.json()?;
-    let mut problems = Vec::new();
+    let mut f = Fields::default();
     let category = Category::from_code(&body.category);
     if category.is_none() {
-        problems.push(field(
+        f.add(
             "category",
             "invalid_category",
             "Bitte wählen Sie ein Thema: invoice, payment, contract, access, technical oder other.",
             "Please choose a topic: invoice, payment, contract, access, technical or other.",
-        ));
+        );
     }
-    let subject = required_text(&body.subject, SUBJECT_MAX)
-        .map_err(|e| problems.push(text_problem("subject", e)))
-        .ok();
-    let text = required_multiline_text(&body.text, TEXT_MAX)
-        .map_err(|e| problems.push(text_problem("text", e)))
-        .ok();
+    let subject = f.text("subject", required_text(&body.subject, SUBJECT_MAX));
+    let text = f.text("text", required_multiline_text(&body.text, TEXT_MAX));
     let document = match body.document.as_deref().filter(|d| !d.is_empty()) {
         None => None,
-        Some(raw) => match DocumentId::parse(raw) {
-            Ok(id) => Some(id),
-            Err(_) => {
-                problems.push(field(
+        Some(raw) => {
+            let id = DocumentId::parse(raw).ok();
+            if id.is_none() {
+                f.add(
                     "document",
                     "invalid_document",
                     "Dieses Dokument gibt es nicht.",
                     "There is no such document.",
-                ));
-                None
+                );
             }
-        },
+            id
+        }
     };
-    let (Some(category), Some(subject), Some(text), true) =
-        (category, subject, text, problems.is_empty())
-    else {
-        return Err(ApiError::Validation(problems));
+    f.finish()?;
+    let Some(category) = category else {
+        return Err(ApiError::Validation(Vec::new()));
     };
     let access = require_customer(app, &req, SUPPORT_USERS).await?;
     let me = access.auth.login.email.clone();

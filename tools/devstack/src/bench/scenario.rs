@@ -91,7 +91,7 @@ impl Stack {
     /// A logged-in session cookie (`name=value`) for `email` (a demo login).
     pub async fn session_cookie(&self, email: &str) -> Result<String, DevError> {
         let mut browser = Browser::new(&self.base_url);
-        let token = browser.request_link(&self.moto.url, email).await?;
+        let (token, _) = browser.request_link(&self.moto.url, email).await?;
         browser
             .send(
                 "POST",
@@ -184,10 +184,16 @@ impl Browser {
         })
     }
 
-    /// Requests a login link for `email` and returns its token from the stand-in's mailbox.
-    pub async fn request_link(&mut self, moto_url: &str, email: &str) -> Result<String, DevError> {
+    /// Requests a login link for `email` and returns its token from the stand-in's mailbox, with
+    /// how long the request itself took (not the wait for the mail).
+    pub async fn request_link(
+        &mut self,
+        moto_url: &str,
+        email: &str,
+    ) -> Result<(String, Duration), DevError> {
         let mailbox = Mailbox::new(moto_url);
         let before = mailbox.to(email).await?.len();
+        let at = Instant::now();
         self.send(
             "POST",
             "/api/auth/login-request",
@@ -195,16 +201,19 @@ impl Browser {
             None,
         )
         .await?;
+        let took = at.elapsed();
         for _ in 0..100 {
             let mails = mailbox.to(email).await?;
             if mails.len() > before {
                 let link = mails[before]
                     .login_link()
                     .ok_or_else(|| DevError::msg("the login mail has no link"))?;
-                return Ok(link
-                    .split_once('#')
-                    .map(|(_, t)| t.to_string())
-                    .unwrap_or_default());
+                return Ok((
+                    link.split_once('#')
+                        .map(|(_, t)| t.to_string())
+                        .unwrap_or_default(),
+                    took,
+                ));
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -254,9 +263,8 @@ pub async fn login_scenario_at(
     if let Some(log) = calls {
         log.take();
     }
-    let at = Instant::now();
-    let token = browser.request_link(moto_url, email).await?;
-    step("auth-request", 202, at.elapsed(), 0);
+    let (token, took) = browser.request_link(moto_url, email).await?;
+    step("auth-request", 202, took, 0);
     let at = Instant::now();
     let reply = browser
         .send(
