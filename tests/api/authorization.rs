@@ -9,6 +9,9 @@ use portal_tests::{Browser, TestPortal};
 use serde_json::{json, Value};
 
 /// A request that passes input validation, so that only authorization decides.
+/// The upload id the samples name; `aws_calls` puts a file there first.
+pub(crate) const SAMPLE_UPLOAD: &str = "0123456789abcdef0123456789abcdef";
+
 pub(crate) fn sample(function: &str) -> Option<Value> {
     let billing = json!({
         "legal_name": "Matrix GmbH",
@@ -30,9 +33,16 @@ pub(crate) fn sample(function: &str) -> Option<Value> {
         "account-change-request" => json!({ "legal_name": "Neu GmbH", "reason": "Test" }),
         "team-invite" => json!({ "email": "__INVITEE__", "role": "viewer" }),
         "team-role" => json!({ "role": "viewer" }),
-        "support-create" => {
-            json!({ "category": "invoice", "subject": "Frage", "text": "Bitte um Rückruf." })
+        "support-create" => json!({
+            "category": "invoice",
+            "subject": "Frage",
+            "text": "Bitte um Rückruf.",
+            "attachment": SAMPLE_UPLOAD
+        }),
+        "documents-proof-upload" | "support-attachment-upload" => {
+            json!({ "content_type": "application/pdf", "size": 1000 })
         }
+        "documents-proof" => json!({ "upload_id": SAMPLE_UPLOAD }),
         "notifications-read" => json!({}),
         "contracts-request" => json!({ "kind": "switch_to_yearly" }),
         "account-payment-update" => json!({

@@ -18,3 +18,4 @@ mod schema;
 mod sessions;
 mod support;
 mod team;
+mod uploads;

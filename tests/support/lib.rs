@@ -85,8 +85,13 @@ impl TestPortal {
             .await
             .unwrap();
         let base_url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let upload_url = format!(
+            "{base_url}/_dev/s3/{}",
+            resources.buckets["DocumentsBucket"]
+        );
         let mut all: Vec<(&str, &str)> = vec![
             ("PORTAL_BASE_URL", &base_url),
+            ("UPLOAD_URL", &upload_url),
             ("LOGIN_RESPONSE_FLOOR_MS", "0"),
             ("S3_FORCE_PATH_STYLE", "true"),
             ("CURSOR_SECRET", "local-test-cursor-secret-0123456789abcdef"),
@@ -108,6 +113,10 @@ impl TestPortal {
             Some(Mailbox::new(moto)),
         );
         gateway.trust_forwarded_for = true;
+        gateway.local_s3 = Some(devstack::uploads::LocalS3 {
+            endpoint: moto.to_string(),
+            secret_access_key: local::SECRET_ACCESS_KEY.into(),
+        });
         tokio::spawn(devstack::gateway::serve(
             listener,
             Arc::new(gateway),
@@ -194,6 +203,7 @@ impl TestPortal {
             gross: Money::parse("119.00", "EUR").unwrap(),
             status: DocumentStatus::Open,
             has_xml: xml.is_some(),
+            proof: None,
             references: [("order".to_string(), "PO-7".to_string())].into(),
         };
         let app = &self.app_for_seeding;
@@ -213,6 +223,15 @@ impl TestPortal {
                 .unwrap();
         }
         doc
+    }
+
+    /// Puts a file into the documents bucket (e.g. an upload a browser made).
+    pub async fn add_file(&self, key: &str, bytes: &[u8], content_type: &str) {
+        self.app_for_seeding
+            .files
+            .put(key, bytes.to_vec(), content_type)
+            .await
+            .unwrap();
     }
 
     /// Stores a contract of `customer` as an import would: `term` monthly or yearly,
@@ -280,6 +299,7 @@ impl TestPortal {
             created_by: by.to_string(),
             updated_at: now,
             answers: Vec::new(),
+            attachment: None,
         };
         let activity = portal::store::account::NewActivity::new(customer, now, "support_requested");
         self.app_for_seeding

@@ -48,6 +48,11 @@ pub struct Config {
     pub documents_bucket: String,
     /// Path-style S3 addressing, needed by S3 stand-ins such as moto.
     pub s3_force_path_style: bool,
+    /// Where browsers POST uploads (proofs of payment, attachments) for the documents bucket:
+    /// `UPLOAD_URL`, else the bucket's regional endpoint
+    /// `https://<bucket>.s3.<AWS_REGION>.amazonaws.com` (path-style `<AWS_ENDPOINT_URL>/<bucket>`
+    /// with `S3_FORCE_PATH_STYLE=true`). The site's CSP `connect-src` must admit it.
+    pub upload_url: String,
     /// Key of the HMAC that makes pagination cursors tamper-proof (at least 32 characters).
     pub cursor_secret: SecretBytes,
     /// Sender of all mails, e.g. `Kundenportal <portal@example.com>`.
@@ -211,8 +216,46 @@ impl Config {
             }
         };
 
+        let documents_bucket = resource_name("DOCUMENTS_BUCKET")?;
+        let s3_force_path_style = match get("S3_FORCE_PATH_STYLE").as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "S3_FORCE_PATH_STYLE",
+                    reason: "expected true or false".into(),
+                })
+            }
+        };
+        let upload_url = match get("UPLOAD_URL") {
+            Some(url) => {
+                let valid = (url.starts_with("https://") || url.starts_with("http://"))
+                    && !url
+                        .chars()
+                        .any(|c| c.is_whitespace() || c.is_control() || c == '?');
+                if !valid {
+                    return Err(ConfigError::Invalid {
+                        name: "UPLOAD_URL",
+                        reason: "expected the https:// URL browsers upload to, without a query"
+                            .into(),
+                    });
+                }
+                url.trim_end_matches('/').to_string()
+            }
+            None => match get("AWS_ENDPOINT_URL_S3").or_else(|| get("AWS_ENDPOINT_URL")) {
+                Some(endpoint) if s3_force_path_style => {
+                    format!("{}/{documents_bucket}", endpoint.trim_end_matches('/'))
+                }
+                _ => match get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")) {
+                    Some(region) => format!("https://{documents_bucket}.s3.{region}.amazonaws.com"),
+                    None => format!("https://{documents_bucket}.s3.amazonaws.com"),
+                },
+            },
+        };
+
         Ok(Config {
             origin_secret_digest,
+            upload_url,
             payee,
             payment_link_template,
             payment_data_key,
@@ -221,17 +264,8 @@ impl Config {
             auth_table: resource_name("AUTH_TABLE")?,
             portal_table: resource_name("PORTAL_TABLE")?,
             event_bus: resource_name("EVENT_BUS_NAME")?,
-            documents_bucket: resource_name("DOCUMENTS_BUCKET")?,
-            s3_force_path_style: match get("S3_FORCE_PATH_STYLE").as_deref() {
-                None | Some("false") => false,
-                Some("true") => true,
-                Some(_) => {
-                    return Err(ConfigError::Invalid {
-                        name: "S3_FORCE_PATH_STYLE",
-                        reason: "expected true or false".into(),
-                    })
-                }
-            },
+            documents_bucket,
+            s3_force_path_style,
             cursor_secret: match required("CURSOR_SECRET")? {
                 secret if secret.len() >= 32 => SecretBytes(secret.into_bytes()),
                 _ => {
@@ -337,6 +371,34 @@ mod tests {
     }
 
     #[test]
+    fn the_upload_url_defaults_to_the_buckets_regional_endpoint() {
+        let mut env = complete();
+        assert_eq!(
+            Config::from_map(&env).unwrap().upload_url,
+            "https://portal-documents.s3.amazonaws.com"
+        );
+        env.insert("AWS_REGION".into(), "eu-central-1".into());
+        assert_eq!(
+            Config::from_map(&env).unwrap().upload_url,
+            "https://portal-documents.s3.eu-central-1.amazonaws.com"
+        );
+        env.insert("AWS_ENDPOINT_URL".into(), "http://127.0.0.1:5000/".into());
+        env.insert("S3_FORCE_PATH_STYLE".into(), "true".into());
+        assert_eq!(
+            Config::from_map(&env).unwrap().upload_url,
+            "http://127.0.0.1:5000/portal-documents"
+        );
+        env.insert(
+            "UPLOAD_URL".into(),
+            "http://127.0.0.1:8080/_dev/s3/portal-documents/".into(),
+        );
+        assert_eq!(
+            Config::from_map(&env).unwrap().upload_url,
+            "http://127.0.0.1:8080/_dev/s3/portal-documents"
+        );
+    }
+
+    #[test]
     fn payee_data_is_optional_but_complete_and_valid_when_given() {
         let mut env = complete();
         assert_eq!(Config::from_map(&env).unwrap().payee, None);
@@ -374,6 +436,8 @@ mod tests {
             ("S3_FORCE_PATH_STYLE", "yes"),
             ("CURSOR_SECRET", "short"),
             ("PAYMENT_LINK_TEMPLATE", "http://pay.example.com/{number}"),
+            ("UPLOAD_URL", "s3.example.com"),
+            ("UPLOAD_URL", "https://b.s3.example.com/?x=1"),
         ] {
             let mut env = complete();
             env.insert(name.into(), value.into());

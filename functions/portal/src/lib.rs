@@ -24,6 +24,7 @@ pub mod store;
 pub mod support;
 pub mod team;
 pub mod telemetry;
+pub mod uploads;
 
 pub use app::{App, Clock};
 pub use config::{Config, ConfigError};

@@ -54,6 +54,12 @@ pub enum Resource {
     PortalIndex(&'static str),
     /// The objects under `documents/` in the documents bucket.
     DocumentFiles,
+    /// The customers' uploads under `uploads/` in the documents bucket. A function that issues
+    /// presigned POSTs needs `s3:PutObject` here: S3 checks the signer's rights at upload time.
+    UploadFiles,
+    /// The documents bucket itself, for `s3:ListBucket` only: without it S3 answers a missing
+    /// object with 403 instead of 404, and the portal could not tell "missing" from "denied".
+    DocumentsBucket,
     /// The SES sender identity (and configuration set, when one is configured).
     MailIdentity,
     /// The stack's EventBridge bus for the billing system.
@@ -75,6 +81,12 @@ const SESSION: Grant = Grant {
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
     ],
+};
+
+/// Lets S3 answer 404 for a missing object (see `Resource::DocumentsBucket`).
+const LIST_BUCKET: Grant = Grant {
+    resource: Resource::DocumentsBucket,
+    actions: &["s3:ListBucket"],
 };
 
 /// The caller a route admits.
@@ -114,6 +126,8 @@ pub static ROUTES: &[&Route] = &[
     &DOCUMENTS_XML,
     &DOCUMENTS_SEND,
     &DOCUMENTS_PAYMENT,
+    &DOCUMENTS_PROOF_UPLOAD,
+    &DOCUMENTS_PROOF,
     &ACCOUNT_BILLING,
     &ACCOUNT_BILLING_UPDATE,
     &ACCOUNT_CHANGE_REQUEST,
@@ -129,6 +143,7 @@ pub static ROUTES: &[&Route] = &[
     &TEAM_REMOVE,
     &CONTRACTS_LIST,
     &CONTRACTS_REQUEST,
+    &SUPPORT_ATTACHMENT_UPLOAD,
     &SUPPORT_CREATE,
     &SUPPORT_LIST,
     &SUPPORT_DETAIL,
@@ -399,6 +414,7 @@ pub static DOCUMENTS_PDF: Route = Route {
             resource: Resource::DocumentFiles,
             actions: &["s3:GetObject"],
         },
+        LIST_BUCKET,
     ],
     handler: |app, req| Box::pin(documents::pdf(app, req)),
 };
@@ -422,6 +438,7 @@ pub static DOCUMENTS_XML: Route = Route {
             resource: Resource::DocumentFiles,
             actions: &["s3:GetObject"],
         },
+        LIST_BUCKET,
     ],
     handler: |app, req| Box::pin(documents::xml(app, req)),
 };
@@ -445,6 +462,7 @@ pub static DOCUMENTS_SEND: Route = Route {
             resource: Resource::DocumentFiles,
             actions: &["s3:GetObject"],
         },
+        LIST_BUCKET,
         Grant {
             resource: Resource::MailIdentity,
             actions: &["ses:SendEmail"],
@@ -470,6 +488,62 @@ pub static DOCUMENTS_PAYMENT: Route = Route {
         },
     ],
     handler: |app, req| Box::pin(documents::payment(app, req)),
+};
+
+pub static DOCUMENTS_PROOF_UPLOAD: Route = Route {
+    function: "documents-proof-upload",
+    method: "POST",
+    path: "/api/documents/{id}/proof/upload",
+    access: Access::Company(OWNER_BILLING),
+    summary: "a presigned POST for a proof of payment of an open invoice (PDF/PNG/JPEG, 10 MB)",
+    memory_mb: 128,
+    timeout_s: 5,
+    aws_calls: 3,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &["dynamodb:GetItem", "dynamodb:Query"],
+        },
+        Grant {
+            resource: Resource::UploadFiles,
+            actions: &["s3:PutObject"],
+        },
+    ],
+    handler: |app, req| Box::pin(documents::proof_upload(app, req)),
+};
+
+pub static DOCUMENTS_PROOF: Route = Route {
+    function: "documents-proof",
+    method: "POST",
+    path: "/api/documents/{id}/proof",
+    access: Access::Company(OWNER_BILLING),
+    summary: "check the uploaded proof of payment, mark the invoice, mail support",
+    memory_mb: 128,
+    timeout_s: 10,
+    aws_calls: 8,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &[
+                "dynamodb:GetItem",
+                "dynamodb:Query",
+                "dynamodb:UpdateItem",
+                "dynamodb:PutItem",
+            ],
+        },
+        Grant {
+            resource: Resource::UploadFiles,
+            actions: &["s3:GetObject", "s3:DeleteObject"],
+        },
+        LIST_BUCKET,
+        Grant {
+            resource: Resource::MailIdentity,
+            actions: &["ses:SendEmail"],
+        },
+    ],
+    handler: |app, req| Box::pin(documents::proof_confirm(app, req)),
 };
 
 pub static ACCOUNT_BILLING: Route = Route {
@@ -810,6 +884,29 @@ pub static CONTRACTS_REQUEST: Route = Route {
     handler: |app, req| Box::pin(contracts::request(app, req)),
 };
 
+pub static SUPPORT_ATTACHMENT_UPLOAD: Route = Route {
+    function: "support-attachment-upload",
+    method: "POST",
+    path: "/api/support/attachments",
+    access: Access::Company(ALL_ROLES),
+    summary: "a presigned POST for a support request's attachment (PDF/PNG/JPEG, 10 MB)",
+    memory_mb: 128,
+    timeout_s: 5,
+    aws_calls: 2,
+    grants: &[
+        SESSION,
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &["dynamodb:Query"],
+        },
+        Grant {
+            resource: Resource::UploadFiles,
+            actions: &["s3:PutObject"],
+        },
+    ],
+    handler: |app, req| Box::pin(support::attachment_upload(app, req)),
+};
+
 pub static SUPPORT_CREATE: Route = Route {
     function: "support-create",
     method: "POST",
@@ -818,13 +915,18 @@ pub static SUPPORT_CREATE: Route = Route {
     summary: "write to support (mailed to SUPPORT_EMAIL)",
     memory_mb: 128,
     timeout_s: 10,
-    aws_calls: 6,
+    aws_calls: 7,
     grants: &[
         SESSION,
         Grant {
             resource: Resource::PortalTable,
             actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
         },
+        Grant {
+            resource: Resource::UploadFiles,
+            actions: &["s3:GetObject", "s3:DeleteObject"],
+        },
+        LIST_BUCKET,
         Grant {
             resource: Resource::MailIdentity,
             actions: &["ses:SendEmail"],

@@ -30,6 +30,9 @@ pub struct Gateway {
     pub trust_forwarded_for: bool,
     /// Print login links of new mails to the console (for `make run`).
     pub print_login_mails: bool,
+    /// Browser uploads at `/_dev/s3/<bucket>` (the local `UPLOAD_URL`), checked like S3 checks
+    /// presigned POSTs and passed on to moto (see `crate::uploads`).
+    pub local_s3: Option<crate::uploads::LocalS3>,
     printed: Mutex<HashSet<String>>,
     requests: AtomicU64,
 }
@@ -44,6 +47,7 @@ impl Gateway {
             mailbox,
             trust_forwarded_for: false,
             print_login_mails: false,
+            local_s3: None,
             printed: Mutex::new(HashSet::new()),
             requests: AtomicU64::new(0),
         }
@@ -60,6 +64,9 @@ impl Gateway {
             }
         } else if path == "/api" || path.starts_with("/api/") {
             self.api(req, peer).await
+        } else if let (Some(bucket), Some(s3)) = (path.strip_prefix("/_dev/s3/"), &self.local_s3) {
+            let bucket = bucket.to_string();
+            self.s3_upload(req, &bucket, s3).await
         } else if path == "/_dev/mail" || path == "/_dev/mail/" || path == "/_dev/mail.json" {
             self.mail_page(&path).await
         } else {
@@ -97,6 +104,69 @@ impl Gateway {
             self.print_new_login_mails().await;
         }
         to_hyper(response)
+    }
+
+    async fn s3_upload(
+        &self,
+        req: hyper::Request<Incoming>,
+        bucket: &str,
+        s3: &crate::uploads::LocalS3,
+    ) -> Reply {
+        use crate::uploads::{check, parse_form, Refusal};
+        let refuse = |r: Refusal| reply(r.status, "application/xml", Bytes::from(r.xml()));
+        if req.method() != Method::POST || bucket.contains('/') {
+            return plain(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "only POST uploads to a bucket",
+            );
+        }
+        let content_type = req
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        // S3 reads at most the policy's size (10 MB here) and then refuses; so does this.
+        let limit = portal::domain::upload::MAX_BYTES as usize + 64 * 1024;
+        let body = match Limited::new(req.into_body(), limit).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(_) => {
+                return refuse(Refusal {
+                    status: StatusCode::BAD_REQUEST,
+                    code: "EntityTooLarge",
+                    message: "Your proposed upload exceeds the maximum allowed size".into(),
+                })
+            }
+        };
+        let Some(form) = parse_form(&content_type, &body) else {
+            return refuse(Refusal {
+                status: StatusCode::BAD_REQUEST,
+                code: "MalformedPOSTRequest",
+                message: "The body of your POST request is not well-formed multipart/form-data."
+                    .into(),
+            });
+        };
+        if let Err(refusal) = check(bucket, &form, &s3.secret_access_key, self.app.clock.now()) {
+            return refuse(refusal);
+        }
+        let forwarded = reqwest::Client::new()
+            .post(format!("{}/{bucket}", s3.endpoint.trim_end_matches('/')))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await;
+        match forwarded {
+            Ok(answer) if answer.status().is_success() => {
+                let mut response = reply(StatusCode::NO_CONTENT, "text/plain", Bytes::new());
+                response.headers_mut().remove("content-type");
+                response
+            }
+            Ok(answer) => plain(
+                StatusCode::BAD_GATEWAY,
+                &format!("the local S3 stand-in answered {}", answer.status()),
+            ),
+            Err(err) => plain(StatusCode::BAD_GATEWAY, &err.to_string()),
+        }
     }
 
     async fn print_new_login_mails(&self) {

@@ -163,6 +163,10 @@ fn statement(out: &mut String, grant: &Grant) {
         Resource::DocumentFiles => {
             "              Resource: !Sub \"${DocumentsBucket.Arn}/documents/*\"\n"
         }
+        Resource::UploadFiles => {
+            "              Resource: !Sub \"${DocumentsBucket.Arn}/uploads/*\"\n"
+        }
+        Resource::DocumentsBucket => "              Resource: !GetAtt DocumentsBucket.Arn\n",
         Resource::EventBus => "              Resource: !GetAtt PortalEventBus.Arn\n",
         Resource::MailIdentity => {
             r#"              Resource:

@@ -12,9 +12,18 @@ use std::collections::{BTreeMap, HashMap};
 pub const REGION: &str = "eu-central-1";
 
 /// The SDK configuration for the stand-in at `endpoint`, with dummy credentials.
+/// The secret of the local credentials (moto accepts any; the dev gateway checks upload
+/// signatures with it).
+pub const SECRET_ACCESS_KEY: &str = "local";
+
 pub fn sdk_config(endpoint: &str) -> SdkConfig {
-    let credentials =
-        aws_sdk_dynamodb::config::Credentials::new("local", "local", None, None, "devstack");
+    let credentials = aws_sdk_dynamodb::config::Credentials::new(
+        "local",
+        SECRET_ACCESS_KEY,
+        None,
+        None,
+        "devstack",
+    );
     SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(REGION))

@@ -250,6 +250,7 @@ fn build(company: usize, spec: &Spec, lang: Lang) -> (Document, Vec<u8>, Option<
         gross: eur(net + tax),
         status: spec.status,
         has_xml: spec.with_xml,
+        proof: None,
         references: [(
             "order".to_string(),
             format!("PO-{}-{:03}", number, spec.sequence),

@@ -154,9 +154,14 @@ impl Eraser {
                     .map(str::to_string)
             })
             .collect();
-        let files = self
+        // Its documents and what its people uploaded (proofs of payment, attachments).
+        let mut files = self
             .file_versions(&format!("documents/{}/", customer.as_str()))
             .await?;
+        files.extend(
+            self.file_versions(&format!("uploads/{}/", customer.as_str()))
+                .await?,
+        );
         let mut erased = Erased {
             company_items: items.len(),
             memberships: members.len(),

@@ -202,6 +202,12 @@ pub async fn write_document(
         }
     }
     let existing = stores.documents.get(customer, &document.id).await?;
+    // A proof of payment the customer uploaded is the portal's, not the billing system's: a
+    // re-import keeps it.
+    let document = &portal::store::documents::Document {
+        proof: existing.as_ref().and_then(|e| e.proof.clone()),
+        ..document.clone()
+    };
     Ok(match existing {
         Some(existing) if existing == *document && !changed => Outcome::Unchanged,
         existing => {

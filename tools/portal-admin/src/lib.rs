@@ -6,6 +6,7 @@ pub mod contracts;
 pub mod demo;
 pub mod erase;
 #[doc(hidden)]
+pub mod files;
 pub mod fuzzing;
 pub mod import;
 pub mod manifest;

@@ -53,6 +53,22 @@ enum Command {
     /// Contract change requests from the portal.
     #[command(subcommand)]
     Contracts(ContractsCommand),
+    /// Files in the documents bucket: proofs of payment and support attachments customers
+    /// uploaded (the mails to support name their keys), or documents.
+    #[command(subcommand)]
+    Files(FilesCommand),
+}
+
+#[derive(Subcommand)]
+enum FilesCommand {
+    /// Save one file, e.g. `portal-admin files get uploads/K-1001/proof/…/… --out beleg.pdf`.
+    Get {
+        /// The object key (starts with `uploads/` or `documents/`).
+        key: String,
+        /// Where to save it (default: the key's last part in the current folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -169,6 +185,19 @@ async fn main() -> ExitCode {
                         resolved.contract,
                         resolved.status.code()
                     );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("portal-admin: {err}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Command::Files(FilesCommand::Get { key, out }) => {
+            let outcome = portal_admin::files::get(&stores, &key, out.as_deref()).await;
+            return match outcome {
+                Ok(path) => {
+                    println!("saved {key} as {}", path.display());
                     ExitCode::SUCCESS
                 }
                 Err(err) => {

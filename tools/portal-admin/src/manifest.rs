@@ -502,6 +502,7 @@ pub fn validate_document(
             gross: gross?,
             status: status?,
             has_xml: xml.is_some(),
+            proof: None,
             references,
         },
         pdf: pdf?,

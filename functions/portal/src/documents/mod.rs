@@ -1,9 +1,11 @@
 //! Documents endpoints: the filtered, paged list, detail, PDF and e-invoice XML downloads.
 
 mod export;
+mod proof;
 mod send;
 
 pub use export::export;
+pub use proof::{confirm as proof_confirm, upload as proof_upload, PROOF_SENDERS};
 pub use send::send;
 
 use crate::app::App;
@@ -50,10 +52,16 @@ pub(crate) fn document_json(app: &App, doc: &Document) -> Value {
         "gross": doc.gross.decimal(),
         "status": doc.status,
         "references": doc.references,
+        "proof": doc.proof.as_ref().map(|p| json!({
+            "submitted_at": p.submitted_at,
+            "content_type": p.file_type.content_type(),
+            "size": p.size,
+        })),
         "links": {
             "pdf": format!("{base}/pdf"),
             "xml": doc.has_xml.then(|| format!("{base}/xml")),
             "payment": payable(&app.config, doc).then(|| format!("{base}/payment")),
+            "proof": proof::accepts_proof(doc).then(|| format!("{base}/proof")),
         },
     })
 }

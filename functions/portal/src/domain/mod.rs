@@ -14,4 +14,5 @@ pub mod phone;
 pub mod secret;
 pub mod session;
 pub mod text;
+pub mod upload;
 pub mod vat;

@@ -25,6 +25,19 @@ pub struct Document {
     pub has_xml: bool,
     /// Free-form references such as `order` or `commission`.
     pub references: BTreeMap<String, String>,
+    /// The customer's proof of payment, once one was uploaded (kept across re-imports).
+    pub proof: Option<Proof>,
+}
+
+/// A proof of payment a customer uploaded for an open invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proof {
+    pub submitted_at: u64,
+    pub by: String,
+    pub file_type: crate::domain::upload::FileType,
+    pub size: u64,
+    /// The object in the documents bucket (`uploads/<customer>/…`).
+    pub key: String,
 }
 
 /// A page request: filters, where to continue, how many.
@@ -115,6 +128,9 @@ impl DocumentStore {
             .item("has_xml", AttributeValue::Bool(doc.has_xml));
         if let Some(due) = doc.due {
             item = item.item("due", s(due.to_string()));
+        }
+        if let Some(proof) = &doc.proof {
+            item = item.item("proof", proof_attribute(proof));
         }
         if !doc.references.is_empty() {
             let refs = doc
@@ -466,6 +482,41 @@ impl DocumentStore {
     }
 
     /// One document of `customer`; a foreign or unknown id is simply `None`.
+    /// Marks an open or overdue invoice as "proof submitted" together with `activity`, in one
+    /// transaction. `Ok(false)` when the document is no longer open (paid or cancelled since).
+    pub async fn record_proof(
+        &self,
+        customer: &CustomerId,
+        id: &DocumentId,
+        proof: &Proof,
+        activity: &crate::store::account::NewActivity,
+    ) -> Result<bool, StoreError> {
+        let update = aws_sdk_dynamodb::types::Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(pk(customer)))
+            .key("sk", s(sk(id)))
+            .update_expression("SET proof = :proof")
+            .condition_expression(
+                "attribute_exists(pk) AND kind = :invoice AND #status IN (:open, :overdue)",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":proof", proof_attribute(proof))
+            .expression_attribute_values(":invoice", s(DocumentKind::Invoice.code()))
+            .expression_attribute_values(":open", s(DocumentStatus::Open.code()))
+            .expression_attribute_values(":overdue", s(DocumentStatus::Overdue.code()))
+            .build()
+            .map_err(|e| StoreError::from_sdk("build", e))?;
+        super::commit(
+            &self.client,
+            vec![
+                TransactWriteItem::builder().update(update).build(),
+                activity.transact_put(&self.table)?,
+            ],
+            "record proof of payment",
+        )
+        .await
+    }
+
     pub async fn get(
         &self,
         customer: &CustomerId,
@@ -524,6 +575,39 @@ fn document_from(item: &Item) -> Result<Document, StoreError> {
                     .collect()
             })
             .unwrap_or_default(),
+        proof: item
+            .get("proof")
+            .and_then(|v| v.as_m().ok())
+            .map(proof_from)
+            .transpose()?,
+    })
+}
+
+fn proof_attribute(proof: &Proof) -> AttributeValue {
+    AttributeValue::M(
+        [
+            ("at", AttributeValue::N(proof.submitted_at.to_string())),
+            ("by", s(&proof.by)),
+            ("type", s(proof.file_type.content_type())),
+            ("size", AttributeValue::N(proof.size.to_string())),
+            ("key", s(&proof.key)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
+    )
+}
+
+fn proof_from(map: &Item) -> Result<Proof, StoreError> {
+    let corrupt = || StoreError::corrupt("proof of payment");
+    Ok(Proof {
+        submitted_at: super::get_n(map, "at").ok_or_else(corrupt)?,
+        by: get_s(map, "by").ok_or_else(corrupt)?.to_string(),
+        file_type: get_s(map, "type")
+            .and_then(crate::domain::upload::FileType::from_content_type)
+            .ok_or_else(corrupt)?,
+        size: super::get_n(map, "size").ok_or_else(corrupt)?,
+        key: get_s(map, "key").ok_or_else(corrupt)?.to_string(),
     })
 }
 
@@ -546,6 +630,15 @@ pub struct FileStore {
         Option<crate::store::calls::CallLog>,
     )>,
     bucket: String,
+}
+
+/// What `FileStore::inspect_upload` sees of an uploaded file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadedFile {
+    pub size: u64,
+    pub content_type: String,
+    /// The first bytes (at most 16).
+    pub head: Vec<u8>,
 }
 
 /// Presigned URLs live this long (SECURITY.md: at most 60 s).
@@ -661,6 +754,101 @@ impl FileStore {
                 other => Err(StoreError::from_sdk("get object", other)),
             },
         }
+    }
+
+    /// A presigned POST that lets the browser upload one file of `file_type` (≤ `max_bytes`)
+    /// to `key`, signed with the function's own credentials (so its role needs `s3:PutObject`
+    /// there). `url` is where browsers send it (see `Config::upload_url`).
+    pub async fn presign_upload(
+        &self,
+        url: &str,
+        key: &str,
+        file_type: crate::domain::upload::FileType,
+        max_bytes: u64,
+        now: u64,
+    ) -> Result<crate::domain::upload::PresignedPost, StoreError> {
+        use aws_sdk_s3::config::ProvideCredentials;
+        let unavailable = |what: &str| StoreError(format!("presign upload: {what}"));
+        let sdk = self
+            .recipe
+            .as_ref()
+            .map(|(sdk, _, _)| sdk)
+            .ok_or_else(|| unavailable("a store built without its SDK configuration"))?;
+        let credentials = sdk
+            .credentials_provider()
+            .ok_or_else(|| unavailable("no credentials provider"))?
+            .provide_credentials()
+            .await
+            .map_err(|e| unavailable(&e.to_string()))?;
+        let region = sdk
+            .region()
+            .map(|r| r.to_string())
+            .ok_or_else(|| unavailable("no region"))?;
+        Ok(crate::domain::upload::presigned_post(
+            url,
+            &self.bucket,
+            key,
+            file_type,
+            max_bytes,
+            &crate::domain::upload::SigningCredentials {
+                access_key_id: credentials.access_key_id(),
+                secret_access_key: credentials.secret_access_key(),
+                session_token: credentials.session_token(),
+                region: &region,
+            },
+            now,
+        ))
+    }
+
+    /// An uploaded object's size, content type and first 16 bytes, in one ranged GET;
+    /// `None` when nothing was uploaded to `key`.
+    pub async fn inspect_upload(&self, key: &str) -> Result<Option<UploadedFile>, StoreError> {
+        match self
+            .client()
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .range("bytes=0-15")
+            .send()
+            .await
+        {
+            Ok(output) => {
+                let size = output
+                    .content_range()
+                    .and_then(|r| r.rsplit('/').next())
+                    .and_then(|total| total.parse::<u64>().ok())
+                    .or_else(|| output.content_length().map(|n| n.max(0) as u64))
+                    .unwrap_or(0);
+                let content_type = output.content_type().unwrap_or_default().to_string();
+                let head = output
+                    .body
+                    .collect()
+                    .await
+                    .map_err(|e| StoreError::from_sdk("read object", e))?
+                    .into_bytes()
+                    .to_vec();
+                Ok(Some(UploadedFile {
+                    size,
+                    content_type,
+                    head,
+                }))
+            }
+            Err(err) => match err.into_service_error() {
+                aws_sdk_s3::operation::get_object::GetObjectError::NoSuchKey(_) => Ok(None),
+                other => Err(StoreError::from_sdk("get object", other)),
+            },
+        }
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        self.client()
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("delete object", e))?;
+        Ok(())
     }
 
     pub async fn put(

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 /// A backend call failed after the SDK's retries; the text is for the log only.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct StoreError(String);
+pub struct StoreError(pub(crate) String);
 
 impl StoreError {
     pub fn from_sdk<E: std::error::Error + 'static>(what: &str, err: E) -> Self {

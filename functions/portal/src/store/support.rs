@@ -112,6 +112,15 @@ pub struct SupportRequest {
     pub created_by: String,
     pub updated_at: u64,
     pub answers: Vec<Answer>,
+    /// A file the writer attached (`uploads/<customer>/support/…` in the documents bucket).
+    pub attachment: Option<Attachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Attachment {
+    pub file_type: crate::domain::upload::FileType,
+    pub size: u64,
+    pub key: String,
 }
 
 #[derive(Clone)]
@@ -173,6 +182,20 @@ impl SupportStore {
         item.insert("created_by".into(), s(&request.created_by));
         item.insert("updated_at".into(), n(request.updated_at));
         item.insert("answers".into(), AttributeValue::L(Vec::new()));
+        if let Some(attachment) = &request.attachment {
+            item.insert(
+                "attachment".into(),
+                AttributeValue::M(
+                    [
+                        ("type".to_string(), s(attachment.file_type.content_type())),
+                        ("size".to_string(), n(attachment.size)),
+                        ("key".to_string(), s(&attachment.key)),
+                    ]
+                    .into_iter()
+                    .collect(),
+                ),
+            );
+        }
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))
@@ -376,6 +399,19 @@ fn request_from(item: &Item) -> Result<SupportRequest, StoreError> {
         created_by: text("created_by")?,
         updated_at: get_n(item, "updated_at").ok_or_else(corrupt)?,
         answers,
+        attachment: item
+            .get("attachment")
+            .and_then(|v| v.as_m().ok())
+            .map(|m| -> Result<Attachment, StoreError> {
+                Ok(Attachment {
+                    file_type: get_s(m, "type")
+                        .and_then(crate::domain::upload::FileType::from_content_type)
+                        .ok_or_else(corrupt)?,
+                    size: get_n(m, "size").ok_or_else(corrupt)?,
+                    key: get_s(m, "key").ok_or_else(corrupt)?.to_string(),
+                })
+            })
+            .transpose()?,
     })
 }
 

@@ -10,7 +10,7 @@ use crate::error::{ApiError, Fields};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::store::account::NewActivity;
 use crate::store::mail::OutgoingMail;
-use crate::store::support::{self, Category, Status, SupportRequest};
+use crate::store::support::{self, Attachment, Category, Status, SupportRequest};
 use http::StatusCode;
 use serde::Deserialize;
 
@@ -29,7 +29,22 @@ struct CreateBody {
     text: String,
     #[serde(default)]
     document: Option<String>,
+    /// An upload from `POST /api/support/attachments`.
+    #[serde(default)]
+    attachment: Option<String>,
 }
+
+/// `POST /api/support/attachments` with `{content_type, size}`: a presigned POST for a file to
+/// attach to the next request (PDF, PNG or JPEG, ≤ 10 MB).
+pub async fn attachment_upload(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    req.require_same_origin(&app.config.base_url)?;
+    let file_type = crate::uploads::admit(&req.json()?)?;
+    let access = require_customer(app, &req, SUPPORT_USERS).await?;
+    crate::uploads::offer(app, &access.customer, ATTACHMENTS, file_type).await
+}
+
+/// Where support attachments go under the company's uploads.
+const ATTACHMENTS: &str = "support";
 
 /// `POST /api/support/requests`.
 pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
@@ -62,6 +77,19 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
             id
         }
     };
+    let attachment = match body.attachment.as_deref().filter(|a| !a.is_empty()) {
+        None => None,
+        Some(raw) if crate::domain::upload::valid_upload_id(raw) => Some(raw.to_string()),
+        Some(_) => {
+            f.add(
+                "attachment",
+                "invalid_upload",
+                "Diese Datei kennen wir nicht. Bitte laden Sie sie noch einmal hoch.",
+                "We do not know this file. Please upload it again.",
+            );
+            None
+        }
+    };
     f.finish()?;
     let Some(category) = category else {
         return Err(ApiError::Validation(Vec::new()));
@@ -85,6 +113,18 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
             Some((doc.id.as_str().to_string(), doc.number.as_str().to_string()))
         }
     };
+    let attachment = match attachment {
+        None => None,
+        Some(id) => {
+            let key = crate::uploads::key(&access.customer, ATTACHMENTS, &id);
+            let checked = crate::uploads::verify(app, &key, "attachment").await?;
+            Some(Attachment {
+                file_type: checked.file_type,
+                size: checked.size,
+                key,
+            })
+        }
+    };
     let now = app.clock.now();
     let request = SupportRequest {
         id: support::new_id(now),
@@ -97,6 +137,7 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         created_by: me.as_str().to_string(),
         updated_at: now,
         answers: Vec::new(),
+        attachment,
     };
     let activity = NewActivity::new(&access.customer, now, "support_requested")
         .with("by", me.as_str())
@@ -105,8 +146,17 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         .create(&access.customer, &request, &activity)
         .await?;
     let company = app.directory.customer_name(&access.customer).await?;
+    let attached = match &request.attachment {
+        None => "–".to_string(),
+        Some(a) => format!(
+            "{}, {} (portal-admin files get {})",
+            a.file_type.label(),
+            crate::uploads::human_size(a.size),
+            a.key
+        ),
+    };
     let mail_text = format!(
-        "Anfrage aus dem Kundenportal\n\nFirma: {company} ({})\nVon: {}\nThema: {}\nDokument: {}\nAnfrage: {}\n\nBetreff: {}\n\n{}\n\nAntworten mit: portal-admin support answer {} {} --text \"…\"\n",
+        "Anfrage aus dem Kundenportal\n\nFirma: {company} ({})\nVon: {}\nThema: {}\nDokument: {}\nAnhang: {attached}\nAnfrage: {}\n\nBetreff: {}\n\n{}\n\nAntworten mit: portal-admin support answer {} {} --text \"…\"\n",
         access.customer,
         me.as_str(),
         request.category.label_de(),
@@ -223,5 +273,9 @@ pub fn request_json(request: &SupportRequest) -> serde_json::Value {
         "created_by": request.created_by,
         "updated_at": request.updated_at,
         "answers": request.answers,
+        "attachment": request.attachment.as_ref().map(|a| serde_json::json!({
+            "content_type": a.file_type.content_type(),
+            "size": a.size,
+        })),
     })
 }

@@ -42,6 +42,7 @@ fn document(n: usize) -> Document {
             DocumentStatus::Paid
         },
         has_xml: false,
+        proof: None,
         references: [("order".to_string(), format!("PO-{n}"))].into(),
     }
 }

@@ -60,10 +60,15 @@ async fn run() -> Result<(), DevError> {
     let template = Template::load(&root.join("infra/template.yaml"))?;
     let sdk = local::sdk_config(&moto.url);
     let resources = local::ensure_resources(&sdk, &template, "portal-local-").await?;
+    let upload_url = format!(
+        "{base_url}/_dev/s3/{}",
+        resources.buckets["DocumentsBucket"]
+    );
     let env = resources.function_env(
         &template,
         &[
             ("PORTAL_BASE_URL", &base_url),
+            ("UPLOAD_URL", &upload_url),
             ("S3_FORCE_PATH_STYLE", "true"),
             (
                 "CURSOR_SECRET",
@@ -109,6 +114,10 @@ async fn run() -> Result<(), DevError> {
         })?;
     let mut gw = gateway::Gateway::new(app, site_dir, Some(Mailbox::new(&moto.url)));
     gw.print_login_mails = true;
+    gw.local_s3 = Some(devstack::uploads::LocalS3 {
+        endpoint: moto.url.clone(),
+        secret_access_key: local::SECRET_ACCESS_KEY.into(),
+    });
 
     println!("\n{}", portal_admin::demo::describe());
     println!("  Portal & Hilfe-Center:  {base_url}/");

@@ -1,0 +1,6 @@
+//! Lambda function `documents-proof`: see its route in `portal::routes`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::DOCUMENTS_PROOF).await
+}

@@ -1,0 +1,180 @@
+//! Customer uploads over presigned POSTs, shared by proofs of payment and support attachments:
+//! the browser announces type and size, gets a POST whose policy S3 enforces (exact key, exact
+//! type, at most 10 MB), sends the file straight to the bucket, and then names the upload in
+//! the request that uses it. Before anything is recorded the stored object is checked again:
+//! present, allowed type and size, and its first bytes match its type. A refused object is
+//! deleted.
+
+use crate::app::App;
+use crate::domain::ids::CustomerId;
+use crate::domain::upload::{self, FileType, Refusal, MAX_BYTES};
+use crate::error::ApiError;
+use crate::http::ApiResponse;
+use http::StatusCode;
+use serde::Deserialize;
+
+/// What the browser says about the chosen file before uploading it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Announcement {
+    content_type: String,
+    size: u64,
+}
+
+fn wrong_type(field: &'static str) -> ApiError {
+    ApiError::invalid_field(
+        field,
+        "upload_wrong_type",
+        "Bitte laden Sie eine PDF-, PNG- oder JPEG-Datei hoch.",
+        "Please upload a PDF, PNG or JPEG file.",
+    )
+}
+
+fn too_large(field: &'static str) -> ApiError {
+    ApiError::invalid_field(
+        field,
+        "upload_too_large",
+        "Die Datei ist größer als 10 MB. Bitte laden Sie eine kleinere Datei hoch, zum Beispiel einen Scan mit geringerer Auflösung.",
+        "The file is larger than 10 MB. Please upload a smaller file, for example a scan at a lower resolution.",
+    )
+}
+
+fn empty(field: &'static str) -> ApiError {
+    ApiError::invalid_field(
+        field,
+        "upload_empty",
+        "Die Datei ist leer.",
+        "The file is empty.",
+    )
+}
+
+/// The announced file's type, or why it cannot be uploaded (before any AWS call).
+pub(crate) fn admit(announcement: &Announcement) -> Result<FileType, ApiError> {
+    upload::admit(&announcement.content_type, announcement.size).map_err(|refusal| match refusal {
+        Refusal::WrongType => wrong_type("content_type"),
+        Refusal::TooLarge => too_large("size"),
+        Refusal::Empty => empty("size"),
+    })
+}
+
+/// The upload id a request names, checked for shape before any AWS call.
+pub(crate) fn upload_id(raw: &str, field: &'static str) -> Result<String, ApiError> {
+    if upload::valid_upload_id(raw) {
+        Ok(raw.to_string())
+    } else {
+        Err(ApiError::invalid_field(
+            field,
+            "invalid_upload",
+            "Diese Datei kennen wir nicht. Bitte laden Sie sie noch einmal hoch.",
+            "We do not know this file. Please upload it again.",
+        ))
+    }
+}
+
+/// Where an upload of `customer` goes: `uploads/<customer>/<purpose>/<upload id>`. The customer
+/// comes from the session, the id from `upload::new_upload_id`, so no input shapes the path.
+pub(crate) fn key(customer: &CustomerId, purpose: &str, upload_id: &str) -> String {
+    format!("uploads/{customer}/{purpose}/{upload_id}")
+}
+
+/// 201 with the presigned POST for a new upload of `file_type` under `purpose`.
+pub(crate) async fn offer(
+    app: &App,
+    customer: &CustomerId,
+    purpose: &str,
+    file_type: FileType,
+) -> Result<ApiResponse, ApiError> {
+    let id = upload::new_upload_id();
+    let post = app
+        .files
+        .presign_upload(
+            &app.config.upload_url,
+            &key(customer, purpose, &id),
+            file_type,
+            MAX_BYTES,
+            app.clock.now(),
+        )
+        .await?;
+    Ok(ApiResponse::json(
+        StatusCode::CREATED,
+        &serde_json::json!({
+            "upload_id": id,
+            "url": post.url,
+            "fields": post.fields,
+            "file_field": "file",
+            "content_type": file_type.content_type(),
+            "max_bytes": MAX_BYTES,
+            "expires_at": post.expires_at,
+        }),
+    ))
+}
+
+/// A checked upload.
+pub(crate) struct Checked {
+    pub file_type: FileType,
+    pub size: u64,
+}
+
+/// The uploaded object under `key`, checked again after S3's own policy check: present, an
+/// allowed type of at most 10 MB whose first bytes match it. A refused object is deleted.
+pub(crate) async fn verify(app: &App, key: &str, field: &'static str) -> Result<Checked, ApiError> {
+    let file = app
+        .files
+        .inspect_upload(key)
+        .await?
+        .ok_or(ApiError::Conflict {
+            code: "upload_missing",
+            de: "Die Datei ist nicht angekommen. Bitte laden Sie sie noch einmal hoch.",
+            en: "The file did not arrive. Please upload it again.",
+        })?;
+    let verdict = match FileType::from_content_type(&file.content_type) {
+        None => Err(wrong_type(field)),
+        Some(_) if file.size > MAX_BYTES => Err(too_large(field)),
+        Some(_) if file.size == 0 => Err(empty(field)),
+        Some(t) if !t.matches(&file.head) => Err(ApiError::invalid_field(
+            field,
+            "upload_content_mismatch",
+            "Der Inhalt der Datei passt nicht zu ihrem Typ. Bitte laden Sie eine echte PDF-, PNG- oder JPEG-Datei hoch.",
+            "The file's content does not match its type. Please upload a genuine PDF, PNG or JPEG file.",
+        )),
+        Some(file_type) => Ok(Checked {
+            file_type,
+            size: file.size,
+        }),
+    };
+    if verdict.is_err() {
+        app.files.delete(key).await?;
+    }
+    verdict
+}
+
+/// `1.2 MB`, `830 KB`: a size for people (mails, the portal).
+pub(crate) fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(human_size(1), "1 KB");
+        assert_eq!(human_size(830 * 1024), "830 KB");
+        assert_eq!(human_size(1_258_291), "1.2 MB");
+    }
+
+    #[test]
+    fn upload_keys_come_from_the_session_and_a_generated_id_only() {
+        let customer = CustomerId::parse("K-1001").unwrap();
+        assert_eq!(
+            key(&customer, "proof/d1", "0123456789abcdef0123456789abcdef"),
+            "uploads/K-1001/proof/d1/0123456789abcdef0123456789abcdef"
+        );
+        assert!(upload_id("../x", "upload_id").is_err());
+    }
+}
