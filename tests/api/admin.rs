@@ -456,6 +456,20 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
     portal
         .add_support_request(&gone, &only_gone, "Weg damit")
         .await;
+    // A proof of payment its people uploaded goes too; support can fetch it before.
+    let upload = format!("uploads/{gone}/proof/x/0123456789abcdef0123456789abcdef");
+    portal
+        .add_file(&upload, b"%PDF-1.4 proof\n", "application/pdf")
+        .await;
+    let saved = folder().join("beleg.pdf");
+    let path = portal_admin::files::get(&stores, &upload, Some(&saved))
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(path).unwrap(), b"%PDF-1.4 proof\n");
+    for bad in ["../etc/passwd", "uploads/../documents/x", "other/x", "uploads//x"] {
+        let err = portal_admin::files::get(&stores, bad, Some(&saved)).await.unwrap_err();
+        assert!(err.contains("no file key"), "{bad}: {err}");
+    }
     let note = |to: &str, about: &portal::domain::ids::CustomerId, name: &str| {
         portal::store::notifications::NewNotification {
             to: EmailAddress::parse(to).unwrap(),
@@ -477,7 +491,7 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
 
     let dry = stores.eraser.erase(&gone, true).await.unwrap();
     assert_eq!((dry.memberships, dry.logins), (2, 1), "{dry:?}");
-    assert!(dry.company_items >= 4 && dry.file_versions >= 2, "{dry:?}");
+    assert!(dry.company_items >= 4 && dry.file_versions >= 3, "{dry:?}");
     let app = &portal.app_for_seeding;
     assert!(
         app.directory.get_customer(&gone).await.unwrap().is_some(),
@@ -516,6 +530,7 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
         .unwrap()
         .iter()
         .all(|r| r.customer != gone));
+    assert!(!app.files.exists(&upload).await.unwrap(), "uploads are erased");
     // The other company is untouched.
     assert_eq!(app.directory.team(&stays).await.unwrap().members.len(), 1);
     let key = portal::domain::documents::object_key(&stays, &kept.id, "pdf");
