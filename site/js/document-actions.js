@@ -1,12 +1,13 @@
-// What can be done with one document besides downloading it: forward it by email (send dialog)
-// and pay an open invoice (pay dialog with GiroCode, bank details and payment link).
-import { $, el, request, isSuccess, textOr, showError, clearError, setBusy, paragraphs } from "./api.js";
+// What can be done with one document besides downloading it: forward it by email (send dialog),
+// pay an open invoice (pay dialog with GiroCode, bank details and payment link) and upload a
+// proof of payment for it (proof dialog; its code, document-proof.js, is loaded on first use).
+import { $, el, request, isSuccess, textOr, showError, showMessage, clearError, setBusy, paragraphs } from "./api.js";
 import { onSubmit, isPageProblem, wireDialog } from "./portal.js";
 import { t, lang } from "./i18n.js";
 import { money, day, kindLabel, groupIban } from "./format.js";
 
 /**
- * Wires both dialogs. `onProblem(result)` handles 401 / no company;
+ * Wires the dialogs. `onProblem(result)` handles 401 / no company;
  * `fallbackFocus()` names where focus goes when the button that opened a dialog is gone.
  */
 export function setupActions(onProblem, fallbackFocus) {
@@ -161,5 +162,24 @@ export function setupActions(onProblem, fallbackFocus) {
     });
   }
 
-  return { send, pay };
+  // ---- Proof of payment -----------------------------------------------------------------------
+
+  const proofDialog = dialogOf("proof-dialog");
+  let proofPart = null; // the promise of document-proof.js, set up
+
+  function proof(doc, opener) {
+    open(proofDialog, opener, $("proof-file"), doc);
+    proofPart ??= import("./document-proof.js").then((m) => m.setupProof(proofDialog, problem, actions, openers));
+    proofPart.then(
+      (part) => part.start(doc),
+      () => {
+        // The module did not come (offline?): say so; the next try imports it again.
+        proofPart = null;
+        showMessage($("proof-error"), [t("network")]);
+      },
+    );
+  }
+
+  const actions = { send, pay, proof };
+  return actions;
 }

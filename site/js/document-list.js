@@ -3,7 +3,7 @@
 import { t } from "./i18n.js";
 import { el } from "./api.js";
 import { isLocalPath } from "./portal.js";
-import { money, day, dayAttr, statusLabel, kindLabel, referenceLabel, docName, STATUSES } from "./format.js";
+import { money, day, dayAttr, dayOfTime, statusLabel, kindLabel, referenceLabel, docName, STATUSES } from "./format.js";
 
 const span = (className, textContent) => el("span", { className, textContent });
 
@@ -17,6 +17,12 @@ function time(iso) {
 const statusBadge = (doc) => span(`status status-${STATUSES.includes(doc.status) ? doc.status : "other"}`, statusLabel(doc.status));
 
 const kindAndNumber = (doc) => [span("doc-kind", kindLabel(doc.kind)), span("doc-number", doc.number)];
+
+/** "Nachweis eingereicht am 23.11.2026" when a proof of payment was uploaded for the invoice (every role sees it). */
+function proofNote(doc) {
+  const date = doc.proof && dayOfTime(doc.proof.submitted_at);
+  return date ? span("doc-proof", t("proof_submitted", { date })) : null;
+}
 
 function references(doc) {
   const refs = doc.references && typeof doc.references === "object" ? Object.entries(doc.references) : [];
@@ -39,7 +45,11 @@ function downloadLink(href, text, doc) {
   return labelled("a", { className: "action action-download", href }, text, doc);
 }
 
-/** Without `handlers` (the overview page, which has no dialogs) only the downloads. */
+/**
+ * Without `handlers` (the overview page, which has no dialogs) only the downloads. The upload of
+ * a proof of payment is offered where the server links it (open and overdue invoices) and
+ * `handlers.proof` is set (the documents page sets it for owners and billing only).
+ */
 function actions(doc, handlers) {
   const links = doc.links || {};
   return el(
@@ -51,6 +61,7 @@ function actions(doc, handlers) {
     downloadLink(links.pdf, t("action_pdf"), doc),
     downloadLink(links.xml, t("action_xml"), doc),
     handlers && button("action action-button", t("action_send"), doc, handlers.send),
+    handlers && handlers.proof && typeof links.proof === "string" && button("action action-button action-proof", t("action_proof"), doc, handlers.proof),
   );
 }
 
@@ -65,12 +76,12 @@ function row(doc, handlers) {
   const th = el("th", { scope: "row" }, ...kindAndNumber(doc), references(doc));
   return el(
     "tr",
-    {},
+    { id: `doc-row-${doc.id}` },
     th,
     el("td", {}, time(doc.issued)),
     el("td", {}, dueCell(doc)),
     el("td", { className: "num", textContent: money(doc.gross, doc.currency) }),
-    el("td", {}, statusBadge(doc)),
+    el("td", {}, statusBadge(doc), proofNote(doc)),
     el("td", {}, actions(doc, handlers)),
   );
 }
@@ -79,7 +90,7 @@ function row(doc, handlers) {
 export function card(doc, handlers) {
   return el(
     "li",
-    { className: "doc-card" },
+    { className: "doc-card", id: `doc-card-${doc.id}` },
     el("div", { className: "doc-card-head" }, el("h3", { className: "doc-card-title" }, ...kindAndNumber(doc)), statusBadge(doc)),
     el("p", { className: "doc-card-amount", textContent: money(doc.gross, doc.currency) }),
     el(
@@ -89,11 +100,12 @@ export function card(doc, handlers) {
       doc.due && el("span", doc.status === "overdue" ? { className: "overdue" } : {}, ` · ${t("due_label")} `, time(doc.due)),
     ),
     references(doc),
+    proofNote(doc),
     actions(doc, handlers),
   );
 }
 
-/** Table rows and cards for `docs`; `handlers` = {send(doc, button), pay(doc, button)}. */
+/** Table rows and cards for `docs`; `handlers` = {send, pay, proof}, each `(doc, button)`; proof may be null. */
 export function renderDocuments(docs, handlers) {
   return {
     rows: docs.map((doc) => row(doc, handlers)),

@@ -1,7 +1,8 @@
 // Documents page: the company's documents with filters (kept in the address bar), paging with
 // the API's cursor, CSV export of the current selection, the monthly chart and, per document,
-// download, forward by email and pay. Without a session it goes to the login page and back here
-// after; without a chosen company it shows the chooser.
+// download, forward by email, pay and (owners and billing) upload a proof of payment. Without a
+// session it goes to the login page and back here after; without a chosen company it shows the
+// chooser.
 import { $, el, request, isSuccess, errorOf, textOr, showError, clearError, setBusy } from "./api.js";
 import { portalFrame } from "./portal.js";
 import { t, tn } from "./i18n.js";
@@ -36,6 +37,7 @@ export function documentsPage() {
   let shown = 0;
   let generation = 0; // bumped by every new list request; older answers are dropped
   let announcePrefix = ""; // said before the next list summary (e.g. the newly chosen company)
+  let handlers = null; // what the list offers per document: the actions, without proof for viewers
 
   const problem = (result) => page.problem(result);
   const chart = setupChart(problem);
@@ -167,7 +169,7 @@ export function documentsPage() {
     const documents = body.documents;
     const n = documents.length;
     nextCursor = textOr(body.next_cursor, null);
-    const built = renderDocuments(documents, actions);
+    const built = renderDocuments(documents, handlers);
     tableRows[more ? "append" : "replaceChildren"](...built.rows);
     cards[more ? "append" : "replaceChildren"](...built.cards);
     shown = more ? shown + n : n;
@@ -216,6 +218,9 @@ export function documentsPage() {
     // A company is active: show its documents and chart (nothing of another company meanwhile).
     start(session, chosen) {
       if (chosen) announcePrefix = status.textContent;
+      // Viewers may not submit a proof of payment (the API says 403), so they are not offered it.
+      const role = session.customer.role;
+      handlers = role === "owner" || role === "billing" ? actions : { ...actions, proof: null };
       tableRows.replaceChildren();
       cards.replaceChildren();
       results.hidden = true;

@@ -1,15 +1,22 @@
 // Requests page: write to support (topic, subject, message and optionally the document it is
-// about) and follow the company's requests: status, search, status filter, and per request the
-// message and support's answers (opened in place). Without a session it goes to the login page
-// and back here after; without a chosen company it shows the chooser. A link from a
-// notification (?id=<request>) opens that request.
-import { $, el, request, isSuccess, errorOf, textOr, showError, clearError, setBusy, paragraphs } from "./api.js";
+// about and one file, uploaded when the request is sent) and follow the company's requests:
+// status, search, status filter, and per request the message and support's answers (opened in
+// place). Without a session it goes to the login page and back here after; without a chosen
+// company it shows the chooser. A link from a notification (?id=<request>) opens that request.
+import { $, el, request, isSuccess, errorOf, textOr, showError, showMessage, clearError, setBusy, paragraphs } from "./api.js";
 import { portalFrame, onClick, onSubmit } from "./portal.js";
-import { t, tn } from "./i18n.js";
+import { t, tn, lang } from "./i18n.js";
 import { clearFieldErrors, showFieldErrors, timeElement } from "./company-forms.js";
 import { KINDS, CATEGORIES, REQUEST_STATUSES, categoryLabel, requestStatusLabel, kindLabel, day, docName } from "./format.js";
 
-const FIELDS = ["category", "subject", "text", "document"];
+const FIELDS = ["category", "subject", "text", "document", "attachment"];
+
+/** "Anhang: PDF, 120 KB" ("application/pdf" → "PDF"; the size counted as in support's mail). */
+const attachmentText = ({ content_type: type, size }) =>
+  t("request_attachment", {
+    type: String(type).split("/").pop().toUpperCase(),
+    size: size < 1048576 ? `${Math.ceil(size / 1024)} KB` : `${(size / 1048576).toLocaleString(lang, { maximumFractionDigits: 1 })} MB`,
+  });
 
 /** Runs the page (called by its entry script, pages/requests.js). */
 export function requestsPage() {
@@ -21,6 +28,7 @@ export function requestsPage() {
   const done = $("request-done");
   const documentSelect = input("document");
   const documentLoading = $("r-document-loading");
+  const attachment = input("attachment");
   const filters = $("request-filters");
   const search = $("f-q");
   const statusFilter = $("f-status");
@@ -61,6 +69,19 @@ export function requestsPage() {
     documentSelect.append(...body.documents.map((doc) => option(doc.id, t("doc_of", { kind: kindLabel(doc.kind), number: doc.number, date: day(doc.issued) }))));
   }
 
+  // ---- The attached file ----------------------------------------------------------------------
+  // Its code (checks, upload, the bucket's refusals) is imported when a file is chosen.
+
+  // The module, set up, or null when it could not be loaded (offline? the next try loads again).
+  let attachPart = null;
+  const attaching = () =>
+    (attachPart ??= import("./request-attachment.js").then(
+      (m) => m.setupAttachment(status, page.problem),
+      () => (attachPart = null),
+    ));
+  // A file that cannot be attached is explained as soon as it is chosen.
+  attachment.addEventListener("change", async () => (await attaching())?.check());
+
   // ---- Writing a request ----------------------------------------------------------------------
 
   onSubmit(form, async (button) => {
@@ -70,6 +91,13 @@ export function requestsPage() {
     if (documentSelect.value) payload.document = documentSelect.value;
     const mine = company;
     setBusy(button, true);
+    if (attachment.files.length) {
+      // Uploaded first; the request names the upload. Why not is said at the file input.
+      const part = await attaching();
+      if (!part) showMessage(formError, [t("network")]);
+      payload.attachment = part && (await part.upload());
+      if (mine !== company || !payload.attachment) return setBusy(button, false);
+    }
     const result = await request("POST", "/api/support/requests", payload);
     setBusy(button, false);
     if (mine !== company) return;
@@ -174,6 +202,7 @@ export function requestsPage() {
         " · ",
         timeElement(req.created_at),
         req.created_by && ` · ${t("request_by", { by: req.created_by })}`,
+        req.attachment && ` · ${attachmentText(req.attachment)}`,
       ),
       details,
     );

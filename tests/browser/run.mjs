@@ -20,6 +20,7 @@ import e2eActivation from "./specs/e2e-activate.mjs";
 import e2eRequests from "./specs/e2e-requests.mjs";
 import e2eContracts from "./specs/e2e-contracts.mjs";
 import e2ePayment from "./specs/e2e-payment.mjs";
+import e2eUploads from "./specs/e2e-uploads.mjs";
 import accessibility from "./specs/a11y.mjs";
 import requestChecks from "./specs/requests.mjs";
 
@@ -89,6 +90,9 @@ async function main() {
       await e2eContracts(browser);
       say("▸ End-to-end, payment method on the company page (German and English)");
       await e2ePayment(browser);
+      // Last of the flows: it adds a support request, and e2e-requests expects none at first.
+      say("▸ End-to-end, uploads: proof of payment and support attachments (German and English)");
+      await e2eUploads(browser);
     }
     if (runs("a11y")) {
       say("▸ Accessibility (axe-core, WCAG 2.1 A/AA), every page in both languages");
