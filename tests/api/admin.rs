@@ -466,8 +466,15 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
         .await
         .unwrap();
     assert_eq!(std::fs::read(path).unwrap(), b"%PDF-1.4 proof\n");
-    for bad in ["../etc/passwd", "uploads/../documents/x", "other/x", "uploads//x"] {
-        let err = portal_admin::files::get(&stores, bad, Some(&saved)).await.unwrap_err();
+    for bad in [
+        "../etc/passwd",
+        "uploads/../documents/x",
+        "other/x",
+        "uploads//x",
+    ] {
+        let err = portal_admin::files::get(&stores, bad, Some(&saved))
+            .await
+            .unwrap_err();
         assert!(err.contains("no file key"), "{bad}: {err}");
     }
     let note = |to: &str, about: &portal::domain::ids::CustomerId, name: &str| {
@@ -530,7 +537,10 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
         .unwrap()
         .iter()
         .all(|r| r.customer != gone));
-    assert!(!app.files.exists(&upload).await.unwrap(), "uploads are erased");
+    assert!(
+        !app.files.exists(&upload).await.unwrap(),
+        "uploads are erased"
+    );
     // The other company is untouched.
     assert_eq!(app.directory.team(&stays).await.unwrap().members.len(), 1);
     let key = portal::domain::documents::object_key(&stays, &kept.id, "pdf");
