@@ -127,7 +127,7 @@ stack-env: $(STAMP_SAM) ## print `export …` lines for portal-admin against the
 
 contract-test: setup site ## contract test: Schemathesis against docs/openapi.yaml on the local stack (10 examples per operation)
 	@echo "▸ Contract test: Schemathesis against docs/openapi.yaml (tests/contract/README.md) …"
-	@test -x target/debug/dev-gateway || $(CARGO) build -q -p devstack --bin dev-gateway
+	@$(CARGO) build -q -p devstack --bin dev-gateway
 	@tests/contract/run.sh
 
 # Seconds each cargo-fuzz target runs in `make fuzz` / `make fuzz-targets` (FUZZ_TARGETS="a b" for some).

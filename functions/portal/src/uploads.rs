@@ -18,7 +18,22 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub(crate) struct Announcement {
     content_type: String,
+    #[serde(deserialize_with = "whole_number")]
     size: u64,
+}
+
+/// A byte count: JSON has one number type, so `1147.0` is as good as `1147`.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    number
+        .as_u64()
+        .or_else(|| {
+            number
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(f))
+                .map(|f| f as u64)
+        })
+        .ok_or_else(|| serde::de::Error::custom("expected a whole number of bytes"))
 }
 
 fn wrong_type(field: &'static str) -> ApiError {
@@ -160,6 +175,21 @@ pub(crate) fn human_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_may_be_written_as_whole_floats_but_not_as_fractions() {
+        let size = |json: &str| {
+            serde_json::from_str::<Announcement>(&format!(
+                r#"{{"content_type": "application/pdf", "size": {json}}}"#
+            ))
+            .map(|a| a.size)
+        };
+        assert_eq!(size("1147").unwrap(), 1147);
+        assert_eq!(size("1147.0").unwrap(), 1147);
+        assert!(size("1147.5").is_err());
+        assert!(size("-1").is_err());
+        assert!(size("\"12\"").is_err());
+    }
 
     #[test]
     fn sizes_read_like_people_write_them() {
