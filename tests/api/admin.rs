@@ -6,13 +6,7 @@ use portal_tests::{unique, TestPortal};
 use std::path::{Path, PathBuf};
 
 fn stores(portal: &TestPortal) -> Stores {
-    let sdk = devstack::local::sdk_config(portal_tests::moto_url());
-    Stores::new(
-        &sdk,
-        &portal.resources.tables["PortalTable"],
-        &portal.resources.buckets["DocumentsBucket"],
-        true,
-    )
+    portal.admin_stores()
 }
 
 fn folder() -> PathBuf {

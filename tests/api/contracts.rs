@@ -102,12 +102,7 @@ async fn a_change_request_is_checked_stored_as_pending_mailed_and_published() {
     assert!(activity.text.contains("contract_change_requested"));
 
     // Support resolves it once the billing system has applied it; then it may be asked again.
-    let stores = portal_admin::Stores::new(
-        &devstack::local::sdk_config(portal_tests::moto_url()),
-        &portal.resources.tables["PortalTable"],
-        &portal.resources.buckets["DocumentsBucket"],
-        true,
-    );
+    let stores = portal.admin_stores();
     portal_admin::contracts::resolve(&stores, company.as_str(), &request, true, 1)
         .await
         .unwrap();

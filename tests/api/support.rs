@@ -9,12 +9,7 @@ use serde_json::{json, Value};
 
 fn stores(portal: &TestPortal) -> Stores {
     let sdk = devstack::local::sdk_config(portal_tests::moto_url());
-    let mut stores = Stores::new(
-        &sdk,
-        &portal.resources.tables["PortalTable"],
-        &portal.resources.buckets["DocumentsBucket"],
-        true,
-    );
+    let mut stores = portal.admin_stores();
     stores.notifier = Some(portal_admin::notify::Notifier::new(
         &sdk,
         "Kundenportal <portal@example.com>",
@@ -45,21 +40,7 @@ async fn a_member_writes_to_support_who_gets_a_mail_and_the_company_sees_the_req
     assert_eq!(created.json["request"]["text"], "Zeile 1\nZeile 2");
 
     // Every test's support mail goes to the same address: find this one.
-    let mut mail = None;
-    for _ in 0..50 {
-        mail = portal
-            .mailbox
-            .to("support@example.com")
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|m| m.body.contains(&id));
-        if mail.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let mail = mail.expect("a mail to support about this request");
+    let mail = portal.mail_containing("support@example.com", &id).await;
     assert!(
         mail.subject.contains("Frage zur Rechnung R-5"),
         "{}",

@@ -12,7 +12,6 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 /// What the browser does with a presigned POST: a multipart form of the given fields and then
 /// the file. Returns S3's status and body.
 async fn upload(offer: &Value, file: &[u8], tamper: &[(&str, &str)]) -> (u16, String) {
-    let boundary = "----portal-test-boundary";
     let mut fields: Vec<(String, String)> = offer["fields"]
         .as_object()
         .expect("fields")
@@ -23,47 +22,15 @@ async fn upload(offer: &Value, file: &[u8], tamper: &[(&str, &str)]) -> (u16, St
         fields.retain(|(k, _)| k != name);
         fields.push((name.to_string(), value.to_string()));
     }
-    let mut body = Vec::new();
-    for (name, value) in &fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"beleg\"\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let (content_type, body) = devstack::uploads::form_body(&fields, file);
     let reply = reqwest::Client::new()
         .post(offer["url"].as_str().unwrap())
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
+        .header("content-type", content_type)
         .body(body)
         .send()
         .await
         .unwrap();
     (reply.status().as_u16(), reply.text().await.unwrap())
-}
-
-/// The mail to support that contains `needle` (every test's support mail goes to one address).
-async fn support_mail(portal: &TestPortal, needle: &str) -> devstack::mailbox::Mail {
-    for _ in 0..50 {
-        let found = portal
-            .mailbox
-            .to("support@example.com")
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|m| m.body.contains(needle));
-        if let Some(mail) = found {
-            return mail;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("no mail to support containing {needle}");
 }
 
 async fn offer(browser: &mut Browser, path: &str, content_type: &str, size: usize) -> Value {
@@ -132,7 +99,7 @@ async fn a_billing_contact_uploads_a_proof_of_payment_and_support_is_told() {
         PDF.len(),
         "{list:?}"
     );
-    let mail = support_mail(&portal, key).await;
+    let mail = portal.mail_containing("support@example.com", key).await;
     assert!(mail.subject.contains("R-77"), "{}", mail.subject);
     assert!(
         mail.body.contains(&email) && mail.body.contains(key),
@@ -327,13 +294,7 @@ async fn a_proof_survives_a_re_import_of_its_invoice() {
         .await;
     assert_eq!(reply.status, 200, "{reply:?}");
 
-    let sdk = devstack::local::sdk_config(portal_tests::moto_url());
-    let stores = portal_admin::Stores::new(
-        &sdk,
-        &portal.resources.tables["PortalTable"],
-        &portal.resources.buckets["DocumentsBucket"],
-        true,
-    );
+    let stores = portal.admin_stores();
     portal_admin::import::write_document(&stores, &company, &doc, vec![("pdf", PDF.to_vec())])
         .await
         .unwrap();
@@ -377,7 +338,7 @@ async fn a_support_request_carries_a_checked_attachment() {
     let id = created.json["request"]["id"].as_str().unwrap();
     let detail = browser.get(&format!("/api/support/requests/{id}")).await;
     assert_eq!(detail.json["attachment"]["size"], PNG.len());
-    let mail = support_mail(&portal, id).await;
+    let mail = portal.mail_containing("support@example.com", id).await;
     assert!(mail.body.contains("Anhang: PNG"), "{}", mail.body);
 
     // An attachment that is not there (or not of this company) stores nothing.
@@ -456,4 +417,24 @@ print(auth.signature(policy_b64, request))
             post.fields["x-amz-signature"].as_str()
         ]
     );
+}
+
+#[tokio::test]
+async fn a_login_confirms_at_most_ten_proofs_an_hour() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, company, _) = portal
+        .member_session("Viel GmbH", Lang::De, Role::Billing)
+        .await;
+    let doc = portal
+        .add_document(&company, "R-81", "2026-03-01", Some(PDF), None)
+        .await;
+    let confirm = format!("/api/documents/{}/proof", doc.id.as_str());
+    let body = json!({ "upload_id": "ffffffffffffffffffffffffffffffff" });
+    for _ in 0..10 {
+        let reply = browser.post(&confirm, &body).await;
+        assert_eq!(reply.code(), "upload_missing", "{reply:?}");
+    }
+    let reply = browser.post(&confirm, &body).await;
+    assert_eq!(reply.status, 429, "{reply:?}");
+    assert!(reply.header("retry-after").is_some());
 }

@@ -113,10 +113,7 @@ impl TestPortal {
             Some(Mailbox::new(moto)),
         );
         gateway.trust_forwarded_for = true;
-        gateway.local_s3 = Some(devstack::uploads::LocalS3 {
-            endpoint: moto.to_string(),
-            secret_access_key: local::SECRET_ACCESS_KEY.into(),
-        });
+        gateway.local_s3 = Some(devstack::uploads::LocalS3::new(moto));
         tokio::spawn(devstack::gateway::serve(
             listener,
             Arc::new(gateway),
@@ -336,6 +333,35 @@ impl TestPortal {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("no mail number {n} to {address}");
+    }
+
+    /// `portal-admin`'s stores for this portal's table and bucket (no mails, no notifier).
+    pub fn admin_stores(&self) -> portal_admin::Stores {
+        portal_admin::Stores::new(
+            &local::sdk_config(moto_url()),
+            &self.resources.tables["PortalTable"],
+            &self.resources.buckets["DocumentsBucket"],
+            true,
+        )
+    }
+
+    /// The mail to `address` whose body contains `needle`, waiting for it up to 5 s (mails to
+    /// a shared address such as support's come from every test).
+    pub async fn mail_containing(&self, address: &str, needle: &str) -> Mail {
+        for _ in 0..50 {
+            let found = self
+                .mailbox
+                .to(address)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|m| m.body.contains(needle));
+            if let Some(mail) = found {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no mail to {address} containing {needle}");
     }
 
     pub async fn mail_count(&self, address: &str) -> usize {

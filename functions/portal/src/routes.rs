@@ -73,6 +73,16 @@ pub struct Grant {
     pub actions: &'static [&'static str],
 }
 
+impl Grant {
+    /// Whether the grant authorises S3's answers rather than a call of the function's own:
+    /// `s3:ListBucket` turns a missing object's 403 into a 404, and `s3:PutObject` on uploads
+    /// lets the presigned POSTs the function signs upload. No SDK call shows their use.
+    pub fn makes_no_call(&self) -> bool {
+        self.actions == ["s3:ListBucket"]
+            || (self.resource == Resource::UploadFiles && self.actions == ["s3:PutObject"])
+    }
+}
+
 /// Reading, refreshing and expiring the caller's session (every authenticated route).
 const SESSION: Grant = Grant {
     resource: Resource::AuthTable,

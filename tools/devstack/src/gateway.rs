@@ -149,13 +149,7 @@ impl Gateway {
         if let Err(refusal) = check(bucket, &form, &s3.secret_access_key, self.app.clock.now()) {
             return refuse(refusal);
         }
-        let forwarded = reqwest::Client::new()
-            .post(format!("{}/{bucket}", s3.endpoint.trim_end_matches('/')))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await;
-        match forwarded {
+        match s3.forward(bucket, &content_type, body).await {
             Ok(answer) if answer.status().is_success() => {
                 let mut response = reply(StatusCode::NO_CONTENT, "text/plain", Bytes::new());
                 response.headers_mut().remove("content-type");

@@ -14,6 +14,56 @@ use std::collections::BTreeMap;
 pub struct LocalS3 {
     pub endpoint: String,
     pub secret_access_key: String,
+    client: reqwest::Client,
+}
+
+impl LocalS3 {
+    /// moto at `endpoint`, signed with the local credentials (`local::sdk_config`).
+    pub fn new(endpoint: &str) -> LocalS3 {
+        LocalS3 {
+            endpoint: endpoint.trim_end_matches('/').to_string(),
+            secret_access_key: crate::local::SECRET_ACCESS_KEY.to_string(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// Passes a checked upload (the same multipart body) on to moto.
+    pub async fn forward(
+        &self,
+        bucket: &str,
+        content_type: &str,
+        body: Bytes,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        self.client
+            .post(format!("{}/{bucket}", self.endpoint))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+    }
+}
+
+/// A multipart/form-data body of `fields` (in this order) and then `file` as the part `file`,
+/// as a browser sends a presigned POST; with its content type.
+pub fn form_body(fields: &[(String, String)], file: &[u8]) -> (String, Bytes) {
+    let boundary = "----portal-upload-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload\"\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        Bytes::from(body),
+    )
 }
 
 /// S3's answer to a refused POST: status, code, message.
@@ -177,20 +227,9 @@ mod tests {
     const NOW: u64 = 1_795_416_000;
 
     fn form(fields: &BTreeMap<String, String>, file: &[u8]) -> (String, Bytes) {
-        let boundary = "----x1";
-        let mut body = Vec::new();
-        for (name, value) in fields {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-            );
-        }
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes());
-        body.extend_from_slice(file);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        (
-            format!("multipart/form-data; boundary={boundary}"),
-            Bytes::from(body),
-        )
+        let fields: Vec<(String, String)> =
+            fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        form_body(&fields, file)
     }
 
     fn post() -> BTreeMap<String, String> {

@@ -12,7 +12,6 @@ use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::store::account::NewActivity;
 use crate::store::contracts::{valid_contract_id, ContractRequest, RequestStatus};
-use crate::store::mail::OutgoingMail;
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -196,8 +195,8 @@ pub async fn request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
         access.customer,
         request.id,
     );
-    let mail = OutgoingMail::plain(
-        app.config.support_email.clone(),
+    crate::support::mail_support(
+        app,
         format!(
             "Vertragsänderung: {} – {} ({})",
             kind.label_de(),
@@ -205,10 +204,10 @@ pub async fn request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
             access.customer
         ),
         text,
-    );
-    if let Err(err) = app.mailer.send(mail).await {
-        tracing::error!(error = %err, request = request.id.as_str(), metric = "contract_mail_failed", "support not mailed about a contract change");
-    }
+        &request.id,
+        "contract_mail_failed",
+    )
+    .await;
     let lang = req.lang();
     Ok(ApiResponse::json(
         StatusCode::ACCEPTED,

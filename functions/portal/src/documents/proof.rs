@@ -11,7 +11,6 @@ use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::store::account::NewActivity;
 use crate::store::documents::{Document, Proof};
-use crate::store::mail::OutgoingMail;
 use crate::uploads;
 use http::StatusCode;
 use serde::Deserialize;
@@ -102,18 +101,18 @@ pub async fn confirm(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
         checked.file_type.label(),
         uploads::human_size(checked.size),
     );
-    let mail = OutgoingMail::plain(
-        app.config.support_email.clone(),
+    // On failure the proof is still recorded on the invoice and in the activity log.
+    crate::support::mail_support(
+        app,
         format!(
             "[Zahlungsnachweis] Rechnung {} ({company})",
             doc.number.as_str()
         ),
         text,
-    );
-    if let Err(err) = app.mailer.send(mail).await {
-        // The proof is recorded and shown on the invoice; support also finds it in the activity.
-        tracing::error!(error = %err, document = doc.id.as_str(), metric = "proof_mail_failed", "support not mailed about a proof of payment");
-    }
+        doc.id.as_str(),
+        "proof_mail_failed",
+    )
+    .await;
     let updated = Document {
         proof: Some(proof),
         ..doc

@@ -481,7 +481,6 @@ impl DocumentStore {
         output.items().iter().map(document_from).collect()
     }
 
-    /// One document of `customer`; a foreign or unknown id is simply `None`.
     /// Marks an open or overdue invoice as "proof submitted" together with `activity`, in one
     /// transaction. `Ok(false)` when the document is no longer open (paid or cancelled since).
     pub async fn record_proof(
@@ -517,6 +516,7 @@ impl DocumentStore {
         .await
     }
 
+    /// One document of `customer`; a foreign or unknown id is simply `None`.
     pub async fn get(
         &self,
         customer: &CustomerId,

@@ -46,6 +46,22 @@ pub async fn attachment_upload(app: &App, req: ApiRequest) -> Result<ApiResponse
 /// Where support attachments go under the company's uploads.
 const ATTACHMENTS: &str = "support";
 
+/// Mails `SUPPORT_EMAIL` about something already stored (a request, a contract change, a proof
+/// of payment). A refused mail is logged with `metric` and not the caller's problem: what the
+/// mail is about is stored and support also finds it in its lists.
+pub(crate) async fn mail_support(
+    app: &App,
+    subject: String,
+    text: String,
+    about: &str,
+    metric: &'static str,
+) {
+    let mail = OutgoingMail::plain(app.config.support_email.clone(), subject, text);
+    if let Err(err) = app.mailer.send(mail).await {
+        tracing::error!(error = %err, about, metric, "support not mailed");
+    }
+}
+
 /// `POST /api/support/requests`.
 pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     req.require_same_origin(&app.config.base_url)?;
@@ -167,20 +183,19 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         access.customer,
         request.id,
     );
-    let mail = OutgoingMail::plain(
-        app.config.support_email.clone(),
+    // On failure the request is still listed for support (`portal-admin support list`).
+    mail_support(
+        app,
         format!(
             "[{}] {} ({company})",
             request.category.label_de(),
             request.subject
         ),
         mail_text,
-    );
-    if let Err(err) = app.mailer.send(mail).await {
-        // The request is stored and listed for support (`portal-admin support list`): the
-        // customer is not asked to send it again.
-        tracing::error!(error = %err, request = request.id.as_str(), metric = "support_mail_failed", "support not mailed about a request");
-    }
+        &request.id,
+        "support_mail_failed",
+    )
+    .await;
     Ok(ApiResponse::json(
         StatusCode::CREATED,
         &serde_json::json!({

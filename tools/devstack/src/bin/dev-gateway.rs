@@ -114,10 +114,7 @@ async fn run() -> Result<(), DevError> {
         })?;
     let mut gw = gateway::Gateway::new(app, site_dir, Some(Mailbox::new(&moto.url)));
     gw.print_login_mails = true;
-    gw.local_s3 = Some(devstack::uploads::LocalS3 {
-        endpoint: moto.url.clone(),
-        secret_access_key: local::SECRET_ACCESS_KEY.into(),
-    });
+    gw.local_s3 = Some(devstack::uploads::LocalS3::new(&moto.url));
 
     println!("\n{}", portal_admin::demo::describe());
     println!("  Portal & Hilfe-Center:  {base_url}/");
