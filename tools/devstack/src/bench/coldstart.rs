@@ -45,63 +45,101 @@ fn lambda_environment(function: &str, memory_mb: u16) -> Vec<(String, String)> {
     .collect()
 }
 
-/// `runs` cold starts of `binary`, each followed by its first invocation with `event` and
-/// three warm ones.
-pub async fn measure(
-    binary: &Path,
-    function: &str,
-    memory_mb: u16,
-    env: &HashMap<String, String>,
-    event: &serde_json::Value,
-    runs: usize,
-) -> Result<ColdStart, DevError> {
-    let (mut init, mut first, mut warm) = (Vec::new(), Vec::new(), Vec::new());
-    for run in 0..runs {
-        let mut runtime = RuntimeApi::start().await;
-        let started = Instant::now();
-        let mut child = tokio::process::Command::new(binary)
-            .env_clear()
-            .envs(lambda_environment(function, memory_mb))
-            .envs(env)
-            .env("AWS_LAMBDA_RUNTIME_API", &runtime.address)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(DevError::io(format!("starting {}", binary.display())))?;
-        let polled = loop {
-            if let Some(at) = runtime.take_first_poll() {
-                break at;
-            }
-            if started.elapsed() > Duration::from_secs(20) {
-                return Err(DevError::msg(format!(
-                    "{function} did not ask for an invocation within 20 s"
-                )));
-            }
-            tokio::time::sleep(Duration::from_micros(100)).await;
-        };
-        init.push(polled - started);
-        for i in 0..4 {
-            let at = Instant::now();
-            let outcome = runtime.invoke(&format!("bench-{run}-{i}"), event).await;
-            let took = at.elapsed();
-            if !matches!(outcome, Outcome::Response(_)) {
-                return Err(DevError::msg(format!(
-                    "{function} did not answer the event: {outcome:?}"
-                )));
-            }
-            if i == 0 {
-                first.push(took);
-            } else {
-                warm.push(took);
-            }
+/// What is cold-started: a release binary, its name and memory, and the event it answers.
+pub struct Subject<'a> {
+    pub binary: &'a Path,
+    pub function: &'a str,
+    pub memory_mb: u16,
+    pub event: &'a serde_json::Value,
+}
+
+#[derive(Default)]
+struct Samples {
+    init: Vec<Duration>,
+    first: Vec<Duration>,
+    warm: Vec<Duration>,
+}
+
+impl Samples {
+    fn result(&self, function: &str) -> ColdStart {
+        ColdStart {
+            function: function.to_string(),
+            init: Stats::of(&self.init),
+            first_invocation: Stats::of(&self.first),
+            warm: Stats::of(&self.warm),
         }
-        let _ = child.kill().await;
     }
-    Ok(ColdStart {
-        function: function.to_string(),
-        init: Stats::of(&init),
-        first_invocation: Stats::of(&first),
-        warm: Stats::of(&warm),
-    })
+}
+
+/// `runs` cold starts of `subject`, each right after one of `baseline`, so that both see the
+/// same state of a noisy machine (a baseline measured once before 40 functions drifts with it).
+/// Returns (baseline, subject).
+pub async fn paired(
+    baseline: &Subject<'_>,
+    subject: &Subject<'_>,
+    env: &HashMap<String, String>,
+    runs: usize,
+) -> Result<(ColdStart, ColdStart), DevError> {
+    let (mut base, mut own) = (Samples::default(), Samples::default());
+    for run in 0..runs {
+        once(baseline, env, run, &mut base).await?;
+        once(subject, env, run, &mut own).await?;
+    }
+    Ok((base.result(baseline.function), own.result(subject.function)))
+}
+
+/// One cold start of `subject`: its init, then its first invocation and three warm ones.
+async fn once(
+    subject: &Subject<'_>,
+    env: &HashMap<String, String>,
+    run: usize,
+    into: &mut Samples,
+) -> Result<(), DevError> {
+    let Subject {
+        binary,
+        function,
+        memory_mb,
+        event,
+    } = subject;
+    let mut runtime = RuntimeApi::start().await;
+    let started = Instant::now();
+    let mut child = tokio::process::Command::new(binary)
+        .env_clear()
+        .envs(lambda_environment(function, *memory_mb))
+        .envs(env)
+        .env("AWS_LAMBDA_RUNTIME_API", &runtime.address)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(DevError::io(format!("starting {}", binary.display())))?;
+    let polled = loop {
+        if let Some(at) = runtime.take_first_poll() {
+            break at;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            return Err(DevError::msg(format!(
+                "{function} did not ask for an invocation within 20 s"
+            )));
+        }
+        tokio::time::sleep(Duration::from_micros(100)).await;
+    };
+    into.init.push(polled - started);
+    for i in 0..4 {
+        let at = Instant::now();
+        let outcome = runtime.invoke(&format!("bench-{run}-{i}"), event).await;
+        let took = at.elapsed();
+        if !matches!(outcome, Outcome::Response(_)) {
+            return Err(DevError::msg(format!(
+                "{function} did not answer the event: {outcome:?}"
+            )));
+        }
+        if i == 0 {
+            into.first.push(took);
+        } else {
+            into.warm.push(took);
+        }
+    }
+    let _ = child.kill().await;
+    Ok(())
 }
