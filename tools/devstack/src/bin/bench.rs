@@ -176,7 +176,7 @@ async fn coldstart_section(
             format!("Slower than 1.25 × baseline: {}.", slow.join(", "))
         }
     ));
-    md.push_str("\nWhat a function does at init beyond the baseline: it validates its configuration, builds the DynamoDB client (the SDK parses its endpoint partition table there) and links more code. Levers in use: region and credentials straight from Lambda's variables (`portal::app::lambda_sdk_config`: no aws-config loader, no provider chains, no STS client linked); the AWS roots compiled in; no throwaway TLS connector at client construction; S3, SES and EventBridge clients built on first use by the functions that need them; a small JSON log subscriber; release profile with fat LTO, `codegen-units = 1`, `panic = \"abort\"`, `opt-level = \"s\"`, strip, and the SDK's `debug`/`trace` events compiled out.\n");
+    md.push_str("\nWhat a function does at init beyond the baseline: it validates its configuration, builds the DynamoDB client (the SDK parses its endpoint partition table there) and links more code. Levers in use: region and credentials straight from Lambda's variables (`portal::app::lambda_sdk_config`: no aws-config loader, no provider chains, no STS client linked); the AWS roots compiled in; no throwaway TLS connector at client construction; S3, SES and EventBridge clients built on first use by the functions that need them; a small JSON log subscriber; release profile with fat LTO, `codegen-units = 1`, `panic = \"abort\"`, `opt-level = \"z\"`, strip, and the SDK's `debug`/`trace` events compiled out.\n");
     let json = serde_json::json!({
         "goal_met": met,
         "goal_ratio": 1.25,
