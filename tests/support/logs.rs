@@ -18,16 +18,17 @@ impl Write for Capture {
     }
 }
 
-/// Installs the capturing JSON subscriber (the same format the functions use) once.
+/// Installs the functions' own JSON subscriber (`portal::telemetry::JsonLines`, the format the
+/// functions write on Lambda) once, writing into memory.
 pub fn capture() {
     INSTALL.call_once(|| {
-        let _ = tracing_subscriber::fmt()
-            .json()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(
-                "info,portal=debug,devstack=debug",
-            ))
-            .with_writer(|| Capture)
-            .try_init();
+        let subscriber = portal::telemetry::JsonLines::new(
+            tracing::level_filters::LevelFilter::INFO,
+            |line: &[u8]| {
+                let _ = Capture.write_all(line);
+            },
+        );
+        let _ = tracing::subscriber::set_global_default(subscriber);
     });
 }
 
