@@ -278,7 +278,7 @@ pub mod sealed {
 
     pub fn seal(secret: &[u8], company: &str, plain: &str) -> String {
         let mut nonce = [0u8; NONCE_LEN];
-        getrandom::fill(&mut nonce).expect("the OS random source works");
+        crate::domain::secret::fill_random(&mut nonce);
         let mut data = plain.as_bytes().to_vec();
         key(secret)
             .seal_in_place_append_tag(

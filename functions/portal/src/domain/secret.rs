@@ -20,7 +20,7 @@ impl Secret {
 
     pub fn generate() -> Self {
         let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).expect("the OS random number generator is available");
+        fill_random(&mut bytes);
         Secret(URL_SAFE_NO_PAD.encode(bytes))
     }
 
@@ -62,7 +62,7 @@ pub struct LoginCode(String);
 impl LoginCode {
     pub fn generate() -> Self {
         let mut bytes = [0u8; 8];
-        getrandom::fill(&mut bytes).expect("the OS random number generator is available");
+        fill_random(&mut bytes);
         // The modulo bias of 2^64 mod 10^8 is below 10^-10: negligible.
         LoginCode(format!("{:08}", u64::from_le_bytes(bytes) % 100_000_000))
     }
@@ -94,6 +94,14 @@ impl fmt::Debug for LoginCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("LoginCode(***)")
     }
+}
+
+/// Fills `bytes` from the OS CSPRNG (through ring, which rustls links anyway).
+pub fn fill_random(bytes: &mut [u8]) {
+    use ring::rand::SecureRandom;
+    ring::rand::SystemRandom::new()
+        .fill(bytes)
+        .expect("the OS random number generator is available");
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
