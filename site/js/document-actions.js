@@ -168,10 +168,17 @@ export function setupActions(onProblem, fallbackFocus) {
   let proofPart = null; // the promise of document-proof.js, set up
 
   function proof(doc, opener) {
-    open(proofDialog, opener, $("proof-file"), doc);
+    // The file input waits for its code: start() clears the form, so a file chosen before it
+    // (a slow connection loads document-proof.js for seconds) would silently be dropped.
+    const input = $("proof-file");
+    input.disabled = true;
+    open(proofDialog, opener, input, doc);
     proofPart ??= import("./document-proof.js").then((m) => m.setupProof(proofDialog, problem, actions, openers));
     proofPart.then(
-      (part) => part.start(doc),
+      (part) => {
+        input.disabled = false;
+        part.start(doc);
+      },
       () => {
         // The module did not come (offline?): say so; the next try imports it again.
         proofPart = null;

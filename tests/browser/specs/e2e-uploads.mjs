@@ -208,8 +208,24 @@ export default async function e2eUploads(browser) {
     await listSettled(page);
     const note = `Proof submitted on ${await today(page)}`;
     assertEqual(await text(page, `#doc-row-${invoice.id} .doc-proof`), note, "the note in English");
-    await rowOf(page, invoice.number).getByRole("button", { name: new RegExp(`^Upload proof of payment.*Invoice ${invoice.number}$`) }).click();
-    await visible(page, "#proof-form");
+    // Its code is held back (a slow connection): until it is there, no file can be chosen, as
+    // opening the form clears it.
+    let release = null;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route("**/chunks/document-proof-*.js", async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await rowOf(page, invoice.number).getByRole("button", { name: new RegExp(`^Upload proof of payment.*Invoice ${invoice.number}$`) }).click();
+      await visible(page, "#proof-form");
+      assert(await page.locator("#proof-file").isDisabled(), "the file input waits for its code");
+      release();
+      await page.waitForFunction(() => document.activeElement && document.activeElement.id === "proof-file");
+    } finally {
+      release();
+      await page.unrouteAll();
+    }
     assertEqual(await text(page, "#proof-heading"), "Upload proof of payment", "heading");
     await page.getByLabel("Receipt (PDF, PNG or JPEG, at most 10 MB)").setInputFiles(gif());
     await visible(page, "#proof-error");
