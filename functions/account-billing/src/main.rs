@@ -1,6 +1,5 @@
 //! Lambda function `account-billing`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::ACCOUNT_BILLING).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::ACCOUNT_BILLING)
 }

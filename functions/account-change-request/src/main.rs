@@ -1,6 +1,5 @@
 //! Lambda function `account-change-request`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::ACCOUNT_CHANGE_REQUEST).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::ACCOUNT_CHANGE_REQUEST)
 }

@@ -1,6 +1,5 @@
 //! Lambda function `account-payment-update`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::ACCOUNT_PAYMENT_UPDATE).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::ACCOUNT_PAYMENT_UPDATE)
 }

@@ -1,6 +1,5 @@
 //! Lambda function `api-fallback`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::API_FALLBACK).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::API_FALLBACK)
 }

@@ -1,6 +1,5 @@
 //! Lambda function `auth-activate`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::AUTH_ACTIVATE).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::AUTH_ACTIVATE)
 }

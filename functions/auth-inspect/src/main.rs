@@ -1,6 +1,5 @@
 //! Lambda function `auth-inspect`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::AUTH_INSPECT).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::AUTH_INSPECT)
 }

@@ -1,6 +1,5 @@
 //! Lambda function `auth-session`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::AUTH_SESSION).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::AUTH_SESSION)
 }

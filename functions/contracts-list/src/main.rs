@@ -1,6 +1,5 @@
 //! Lambda function `contracts-list`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::CONTRACTS_LIST).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::CONTRACTS_LIST)
 }

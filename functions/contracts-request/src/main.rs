@@ -1,6 +1,5 @@
 //! Lambda function `contracts-request`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::CONTRACTS_REQUEST).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::CONTRACTS_REQUEST)
 }

@@ -1,6 +1,5 @@
 //! Lambda function `documents-payment`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::DOCUMENTS_PAYMENT).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::DOCUMENTS_PAYMENT)
 }

@@ -1,6 +1,5 @@
 //! Lambda function `documents-proof-upload`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::DOCUMENTS_PROOF_UPLOAD).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::DOCUMENTS_PROOF_UPLOAD)
 }

@@ -1,6 +1,5 @@
 //! Lambda function `documents-send`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::DOCUMENTS_SEND).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::DOCUMENTS_SEND)
 }

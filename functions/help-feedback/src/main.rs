@@ -1,6 +1,5 @@
 //! Lambda function `help-feedback`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::HELP_FEEDBACK).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::HELP_FEEDBACK)
 }

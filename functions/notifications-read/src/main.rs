@@ -1,6 +1,5 @@
 //! Lambda function `notifications-read`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::NOTIFICATIONS_READ).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::NOTIFICATIONS_READ)
 }

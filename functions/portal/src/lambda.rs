@@ -9,10 +9,24 @@ use lambda_http::request::RequestContext;
 use lambda_http::{service_fn, Body, Request, RequestExt, Response};
 use std::convert::Infallible;
 
-/// Builds the app once (configuration validated, SDK clients ready) and serves `route` until the
-/// runtime stops. Invalid configuration ends the process at init, naming the variable. Each
-/// binary passes its own route's static, so it links only its own handler.
-pub async fn run(route: &'static Route) -> Result<(), lambda_http::Error> {
+/// Each function's `main`: serves `route` on a single-threaded Tokio runtime until the Lambda
+/// runtime stops. Each binary passes its own route's static, so it links only its own handler.
+///
+/// Single-threaded because an execution environment gets one event at a time: a multi-threaded
+/// runtime would start a worker thread per vCPU at every cold start for work that never runs in
+/// parallel: a handler awaits its AWS calls one after the other, and its own CPU work ran on a
+/// single worker thread before as well. Nothing in the portal needs the multi-threaded runtime
+/// (no `block_in_place`); DNS lookups still go to the blocking pool, which starts on demand.
+pub fn run(route: &'static Route) -> Result<(), lambda_http::Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(route))
+}
+
+/// Builds the app once (configuration validated, SDK clients ready) and serves `route`. Invalid
+/// configuration ends the process at init, naming the variable.
+async fn serve(route: &'static Route) -> Result<(), lambda_http::Error> {
     telemetry::init();
     let function = route.function;
     let app: &'static App = match App::from_env().await {

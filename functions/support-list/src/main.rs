@@ -1,6 +1,5 @@
 //! Lambda function `support-list`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::SUPPORT_LIST).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::SUPPORT_LIST)
 }

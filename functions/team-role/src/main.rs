@@ -1,6 +1,5 @@
 //! Lambda function `team-role`: see its route in `portal::routes`.
 
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::TEAM_ROLE).await
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::TEAM_ROLE)
 }
