@@ -78,7 +78,9 @@ mod tests {
     fn an_extension_is_read_in_any_case() {
         // The extension patterns are case-insensitive: Unicode case folding, which regex keeps.
         assert_eq!(
-            Phone::parse("+49 30 901820 EXT. 12", "DE").unwrap().as_str(),
+            Phone::parse("+49 30 901820 EXT. 12", "DE")
+                .unwrap()
+                .as_str(),
             "+4930901820"
         );
     }
@@ -94,11 +96,10 @@ mod tests {
                 continue; // "001": non-geographic numbers have no region to read them for
             };
             let d = meta.descriptors();
-            for descriptor in [d.fixed_line(), d.mobile(), d.voip()]
-                .into_iter()
-                .flatten()
-            {
-                let Some(example) = descriptor.example() else { continue };
+            for descriptor in [d.fixed_line(), d.mobile(), d.voip()].into_iter().flatten() {
+                let Some(example) = descriptor.example() else {
+                    continue;
+                };
                 let international = format!("+{} {example}", meta.country_code());
                 let number = phonenumber::parse(Some(country), &international)
                     .unwrap_or_else(|e| panic!("{}: {international}: {e}", meta.id()));

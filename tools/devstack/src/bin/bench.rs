@@ -156,7 +156,8 @@ async fn coldstart_section(
         event: &hello_event,
     };
     print!("  {:<26}", "(hello, single-threaded)");
-    let (single_base, single_run) = coldstart::paired(&baseline, &single_subject, env, runs).await?;
+    let (single_base, single_run) =
+        coldstart::paired(&baseline, &single_subject, env, runs).await?;
     let single_ratio = single_run.init.median / single_base.init.median;
     println!(
         " init {:>5.2} ms, baseline {:>5.2} ms: {single_ratio:.2} ×",
