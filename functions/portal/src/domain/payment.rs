@@ -7,7 +7,9 @@ use base64::Engine;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PayeeError {
-    #[error("payee name must be 1 to 70 characters without line breaks")]
+    #[error(
+        "payee name must be 1 to 70 characters (at most 210 bytes as UTF-8) without line breaks"
+    )]
     Name,
     #[error("not a valid IBAN")]
     Iban,
@@ -26,7 +28,13 @@ pub struct Payee {
 impl Payee {
     pub fn parse(name: &str, iban: &str, bic: Option<&str>) -> Result<Payee, PayeeError> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 70 || name.chars().any(char::is_control) {
+        // 70 characters is EPC069-12's limit; 210 bytes keeps the whole payload within its 331
+        // bytes however long the other fields are (see the test with every field at its longest).
+        if name.is_empty()
+            || name.chars().count() > 70
+            || name.len() > 210
+            || name.chars().any(char::is_control)
+        {
             return Err(PayeeError::Name);
         }
         use iban::IbanLike;
@@ -219,6 +227,27 @@ mod tests {
             &number
         )
         .is_ok());
+    }
+
+    #[test]
+    fn the_longest_payload_stays_within_the_standards_331_bytes() {
+        // Every field at the longest it may be: 70 three-byte characters, a 33-character IBAN,
+        // an 11-character BIC, the largest amount and a 40-character invoice number.
+        let payee = Payee::parse(
+            &"€".repeat(70),
+            "RU0304452522540817810538091310419",
+            Some("COBADEFFXXX"),
+        )
+        .unwrap();
+        let amount = Money::parse("999999999.99", "EUR").unwrap();
+        let number = DocumentNumber::parse(&"R".repeat(40)).unwrap();
+        let payload = epc_payload(&payee, &amount, &number).unwrap();
+        assert!(payload.len() <= 331, "{} bytes", payload.len());
+        // Four-byte characters would pass the character count, so the bytes are limited too.
+        assert_eq!(
+            Payee::parse(&"😀".repeat(70), "DE89370400440532013000", None),
+            Err(PayeeError::Name)
+        );
     }
 
     #[test]
