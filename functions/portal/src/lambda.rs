@@ -14,9 +14,9 @@ use std::convert::Infallible;
 ///
 /// Single-threaded because an execution environment gets one event at a time: a multi-threaded
 /// runtime would start a worker thread per vCPU at every cold start for work that never runs in
-/// parallel: a handler awaits its AWS calls one after the other, and its own CPU work ran on a
-/// single worker thread before as well. Nothing in the portal needs the multi-threaded runtime
-/// (no `block_in_place`); DNS lookups still go to the blocking pool, which starts on demand.
+/// parallel (a handler awaits its AWS calls one after the other, and its own CPU work runs on
+/// one thread with either runtime). Nothing in the portal needs the multi-threaded runtime (no
+/// `block_in_place`); DNS lookups still go to the blocking pool, which starts on demand.
 pub fn run(route: &'static Route) -> Result<(), lambda_http::Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

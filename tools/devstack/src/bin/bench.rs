@@ -54,10 +54,38 @@ fn unpack_packages(root: &Path) -> Result<PathBuf, DevError> {
 }
 
 /// The benchmark's own release tools (`cargo lambda build --lambda-dir target/lambda-tools`).
-fn tool(root: &Path, name: &str) -> PathBuf {
-    root.join("target/lambda-tools")
+fn tool(root: &Path, name: &str) -> Result<PathBuf, DevError> {
+    let path = root
+        .join("target/lambda-tools")
         .join(name)
-        .join("bootstrap")
+        .join("bootstrap");
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(DevError::msg(format!(
+            "{} is missing: run `make bench` (it builds its tools)",
+            path.display()
+        )))
+    }
+}
+
+/// `runs` cold starts of `subject`, each right after one of `baseline`; prints and returns both
+/// with the ratio of their init medians.
+async fn paired_ratio(
+    baseline: &coldstart::Subject<'_>,
+    subject: &coldstart::Subject<'_>,
+    label: &str,
+    env: &std::collections::HashMap<String, String>,
+    runs: usize,
+) -> Result<(coldstart::ColdStart, coldstart::ColdStart, f64), DevError> {
+    print!("  {label:<26}");
+    let (base, r) = coldstart::paired(baseline, subject, env, runs).await?;
+    let ratio = r.init.median / base.init.median;
+    println!(
+        " init {:>5.2} ms, baseline {:>5.2} ms: {ratio:.2} ×",
+        r.init.median, base.init.median
+    );
+    Ok((base, r, ratio))
 }
 
 fn event(root: &Path, function: &str) -> Result<serde_json::Value, DevError> {
@@ -107,13 +135,7 @@ async fn coldstart_section(
     let dir = unpack_packages(root)?;
     let runs = env_number("BENCH_COLD_STARTS", COLD_STARTS as u64) as usize;
     println!("▸ Cold starts: {runs} per function, each right after one of the baseline …");
-    let hello = tool(root, "bench-hello");
-    if !hello.is_file() {
-        return Err(DevError::msg(format!(
-            "{} is missing: run `make bench` (it builds the baseline)",
-            hello.display()
-        )));
-    }
+    let hello = tool(root, "bench-hello")?;
     let hello_event = event(root, "auth-session")?;
     let baseline = coldstart::Subject {
         binary: &hello,
@@ -130,7 +152,6 @@ async fn coldstart_section(
                 binary.display()
             )));
         }
-        print!("  {:<26}", route.function);
         let function_event = event(root, route.function)?;
         let subject = coldstart::Subject {
             binary: &binary,
@@ -138,31 +159,25 @@ async fn coldstart_section(
             memory_mb: route.memory_mb,
             event: &function_event,
         };
-        let (base, r) = coldstart::paired(&baseline, &subject, env, runs).await?;
-        let ratio = r.init.median / base.init.median;
-        println!(
-            " init {:>5.2} ms, baseline {:>5.2} ms: {ratio:.2} ×",
-            r.init.median, base.init.median
-        );
-        results.push((base, r, ratio));
+        results.push(paired_ratio(&baseline, &subject, route.function, env, runs).await?);
     }
     // For the reader, not for the goal: the same hello world on the single-threaded runtime the
     // functions use, so the table shows what that choice saves by itself.
-    let single = tool(root, "bench-hello-current-thread");
+    let single = tool(root, "bench-hello-current-thread")?;
     let single_subject = coldstart::Subject {
         binary: &single,
         function: "bench-hello-current-thread",
         memory_mb: 128,
         event: &hello_event,
     };
-    print!("  {:<26}", "(hello, single-threaded)");
-    let (single_base, single_run) =
-        coldstart::paired(&baseline, &single_subject, env, runs).await?;
-    let single_ratio = single_run.init.median / single_base.init.median;
-    println!(
-        " init {:>5.2} ms, baseline {:>5.2} ms: {single_ratio:.2} ×",
-        single_run.init.median, single_base.init.median
-    );
+    let (single_base, single_run, single_ratio) = paired_ratio(
+        &baseline,
+        &single_subject,
+        "(hello, single-threaded)",
+        env,
+        runs,
+    )
+    .await?;
     let slow: Vec<&str> = results
         .iter()
         .filter(|(_, _, ratio)| *ratio > 1.25)
@@ -208,9 +223,9 @@ async fn coldstart_section(
         "goal_ratio": 1.25,
         "ratio_median": median,
         "ratio_largest": largest,
-        "single_threaded_hello": serde_json::json!({
+        "single_threaded_hello": {
             "init": single_run.init, "baseline_init": single_base.init, "ratio": single_ratio,
-        }),
+        },
         "functions": results.iter().map(|(base, r, ratio)| serde_json::json!({
             "function": r.function, "init": r.init, "baseline_init": base.init, "ratio": ratio,
             "first_invocation": r.first_invocation, "warm": r.warm,
@@ -276,7 +291,7 @@ async fn run() -> Result<(), DevError> {
     sections.push(calls_section());
 
     println!("▸ Import throughput with the release portal-admin …");
-    let admin = tool(&root, "portal-admin");
+    let admin = tool(&root, "portal-admin")?;
     let import_env = [
         (
             "PORTAL_TABLE",
