@@ -6,9 +6,9 @@
 // their code: their entry scripts import their page module directly, plus this module, which
 // keeps the building blocks they share with the other pages in this one chunk (importing only
 // the blocks they use would split it in two, which costs every portal page about 1 KB).
-export { loginPage } from "./login-page.js";
-export { activatePage } from "./activate-page.js";
-export { confirmPage } from "./confirm-page.js";
-export { portalPage } from "./portal-page.js";
-export { documentsPage } from "./documents-page.js";
-export { companyPage } from "./company-page.js";
+export { loginPage } from "./login/login-page.js";
+export { activatePage } from "./login/activate-page.js";
+export { confirmPage } from "./login/confirm-page.js";
+export { portalPage } from "./portal/portal-page.js";
+export { documentsPage } from "./documents/documents-page.js";
+export { companyPage } from "./company/company-page.js";

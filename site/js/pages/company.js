@@ -3,7 +3,7 @@
 // active role may see it (owners and billing), so the page's first load stays light and viewers
 // never load it.
 import { companyPage } from "../portal-app.js";
-import { $, showError } from "../api.js";
+import { $, showError } from "../shared/api.js";
 
 /** The payment section as a part of the company page, its module loaded on the first load(). */
 function payment(onProblem) {
@@ -16,7 +16,7 @@ function payment(onProblem) {
   function load() {
     wanted = true;
     show(true);
-    module ??= import("../company-payment.js").then((m) => m.setupPayment(onProblem));
+    module ??= import("../company/company-payment.js").then((m) => m.setupPayment(onProblem));
     module.then(
       (part) => wanted && part.load(),
       () => {

@@ -3,8 +3,8 @@
 // with a plain <script src>, so the CSP needs nothing but 'self'. Only its document store is read:
 // {title, body} per URL. Ranking: query words match the start of words in title (weighted) and
 // body, rarer words count more; umlauts and ß are folded so "Rueck", "Ruck" and "Rück" match.
-import { t, tn } from "./i18n.js";
-import { el } from "./api.js";
+import { t, tn } from "../shared/i18n.js";
+import { el } from "../shared/api.js";
 
 const fold = (text) =>
   text

@@ -4,11 +4,11 @@
 // lists as possible now; each is confirmed first with the date it takes effect. The server
 // checks the rules: a refusal (409, in the page's language) shows at the form, at the seats
 // field when it is about the number. The cards are clones of the template #contract-card.
-import { $, el, attr, request, isSuccess, errorOf, errorText, textOr, showError, setBusy, paragraphs } from "./api.js";
-import { portalFrame, onClick, onSubmit } from "./portal.js";
-import { t, tn, labelOr } from "./i18n.js";
-import { clearFieldErrors, showFieldErrors, setFieldError } from "./company-forms.js";
-import { money, day, dayOfTime } from "./format.js";
+import { $, el, attr, request, isSuccess, errorOf, errorText, textOr, showError, setBusy, paragraphs } from "../shared/api.js";
+import { portalFrame, onClick, onSubmit } from "../shared/portal.js";
+import { t, tn, labelOr } from "../shared/i18n.js";
+import { clearFieldErrors, showFieldErrors, setFieldError } from "../shared/forms.js";
+import { money, day, dayOfTime } from "../shared/format.js";
 
 /** Refusals that are about the number of seats: shown at the seats field. */
 const SEATS_CODES = ["invalid_seats", "seats_unchanged", "seats_required", "seats_not_allowed"];

@@ -1,9 +1,9 @@
 // Monthly totals (invoices minus credit notes) of one year as a bar chart. The bars are plain
 // elements whose height is set through the CSSOM (the CSP allows that, unlike style attributes);
 // the chart is hidden from screen readers, which get the same numbers as a table.
-import { $, el, request, isSuccess } from "./api.js";
-import { t, lang } from "./i18n.js";
-import { money, monthName } from "./format.js";
+import { $, el, request, isSuccess } from "../shared/api.js";
+import { t, lang } from "../shared/i18n.js";
+import { money, monthName } from "../shared/format.js";
 
 const option = (value) => el("option", { value, textContent: value });
 const cell = (tag, textContent) => el(tag, { textContent });

@@ -1,10 +1,10 @@
 // Company page, team (owners only): members with their roles (GET /api/team), change a role
 // (PUT /api/team/members/<id>), remove someone after a confirmation dialog (DELETE …) and
 // invite someone (POST /api/team/members). 409 last_owner is explained.
-import { $, el, isSuccess, errorText, showError, showMessage, clearError, setBusy } from "./api.js";
-import { isPageProblem, errorCode, onClick, onSubmit, wireDialog, roleName } from "./portal.js";
-import { t } from "./i18n.js";
-import { section } from "./company-forms.js";
+import { $, el, isSuccess, errorText, showError, showMessage, clearError, setBusy } from "../shared/api.js";
+import { isPageProblem, errorCode, onClick, onSubmit, wireDialog, roleName } from "../shared/portal.js";
+import { t } from "../shared/i18n.js";
+import { section } from "../shared/forms.js";
 
 export function setupTeam(onProblem, onOwnRoleChanged) {
   const self = $("team-self");

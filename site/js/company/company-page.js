@@ -2,8 +2,8 @@
 // the active company. What is shown depends on the role: owners see everything, billing all but
 // the team management, viewers only who they are. Without a session it goes to the login page
 // and back here after; without a chosen company it shows the chooser.
-import { $ } from "./api.js";
-import { roleName, portalFrame } from "./portal.js";
+import { $ } from "../shared/api.js";
+import { roleName, portalFrame } from "../shared/portal.js";
 import { setupBilling } from "./company-billing.js";
 import { setupContacts } from "./company-contacts.js";
 import { setupTeam } from "./company-team.js";

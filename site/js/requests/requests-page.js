@@ -3,11 +3,11 @@
 // status, search, status filter, and per request the message and support's answers (opened in
 // place). Without a session it goes to the login page and back here after; without a chosen
 // company it shows the chooser. A link from a notification (?id=<request>) opens that request.
-import { $, el, request, isSuccess, errorOf, textOr, showError, showMessage, clearError, setBusy, paragraphs } from "./api.js";
-import { portalFrame, onClick, onSubmit } from "./portal.js";
-import { t, tn, lang } from "./i18n.js";
-import { clearFieldErrors, showFieldErrors, timeElement } from "./company-forms.js";
-import { KINDS, CATEGORIES, REQUEST_STATUSES, categoryLabel, requestStatusLabel, kindLabel, day, docName } from "./format.js";
+import { $, el, request, isSuccess, errorOf, textOr, showError, showMessage, clearError, setBusy, paragraphs } from "../shared/api.js";
+import { portalFrame, onClick, onSubmit } from "../shared/portal.js";
+import { t, tn, lang } from "../shared/i18n.js";
+import { clearFieldErrors, showFieldErrors, timeElement } from "../shared/forms.js";
+import { KINDS, CATEGORIES, REQUEST_STATUSES, categoryLabel, requestStatusLabel, kindLabel, day, docName } from "../shared/format.js";
 
 const FIELDS = ["category", "subject", "text", "document", "attachment"];
 

@@ -2,9 +2,9 @@
 // number and gross total of one invoice (POST /api/auth/activate). The answer is the same
 // whether or not the details match, so the page then continues like the login page: the
 // server's neutral message and the code step (login-page.js).
-import { $, request, isSuccess, showError, setBusy } from "./api.js";
-import { onSubmit } from "./portal.js";
-import { showFieldErrors, clearFieldErrors } from "./company-forms.js";
+import { $, request, isSuccess, showError, setBusy } from "../shared/api.js";
+import { onSubmit } from "../shared/portal.js";
+import { showFieldErrors, clearFieldErrors } from "../shared/forms.js";
 import { codeStep } from "./login-page.js";
 
 /** The API's field names; each is also the name of its input. */

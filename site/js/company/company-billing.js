@@ -1,13 +1,13 @@
 // Company page, billing data: the form (GET / PUT /api/account/billing with If-Match), the
 // conflict box for 412, locked fields with the change request (POST …/change-request) and the
 // pending requests.
-import { $, el, isSuccess, errorOf, errorText, textOr } from "./api.js";
-import { onSubmit, errorCode } from "./portal.js";
-import { t } from "./i18n.js";
+import { $, el, isSuccess, errorOf, errorText, textOr } from "../shared/api.js";
+import { onSubmit, errorCode } from "../shared/portal.js";
+import { t } from "../shared/i18n.js";
 import {
   section, versionOf, ifMatch, clearFieldErrors, showFieldErrors, showFieldMessage, inputList,
   fillCountries, countryName, values, labelOf, conflictBox, timeElement,
-} from "./company-forms.js";
+} from "../shared/forms.js";
 
 const TEXTS = ["legal_name", "address.line1", "address.line2", "address.postal_code", "address.city", "vat_id", "po_reference"];
 

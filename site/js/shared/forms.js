@@ -1,7 +1,7 @@
-// Building blocks of the company page: the sections' load / retry / busy cycle, per-field error
-// messages (the API's `error.fields`; the activation page uses them too), editable lists of
-// addresses / numbers, the country select and the "someone else changed this" box (412
-// version_conflict).
+// Form building blocks, made for the company page and used by most portal pages: the sections'
+// load / retry / busy cycle, per-field error messages (the API's `error.fields`), editable lists
+// of addresses / numbers, the country select, times and the "someone else changed this" box
+// (412 version_conflict).
 import { $, el, request, isSuccess, errorOf, errorText, textOr, showError, showMessage, clearError, describe, setBusy } from "./api.js";
 import { isPageProblem, onClick } from "./portal.js";
 import { t, lang } from "./i18n.js";

@@ -1,9 +1,9 @@
 // The documents list, built with DOM calls only: a table row (wide screens) and a card (narrow
 // screens) per document. CSS shows one of the two; the hidden one is out of the accessibility tree.
-import { t } from "./i18n.js";
-import { el } from "./api.js";
-import { isLocalPath } from "./portal.js";
-import { money, day, dayAttr, dayOfTime, statusLabel, kindLabel, referenceLabel, docName, STATUSES } from "./format.js";
+import { t } from "../shared/i18n.js";
+import { el } from "../shared/api.js";
+import { isLocalPath } from "../shared/portal.js";
+import { money, day, dayAttr, dayOfTime, statusLabel, kindLabel, referenceLabel, docName, STATUSES } from "../shared/format.js";
 
 const span = (className, textContent) => el("span", { className, textContent });
 

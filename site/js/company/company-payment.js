@@ -3,13 +3,13 @@
 // ever shown masked, and the payment provider's own page for card and PayPal. Owners and billing
 // only. The page's entry script loads this module when the role may see the section; it builds
 // the section's content below the heading and the loading / failed elements of the template.
-import { $, isSuccess, errorOf } from "./api.js";
-import { onSubmit } from "./portal.js";
-import { t } from "./i18n.js";
-import { section, versionOf, ifMatch, clearFieldErrors, showFieldErrors, conflictBox, timeElement } from "./company-forms.js";
+import { $, isSuccess, errorOf } from "../shared/api.js";
+import { onSubmit } from "../shared/portal.js";
+import { t } from "../shared/i18n.js";
+import { section, versionOf, ifMatch, clearFieldErrors, showFieldErrors, conflictBox, timeElement } from "../shared/forms.js";
 import S from "./company-payment-texts.js";
 // Only to keep the building blocks in the one chunk all portal pages share (see portal-app.js).
-import "./portal-app.js";
+import "../portal-app.js";
 
 /** h("p", {class: "hint", id: "x"}, "text", child): an element with attributes (true → empty, false left out). */
 function h(tag, attrs, ...children) {

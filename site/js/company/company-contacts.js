@@ -1,9 +1,9 @@
 // Company page, further contacts: up to 10 email addresses and 10 phone numbers
 // (GET / PUT /api/account/contacts with If-Match; 412 shows the current values).
-import { $, isSuccess, errorOf } from "./api.js";
-import { onSubmit, errorCode } from "./portal.js";
-import { t } from "./i18n.js";
-import { section, versionOf, ifMatch, clearFieldErrors, showFieldErrors, inputList, conflictBox } from "./company-forms.js";
+import { $, isSuccess, errorOf } from "../shared/api.js";
+import { onSubmit, errorCode } from "../shared/portal.js";
+import { t } from "../shared/i18n.js";
+import { section, versionOf, ifMatch, clearFieldErrors, showFieldErrors, inputList, conflictBox } from "../shared/forms.js";
 
 export function setupContacts(onProblem) {
   const form = $("contacts-form");

@@ -1,8 +1,8 @@
 // Login page: ask for a sign-in mail, then accept the 8-digit code from it. The code step is
 // shared with the activation page (activate-page.js), whose answer leads to the same mail.
-import { $, request, isSuccess, textOr, paragraphs, showError, showMessage, clearError, setBusy } from "./api.js";
-import { onSubmit, goAfterLogin } from "./portal.js";
-import { t, tn } from "./i18n.js";
+import { $, request, isSuccess, textOr, paragraphs, showError, showMessage, clearError, setBusy } from "../shared/api.js";
+import { onSubmit, goAfterLogin } from "../shared/portal.js";
+import { t, tn } from "../shared/i18n.js";
 
 /**
  * Wires the code step (#code-step, templates/login.html) below `requestForm`; `firstInput` gets

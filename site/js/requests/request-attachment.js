@@ -2,11 +2,11 @@
 // request) and uploaded when the request is sent (POST /api/support/attachments, then straight
 // to the bucket); the request then names the upload. requests-page.js imports this module when a
 // file is chosen, so the page's first load stays light.
-import { $, el, describe, showError } from "./api.js";
-import { setFieldError, showFieldErrors } from "./company-forms.js";
-import { refusal, upload, showUploading } from "./upload.js";
+import { $, el, describe, showError } from "../shared/api.js";
+import { setFieldError, showFieldErrors } from "../shared/forms.js";
+import { refusal, upload, showUploading } from "../shared/upload.js";
 // Only to keep the building blocks in the one chunk all portal pages share (see portal-app.js).
-import "./portal-app.js";
+import "../portal-app.js";
 
 /** `status` is the page's live region; `problem(result)` hands 401 / no company to the page (true then). */
 export function setupAttachment(status, problem) {

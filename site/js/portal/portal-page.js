@@ -3,13 +3,13 @@
 // For the active company an overview: open invoices, recent activity (owner and billing only)
 // and the monthly chart, each card loading on its own (loading text, error, retry) with the
 // building blocks of the documents and company pages.
-import { $, request, isSuccess, showError, clearError, setBusy } from "./api.js";
-import { onClick, portalFrame } from "./portal.js";
-import { t } from "./i18n.js";
-import { section } from "./company-forms.js";
-import { card } from "./document-list.js";
-import { item } from "./company-activity.js";
-import { setupChart } from "./chart.js";
+import { $, request, isSuccess, showError, clearError, setBusy } from "../shared/api.js";
+import { onClick, portalFrame } from "../shared/portal.js";
+import { t } from "../shared/i18n.js";
+import { section } from "../shared/forms.js";
+import { card } from "../documents/document-list.js";
+import { item } from "../company/company-activity.js";
+import { setupChart } from "../documents/chart.js";
 
 /** Runs the page (called by its entry script, pages/portal.js). */
 export function portalPage() {

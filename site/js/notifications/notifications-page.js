@@ -3,12 +3,12 @@
 // new sign-in → what to do if it was someone else), and "mark all as read". Viewing the page
 // marks nothing: the marks stay until the person says so. Needs a session, not a company; a
 // link about another company than the active one switches to that company first.
-import { $, el, request, isSuccess, showError, clearError, setBusy } from "./api.js";
-import { onClick, toLogin } from "./portal.js";
-import { t, tn } from "./i18n.js";
-import { showUnread } from "./notify-badge.js";
-import { timeElement } from "./company-forms.js";
-import { requestStatusLabel, dayOfTime } from "./format.js";
+import { $, el, request, isSuccess, showError, clearError, setBusy } from "../shared/api.js";
+import { onClick, toLogin } from "../shared/portal.js";
+import { t, tn } from "../shared/i18n.js";
+import { showUnread } from "../shared/notify-badge.js";
+import { timeElement } from "../shared/forms.js";
+import { requestStatusLabel, dayOfTime } from "../shared/format.js";
 
 /** Runs the page (called by its entry script, pages/notifications.js). */
 export function notificationsPage() {

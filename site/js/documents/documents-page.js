@@ -3,10 +3,10 @@
 // download, forward by email, pay and (owners and billing) upload a proof of payment. Without a
 // session it goes to the login page and back here after; without a chosen company it shows the
 // chooser.
-import { $, el, request, isSuccess, errorOf, textOr, showError, clearError, setBusy } from "./api.js";
-import { portalFrame } from "./portal.js";
-import { t, tn } from "./i18n.js";
-import { KINDS, STATUSES, kindLabel, statusLabel, capitalized, monthName } from "./format.js";
+import { $, el, request, isSuccess, errorOf, textOr, showError, clearError, setBusy } from "../shared/api.js";
+import { portalFrame } from "../shared/portal.js";
+import { t, tn } from "../shared/i18n.js";
+import { KINDS, STATUSES, kindLabel, statusLabel, capitalized, monthName } from "../shared/format.js";
 import { renderDocuments, firstVisibleControl } from "./document-list.js";
 import { setupActions } from "./document-actions.js";
 import { setupChart } from "./chart.js";

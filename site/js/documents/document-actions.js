@@ -1,10 +1,10 @@
 // What can be done with one document besides downloading it: forward it by email (send dialog),
 // pay an open invoice (pay dialog with GiroCode, bank details and payment link) and upload a
 // proof of payment for it (proof dialog; its code, document-proof.js, is loaded on first use).
-import { $, el, request, isSuccess, textOr, showError, showMessage, clearError, setBusy, paragraphs } from "./api.js";
-import { onSubmit, isPageProblem, wireDialog } from "./portal.js";
-import { t, lang } from "./i18n.js";
-import { money, day, kindLabel, groupIban } from "./format.js";
+import { $, el, request, isSuccess, textOr, showError, showMessage, clearError, setBusy, paragraphs } from "../shared/api.js";
+import { onSubmit, isPageProblem, wireDialog } from "../shared/portal.js";
+import { t, lang } from "../shared/i18n.js";
+import { money, day, kindLabel, groupIban } from "../shared/format.js";
 
 /**
  * Wires the dialogs. `onProblem(result)` handles 401 / no company;

@@ -1,8 +1,8 @@
 // "Was this article helpful?": two submit buttons post {article, helpful} to /api/help/feedback.
 // The form is hidden until this runs (the API takes JSON only). That feedback was given is kept in
 // sessionStorage per article, nothing else: no cookie, no personal data.
-import { request, isSuccess, showError, clearError, setBusy } from "./api.js";
-import { t } from "./i18n.js";
+import { request, isSuccess, showError, clearError, setBusy } from "../shared/api.js";
+import { t } from "../shared/i18n.js";
 
 const KEY = "help-feedback:";
 

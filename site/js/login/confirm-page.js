@@ -1,8 +1,8 @@
 // Confirm page: login mails link to …/anmelden/bestaetigen/#<token>. Opening the page only
 // looks the token up; it is redeemed when the person presses the button.
-import { $, request, isSuccess, showError, clearError, setBusy } from "./api.js";
-import { onClick, goAfterLogin } from "./portal.js";
-import { t, lang } from "./i18n.js";
+import { $, request, isSuccess, showError, clearError, setBusy } from "../shared/api.js";
+import { onClick, goAfterLogin } from "../shared/portal.js";
+import { t, lang } from "../shared/i18n.js";
 
 /** Runs the page (called by its entry script, pages/confirm.js). */
 export function confirmPage() {

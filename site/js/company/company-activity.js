@@ -1,9 +1,9 @@
 // Company page, recent activity: GET /api/account/activity?cursor=…, newest first, with
 // "Weitere laden" for the next page.
-import { $, el, isSuccess, textOr } from "./api.js";
-import { onClick, roleName } from "./portal.js";
-import { t, tn, labelOr } from "./i18n.js";
-import { section, values, timeElement } from "./company-forms.js";
+import { $, el, isSuccess, textOr } from "../shared/api.js";
+import { onClick, roleName } from "../shared/portal.js";
+import { t, tn, labelOr } from "../shared/i18n.js";
+import { section, values, timeElement } from "../shared/forms.js";
 
 export function setupActivity(onProblem) {
   const list = $("activity-list");
