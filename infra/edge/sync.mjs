@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Copies infra/edge/viewer-request.js into the `FunctionCode: |` block of infra/template.yaml
 // (CloudFormation cannot read a local file there) and touches nothing else of the template.
+// tests/edge/viewer-request.test.mjs (make edge-test) fails while the two differ.
 //
 //   node infra/edge/sync.mjs
 import fs from "node:fs";
