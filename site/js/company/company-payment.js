@@ -8,8 +8,6 @@ import { onSubmit } from "../shared/portal.js";
 import { t } from "../shared/i18n.js";
 import { section, versionOf, ifMatch, clearFieldErrors, showFieldErrors, conflictBox, timeElement } from "../shared/forms.js";
 import S from "./company-payment-texts.js";
-// Only to keep the building blocks in the one chunk all portal pages share (see portal-app.js).
-import "../portal-app.js";
 
 /** h("p", {class: "hint", id: "x"}, "text", child): an element with attributes (true → empty, false left out). */
 function h(tag, attrs, ...children) {

@@ -1,6 +1,7 @@
 // What can be done with one document besides downloading it: forward it by email (send dialog),
 // pay an open invoice (pay dialog with GiroCode, bank details and payment link) and upload a
-// proof of payment for it (proof dialog; its code, document-proof.js, is loaded on first use).
+// proof of payment for it (proof dialog; its code, document-proof.js, is loaded on first use
+// through `loadProof`, which the page's entry script passes in).
 import { $, el, request, isSuccess, textOr, showError, showMessage, clearError, setBusy, paragraphs } from "../shared/api.js";
 import { onSubmit, isPageProblem, wireDialog } from "../shared/portal.js";
 import { t, lang } from "../shared/i18n.js";
@@ -8,9 +9,10 @@ import { money, day, kindLabel, groupIban } from "../shared/format.js";
 
 /**
  * Wires the dialogs. `onProblem(result)` handles 401 / no company;
- * `fallbackFocus()` names where focus goes when the button that opened a dialog is gone.
+ * `fallbackFocus()` names where focus goes when the button that opened a dialog is gone;
+ * `loadProof()` imports the proof dialog's module (document-proof.js).
  */
-export function setupActions(onProblem, fallbackFocus) {
+export function setupActions(onProblem, fallbackFocus, loadProof) {
   // The button that opened each dialog, to give focus back to when it closes.
   const openers = new Map();
 
@@ -173,7 +175,7 @@ export function setupActions(onProblem, fallbackFocus) {
     const input = $("proof-file");
     input.disabled = true;
     open(proofDialog, opener, input, doc);
-    proofPart ??= import("./document-proof.js").then((m) => m.setupProof(proofDialog, problem, actions, openers));
+    proofPart ??= loadProof().then((m) => m.setupProof(proofDialog, problem, actions, openers));
     proofPart.then(
       (part) => {
         input.disabled = false;

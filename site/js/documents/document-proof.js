@@ -2,13 +2,12 @@
 // proof dialog's form. The chosen file is checked at once (type and size, before any request),
 // then uploaded straight to the bucket and confirmed with POST /api/documents/{id}/proof; the
 // server's message shows in the dialog and the list shows "Nachweis eingereicht am …".
-// document-actions.js imports this module on the first "Zahlungsnachweis hochladen".
+// document-actions.js loads this module on the first "Zahlungsnachweis hochladen", through its
+// entry script pages/lazy/document-proof.js (the loader comes from the page's entry script).
 import { $, request, isSuccess, textOr, showError, showMessage, clearError, describe, setBusy, paragraphs } from "../shared/api.js";
 import { onSubmit } from "../shared/portal.js";
 import { renderDocuments } from "./document-list.js";
 import { refusal, upload, showUploading } from "../shared/upload.js";
-// Only to keep the building blocks in the one chunk all portal pages share (see portal-app.js).
-import "../portal-app.js";
 
 /**
  * Wires the form of `dialog`. `problem(dialog, result)` hands 401 / no company to the page

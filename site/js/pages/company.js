@@ -1,5 +1,5 @@
 // The company page: company-page.js, in the chunk that all portal pages share (portal-app.js).
-// The payment method (company-payment.js with its form and texts) is imported only when the
+// The payment method (lazy/company-payment.js: its form and texts) is imported only when the
 // active role may see it (owners and billing), so the page's first load stays light and viewers
 // never load it.
 import { companyPage } from "../portal-app.js";
@@ -16,7 +16,7 @@ function payment(onProblem) {
   function load() {
     wanted = true;
     show(true);
-    module ??= import("../company/company-payment.js").then((m) => m.setupPayment(onProblem));
+    module ??= import("./lazy/company-payment.js").then((m) => m.setupPayment(onProblem));
     module.then(
       (part) => wanted && part.load(),
       () => {

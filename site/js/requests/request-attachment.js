@@ -1,12 +1,11 @@
 // Requests page, the attached file: checked as soon as it is chosen (type and size, before any
 // request) and uploaded when the request is sent (POST /api/support/attachments, then straight
 // to the bucket); the request then names the upload. requests-page.js imports this module when a
-// file is chosen, so the page's first load stays light.
+// file is chosen (through its entry script, pages/lazy/request-attachment.js), so the page's
+// first load stays light.
 import { $, el, describe, showError } from "../shared/api.js";
 import { setFieldError, showFieldErrors } from "../shared/forms.js";
 import { refusal, upload, showUploading } from "../shared/upload.js";
-// Only to keep the building blocks in the one chunk all portal pages share (see portal-app.js).
-import "../portal-app.js";
 
 /** `status` is the page's live region; `problem(result)` hands 401 / no company to the page (true then). */
 export function setupAttachment(status, problem) {

@@ -70,12 +70,15 @@ export function requestsPage() {
   }
 
   // ---- The attached file ----------------------------------------------------------------------
-  // Its code (checks, upload, the bucket's refusals) is imported when a file is chosen.
+  // Its code (checks, upload, the bucket's refusals) is imported when a file is chosen, through
+  // the part's entry script (pages/lazy/request-attachment.js), which keeps the chunk all portal
+  // pages share whole. This module is not part of that chunk (portal-app.js), so it can import
+  // that entry without an import cycle.
 
   // The module, set up, or null when it could not be loaded (offline? the next try loads again).
   let attachPart = null;
   const attaching = () =>
-    (attachPart ??= import("./request-attachment.js").then(
+    (attachPart ??= import("../pages/lazy/request-attachment.js").then(
       (m) => m.setupAttachment(status, page.problem),
       () => (attachPart = null),
     ));

@@ -7,8 +7,6 @@
 import { request, isSuccess } from "./api.js";
 import { t } from "./i18n.js";
 import S from "./upload-texts.js";
-// Only to keep the building blocks in the one chunk all portal pages share (see portal-app.js).
-import "../portal-app.js";
 
 /** The largest file the API offers an upload for: 10 MB (MiB, as the server counts). */
 export const MAX_BYTES = 10 * 1024 * 1024;
