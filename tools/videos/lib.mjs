@@ -312,7 +312,7 @@ export class Recorder {
       try {
         await step.act(this);
       } catch (err) {
-        throw new Error(`step ${i + 1} (${step.de}): ${err.message}`);
+        throw new Error(`step ${i + 1} (${step.de}): ${err.message}`, { cause: err });
       }
       const rest = +(step.seconds - this.stepUsed).toFixed(3);
       if (rest < 0.5) {

@@ -3,7 +3,6 @@
 // owners and billing. PAGE_LANG is set per bundle by `make site` (esbuild --define), so each
 // language's bundle carries only its own texts. The creditor is named generically: the portal
 // does not know the operator's company name.
-/* global PAGE_LANG */
 export default PAGE_LANG === "en"
   ? {
       intro: "If you wish, we collect amounts due on our invoices from your company's account by SEPA direct debit. Only owners and the billing team can see this section.",

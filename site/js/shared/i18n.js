@@ -5,7 +5,6 @@
 import de from "./strings-de.js";
 import en from "./strings-en.js";
 
-/* global PAGE_LANG */
 const strings = PAGE_LANG === "en" ? en : de;
 
 export const lang = PAGE_LANG === "en" ? "en" : "de";

@@ -33,6 +33,7 @@ export function onSubmit(form, handler, ready = () => true) {
 /** True for a same-site path like "/portal/": one leading slash, nothing a browser reads as another host. */
 export function isLocalPath(value) {
   if (typeof value !== "string" || !/^\/(?![/\\])/.test(value)) return false;
+  // eslint-disable-next-line no-control-regex -- rejecting them is the point: URL parsing drops tabs and newlines ("/\t/host" is "//host")
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return false;
   try {
     return new URL(value, location.origin).origin === location.origin;

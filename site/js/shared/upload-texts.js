@@ -3,7 +3,6 @@
 // strings-en.js because that code is loaded only when someone uploads a file. PAGE_LANG is set
 // per bundle by `make site` (esbuild --define), so each language's bundle carries only its own
 // texts. `{name}` is the file's name.
-/* global PAGE_LANG */
 export default PAGE_LANG === "en"
   ? {
       uploading: "Uploading …",

@@ -346,7 +346,7 @@ export async function pageFetch(page, method, url, { body, headers = {} } = {}) 
       }
       const response = await fetch(url, init);
       const text = await response.text();
-      let json = null;
+      let json;
       try {
         json = text ? JSON.parse(text) : null;
       } catch {
