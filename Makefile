@@ -112,7 +112,6 @@ watch: setup ## run the functions under `cargo lambda watch` against a running `
 	cargo lambda watch --env-file .local/lambda.env
 
 ARCH        ?= x86_64
-FUNCTIONS   := $(patsubst functions/%/Cargo.toml,%,$(filter-out functions/portal/Cargo.toml,$(wildcard functions/*/Cargo.toml)))
 STAMP_SAM   := $(VENV)/.installed-sam
 
 $(STAMP_SAM): requirements-deploy.txt $(STAMP_PY)
@@ -123,7 +122,7 @@ $(STAMP_SAM): requirements-deploy.txt $(STAMP_PY)
 package: setup ## build every function's Lambda zip (release; ARCH=x86_64 here, ARCH=arm64 for Graviton) and print sizes
 	@echo "▸ cargo lambda build --release for $(ARCH), one zip per function (takes several minutes) …"
 	@cargo lambda build --release $(if $(filter arm64,$(ARCH)),--arm64,--x86-64) \
-		$(addprefix -p ,$(FUNCTIONS)) --output-format zip --lambda-dir target/lambda-$(ARCH)
+		-p lambdas --output-format zip --lambda-dir target/lambda-$(ARCH)
 	@echo "▸ Package sizes ($(ARCH)):"
 	@$(PY) infra/package_sizes.py target/lambda-$(ARCH) --json
 

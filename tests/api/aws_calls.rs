@@ -171,6 +171,7 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
     let mut report = Vec::new();
     for (function, calls) in &seen {
         let route = portal::routes::by_function(function).unwrap();
+        let permissions = route.permissions();
         report.push(format!(
             "{function}: {}",
             calls
@@ -202,7 +203,7 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
                 continue;
             };
             used.insert(resource);
-            let allowed = route.grants.iter().any(|g| {
+            let allowed = permissions.iter().any(|g| {
                 let fits = g.resource == resource
                     || matches!(
                         (g.resource, resource),
@@ -217,7 +218,7 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
                 ));
             }
         }
-        for grant in route.grants {
+        for grant in &permissions {
             if grant.makes_no_call() {
                 continue;
             }

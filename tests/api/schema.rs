@@ -64,21 +64,40 @@ fn the_template_has_exactly_the_routes_of_the_route_table() {
         .map(|r| (r.function, r.method, r.path))
         .collect();
     assert_eq!(ours, theirs);
+    // One package holds the function binaries: exactly one `[[bin]]` per route, without a test
+    // harness, each running (and so linking) its own route only.
+    let package = devstack::workspace_root().join("functions/lambdas");
+    let manifest = std::fs::read_to_string(package.join("Cargo.toml")).unwrap();
+    let bins: Vec<&str> = manifest
+        .split("[[bin]]")
+        .skip(1)
+        .map(|bin| {
+            assert!(
+                bin.contains("test = false"),
+                "a [[bin]] with a test harness: {bin}"
+            );
+            bin.lines()
+                .find_map(|l| l.strip_prefix("name = \""))
+                .and_then(|l| l.strip_suffix('"'))
+                .unwrap_or_else(|| panic!("a [[bin]] without a name: {bin}"))
+        })
+        .collect();
+    let mut functions: Vec<&str> = ROUTES.iter().map(|r| r.function).collect();
+    functions.sort();
+    let mut listed = bins.clone();
+    listed.sort();
+    assert_eq!(
+        listed, functions,
+        "functions/lambdas/Cargo.toml and the route table"
+    );
     for route in ROUTES {
-        let crate_dir = devstack::workspace_root()
-            .join("functions")
-            .join(route.function);
-        let main = std::fs::read_to_string(crate_dir.join("src/main.rs"))
-            .unwrap_or_else(|_| panic!("functions/{} is missing", route.function));
-        // Each binary runs (and so links) its own route only.
-        let own = format!(
-            "lambda::run(&portal::routes::{})",
-            route.function.to_uppercase().replace('-', "_")
-        );
+        let source = format!("src/bin/{}.rs", route.function);
+        let main = std::fs::read_to_string(package.join(&source))
+            .unwrap_or_else(|_| panic!("functions/lambdas/{source} is missing"));
+        let own = format!("lambda::run(&portal::routes::{})", route.name);
         assert!(
             main.contains(&own),
-            "functions/{}/src/main.rs must call {own}",
-            route.function
+            "functions/lambdas/{source} must call {own}"
         );
         let event = devstack::workspace_root()
             .join("tests/events")
@@ -215,5 +234,63 @@ fn the_openapi_description_has_exactly_the_routes_of_the_route_table() {
     assert_eq!(
         documented, ours,
         "docs/openapi.yaml and the route table differ"
+    );
+}
+
+#[test]
+fn the_documented_rate_limits_are_the_declared_ones() {
+    use portal::routes::{Against, Count};
+    let doc =
+        std::fs::read_to_string(devstack::workspace_root().join("docs/architecture.md")).unwrap();
+    let table = doc
+        .split("## Rate limits")
+        .nth(1)
+        .expect("docs/architecture.md has a Rate limits section");
+    // (function, scope, limit column) for every row.
+    let mut documented = Vec::new();
+    for row in table.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (functions, scope, limit, against) =
+            (cells[1], cells[2].trim_matches('`'), cells[4], cells[5]);
+        for function in functions.split(", ") {
+            documented.push((function.trim_matches('`'), scope, limit, against));
+        }
+    }
+    let mut declared = 0;
+    for route in ROUTES {
+        for limit in route.limits {
+            declared += 1;
+            let row = documented
+                .iter()
+                .find(|(f, s, _, _)| *f == route.function && *s == limit.scope)
+                .unwrap_or_else(|| {
+                    panic!(
+                        "docs/architecture.md lacks the limit {} of {}",
+                        limit.scope, route.function
+                    )
+                });
+            let expected = match limit.count {
+                Count::Fixed(n) => format!("{n} an hour"),
+                Count::LoginPerIp => "`LOGIN_LIMIT_PER_IP`".into(),
+                Count::LoginPerEmail => "`LOGIN_LIMIT_PER_EMAIL`".into(),
+            };
+            assert!(
+                row.2.starts_with(&expected),
+                "{} {}: the docs say {:?}, the table {expected}",
+                route.function,
+                limit.scope,
+                row.2
+            );
+            let against = match limit.against {
+                Against::Guessing => "guessing",
+                Against::Flooding => "flooding",
+            };
+            assert_eq!(row.3, against, "{} {}", route.function, limit.scope);
+        }
+    }
+    assert_eq!(
+        declared,
+        documented.len(),
+        "docs/architecture.md lists limits no route declares"
     );
 }

@@ -441,7 +441,7 @@ fn send(mut req: ApiRequest) {
     req.request_id = "fuzz".into();
     let route = routes::resolve(&req.method, &req.path);
     let (method, path) = (req.method.clone(), req.path.clone());
-    let response = runtime().block_on(routes::dispatch(app(), route, req));
+    let response = runtime().block_on(crate::pipeline::dispatch(app(), route, req));
     assert_ne!(
         response.status,
         http::StatusCode::INTERNAL_SERVER_ERROR,

@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::http::ApiRequest;
-use crate::routes::{self, Route};
+use crate::routes::Route;
 use crate::telemetry;
 use http::HeaderValue;
 use lambda_http::request::RequestContext;
@@ -43,7 +43,7 @@ async fn serve(route: &'static Route) -> Result<(), lambda_http::Error> {
 }
 
 pub async fn handle(app: &App, route: &'static Route, event: Request) -> Response<Body> {
-    let response = routes::dispatch(app, route, from_lambda(event)).await;
+    let response = crate::pipeline::dispatch(app, route, from_lambda(event)).await;
     let mut builder = Response::builder().status(response.status);
     if let Some(headers) = builder.headers_mut() {
         headers.extend(response.headers);

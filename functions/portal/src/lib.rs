@@ -18,6 +18,7 @@ pub mod help;
 pub mod http;
 pub mod lambda;
 pub mod notifications;
+pub mod pipeline;
 pub mod routes;
 pub mod schema;
 pub mod store;

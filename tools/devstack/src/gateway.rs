@@ -99,7 +99,7 @@ impl Gateway {
             }
         };
         let route = routes::resolve(&api.method, &api.path);
-        let response = routes::dispatch(&self.app, route, api).await;
+        let response = portal::pipeline::dispatch(&self.app, route, api).await;
         if self.print_login_mails && route.function == "auth-request" {
             self.print_new_login_mails().await;
         }

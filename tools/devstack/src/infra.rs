@@ -1,13 +1,13 @@
 //! The per-function part of `infra/template.yaml`, generated from the route table: each
 //! function's resource (memory, timeout, description, route), its least-privilege IAM policy
-//! from the route's grants, its log group and its two alarms. `make template` rewrites the part
+//! from the route's permissions (declared grants plus what its access and limits imply), its log group and its two alarms. `make template` rewrites the part
 //! between the markers; a test fails when the file and the route table disagree.
 
-use portal::routes::{Grant, Resource, Route, ROUTES};
+use portal::routes::{Permission, Resource, Route, ROUTES};
 use std::fmt::Write;
 
 pub const BEGIN: &str =
-    "  # --- functions: generated from functions/portal/src/routes.rs by `make template` ---------";
+    "  # --- functions: generated from functions/portal/src/routes/table.rs by `make template` --";
 pub const END: &str =
     "  # --- end of generated functions ---------------------------------------------------------";
 
@@ -89,10 +89,11 @@ fn function(out: &mut String, route: &Route) {
         timeout = route.timeout_s,
     )
     .unwrap();
-    if !route.grants.is_empty() {
+    let permissions = route.permissions();
+    if !permissions.is_empty() {
         out.push_str("      Policies:\n        - Statement:\n");
-        for grant in route.grants {
-            statement(out, grant);
+        for permission in &permissions {
+            statement(out, permission);
         }
     }
     write!(
@@ -145,8 +146,8 @@ fn function(out: &mut String, route: &Route) {
     }
 }
 
-fn statement(out: &mut String, grant: &Grant) {
-    let actions = grant.actions.join(", ");
+fn statement(out: &mut String, grant: &Permission) {
+    let actions = grant.actions.iter().copied().collect::<Vec<_>>().join(", ");
     writeln!(
         out,
         "            - Effect: Allow\n              Action: [{actions}]"

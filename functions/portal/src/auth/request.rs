@@ -1,6 +1,6 @@
 //! `POST /api/auth/login-request`: mail a login link and code. Always 202, whoever asks.
 
-use super::{limit_client_ip, login_mail, rate_limit};
+use super::login_mail;
 use crate::app::App;
 use crate::domain::email::EmailAddress;
 use crate::domain::next::NextPath;
@@ -26,7 +26,6 @@ struct LoginRequest {
 /// the mail differs; its time is hidden by answering no sooner than `LOGIN_RESPONSE_FLOOR_MS`.
 pub async fn request_login(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
     let started = Instant::now();
-    req.require_same_origin(&app.config.base_url)?;
     let body: LoginRequest = req.json()?;
     let email = EmailAddress::parse(&body.email).map_err(|_| {
         ApiError::invalid_field(
@@ -49,15 +48,6 @@ pub async fn request_login(app: &App, req: ApiRequest) -> Result<ApiResponse, Ap
                 "The page to go to after sign-in must be a page of this portal.",
             )
         })?;
-
-    limit_client_ip(app, &req, "login-ip").await?;
-    rate_limit(
-        app,
-        "login-email",
-        email.as_str(),
-        app.config.login.per_email,
-    )
-    .await?;
 
     let login = app.directory.find_login(&email).await?;
     let lang = login

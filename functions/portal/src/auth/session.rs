@@ -200,8 +200,11 @@ pub(crate) fn session_body(session: &SessionRecord, login: &Login) -> serde_json
 }
 
 /// `GET /api/auth/session`: who is logged in, for which companies, acting for which.
-pub async fn current_session(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    let auth = authenticate(app, &req).await?;
+pub async fn current_session(
+    _app: &App,
+    _req: ApiRequest,
+    auth: Authenticated,
+) -> Result<ApiResponse, ApiError> {
     Ok(ApiResponse::json(
         StatusCode::OK,
         &session_body(&auth.session, &auth.login),
@@ -216,11 +219,13 @@ struct SelectBody {
 
 /// `PUT /api/auth/session/customer`: choose the company to act for; a company the login does
 /// not belong to is simply not found.
-pub async fn select_customer(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn select_customer(
+    app: &App,
+    req: ApiRequest,
+    mut auth: Authenticated,
+) -> Result<ApiResponse, ApiError> {
     let body: SelectBody = req.json()?;
     let customer = CustomerId::parse(&body.customer_id).map_err(|_| ApiError::NotFound)?;
-    let mut auth = authenticate(app, &req).await?;
     if !auth
         .login
         .memberships
@@ -248,7 +253,6 @@ pub async fn select_customer(app: &App, req: ApiRequest) -> Result<ApiResponse, 
 /// `DELETE /api/auth/session`: ends the session server-side and clears the cookie; answers 204
 /// whether or not a session was there.
 pub async fn logout(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
     if let Some(id) = req
         .cookie(SESSION_COOKIE)
         .and_then(|c| Secret::parse(&c).ok())

@@ -4,10 +4,9 @@
 //! for the billing system, which applies it; its next import shows the result.
 
 use crate::app::App;
-use crate::auth::require_customer;
+use crate::auth::Caller;
 use crate::domain::contract::{check, ChangeKind, Contract};
 use crate::domain::documents::date_of;
-use crate::domain::ids::Role;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::store::account::NewActivity;
@@ -16,10 +15,6 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// Everybody of the company sees its contracts.
-pub const CONTRACT_READERS: &[Role] = &[Role::Owner, Role::Billing, Role::Viewer];
-/// Changing them is for owners and billing.
-pub const CONTRACT_EDITORS: &[Role] = &[Role::Owner, Role::Billing];
 /// The event the billing system subscribes to.
 pub const EVENT_TYPE: &str = "ContractChangeRequested";
 
@@ -80,10 +75,9 @@ fn contract_json(
 }
 
 /// `GET /api/contracts`.
-pub async fn list(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn list(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     req.query_params(&[])?;
-    let access = require_customer(app, &req, CONTRACT_READERS).await?;
-    let (contracts, requests) = app.contracts.all(&access.customer).await?;
+    let (contracts, requests) = app.contracts.all(&caller.company).await?;
     let today = date_of(app.clock.now());
     Ok(ApiResponse::json(
         StatusCode::OK,
@@ -103,8 +97,7 @@ struct RequestBody {
 }
 
 /// `POST /api/contracts/{id}/requests` `{kind, seats?}`.
-pub async fn request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn request(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let id = req.params.get("id").cloned().unwrap_or_default();
     if !valid_contract_id(&id) {
         return Err(ApiError::NotFound);
@@ -118,8 +111,7 @@ pub async fn request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
             "Please choose a change: switch_to_yearly, switch_to_monthly, change_seats, upgrade_to_multi or cancel.",
         )
     })?;
-    let access = require_customer(app, &req, CONTRACT_EDITORS).await?;
-    let (contracts, _) = app.contracts.all(&access.customer).await?;
+    let (contracts, _) = app.contracts.all(&caller.company).await?;
     let contract = contracts
         .into_iter()
         .find(|c| c.id == id)
@@ -131,7 +123,7 @@ pub async fn request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
             de: refused.de,
             en: refused.en,
         })?;
-    let by = access.auth.login.email.as_str().to_string();
+    let by = caller.session.login.email.as_str().to_string();
     let request = ContractRequest {
         id: crate::store::support::new_id(now),
         contract: contract.id.clone(),
@@ -142,13 +134,13 @@ pub async fn request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
         requested_at: now,
         requested_by: by.clone(),
     };
-    let activity = NewActivity::new(&access.customer, now, "contract_change_requested")
+    let activity = NewActivity::new(&caller.company, now, "contract_change_requested")
         .with("by", &by)
         .with("contract", &contract.id)
         .with("change", kind.code());
     if !app
         .contracts
-        .add_request(&access.customer, &request, &activity)
+        .add_request(&caller.company, &request, &activity)
         .await?
     {
         return Err(ApiError::Conflict {
@@ -160,7 +152,7 @@ pub async fn request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
     // For the billing system; on failure the request stays stored and pending, and support
     // gets the mail below, so nothing is lost: the error is logged with a metric.
     let event = json!({
-        "customer": access.customer.as_str(),
+        "customer": caller.company.as_str(),
         "contract": contract.id,
         "request": request.id,
         "change": kind.code(),
@@ -186,13 +178,13 @@ pub async fn request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
         .unwrap_or_default();
     let text = format!(
         "Vertragsänderung aus dem Kundenportal\n\nFirma: {}\nVertrag: {} ({})\nÄnderung: {}{seats}\nWirksam ab: {}\nBeantragt von: {by}\nAnfrage: {}\n\nErledigt? portal-admin contracts resolve {} {} --done (oder --rejected)\n",
-        access.customer,
+        caller.company,
         contract.id,
         contract.plan,
         kind.label_de(),
         request.effective,
         request.id,
-        access.customer,
+        caller.company,
         request.id,
     );
     crate::support::mail_support(
@@ -201,7 +193,7 @@ pub async fn request(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
             "Vertragsänderung: {} – {} ({})",
             kind.label_de(),
             contract.plan,
-            access.customer
+            caller.company
         ),
         text,
         &request.id,

@@ -5,11 +5,11 @@ mod proof;
 mod send;
 
 pub use export::export;
-pub use proof::{confirm as proof_confirm, upload as proof_upload, PROOF_SENDERS};
+pub use proof::{confirm as proof_confirm, upload as proof_upload};
 pub use send::send;
 
 use crate::app::App;
-use crate::auth::{require_customer, DOCUMENT_READERS};
+use crate::auth::Caller;
 use crate::domain::documents::{
     download_name, object_key, DocumentId, DocumentKind, DocumentStatus,
 };
@@ -155,16 +155,15 @@ impl Filters {
 /// `GET /api/documents?kind=&status=&year=&month=&q=&cursor=&limit=`: newest first, 25 a page
 /// (at most 100), with an opaque cursor for the next page. `q` searches numbers (prefix) and
 /// references such as order numbers; search results come as one page.
-pub async fn list(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn list(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let mut filters = Filters::parse(&req)?;
-    let access = require_customer(app, &req, DOCUMENT_READERS).await?;
     let secret = &app.config.cursor_secret.0;
     let fingerprint = filters.fingerprint();
     let (documents, next) = match &filters.search {
         Some(term) => {
             let found = app
                 .documents
-                .search(&access.customer, term, MAX_PAGE)
+                .search(&caller.company, term, MAX_PAGE)
                 .await?;
             let docs: Vec<Document> = found
                 .into_iter()
@@ -182,7 +181,7 @@ pub async fn list(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
                     })?;
                 filters.query.after = Some(after);
             }
-            let page = app.documents.list(&access.customer, &filters.query).await?;
+            let page = app.documents.list(&caller.company, &filters.query).await?;
             let next = page
                 .next
                 .map(|id| cursor::seal(secret, id.as_str(), &fingerprint));
@@ -204,13 +203,16 @@ pub const STATISTICS_YEARS: u16 = 3;
 
 /// `GET /api/documents/statistics`: gross totals of invoices minus credit notes per month and
 /// per year for the last years, per currency, for the portal's chart.
-pub async fn statistics(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn statistics(
+    app: &App,
+    req: ApiRequest,
+    caller: Caller,
+) -> Result<ApiResponse, ApiError> {
     req.query_params(&[])?;
-    let access = require_customer(app, &req, DOCUMENT_READERS).await?;
     let this_year = crate::domain::documents::year_of(app.clock.now());
     let mut years = Vec::new();
     for year in (this_year + 1 - STATISTICS_YEARS..=this_year).rev() {
-        let months = app.documents.month_totals(&access.customer, year).await?;
+        let months = app.documents.month_totals(&caller.company, year).await?;
         let mut per_currency: std::collections::BTreeMap<String, i64> = Default::default();
         for m in &months {
             *per_currency
@@ -243,28 +245,25 @@ pub async fn statistics(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiEr
 pub(crate) async fn owned_document(
     app: &App,
     req: &ApiRequest,
-    roles: &[crate::domain::ids::Role],
-) -> Result<(crate::auth::Access, Document), ApiError> {
+    caller: &Caller,
+) -> Result<Document, ApiError> {
     let id = document_id(req)?;
-    let access = require_customer(app, req, roles).await?;
-    let doc = app
-        .documents
-        .get(&access.customer, &id)
+    app.documents
+        .get(&caller.company, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok((access, doc))
+        .ok_or(ApiError::NotFound)
 }
 
 /// `GET /api/documents/{id}`.
-pub async fn detail(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    let (_, doc) = owned_document(app, &req, DOCUMENT_READERS).await?;
+pub async fn detail(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
+    let doc = owned_document(app, &req, &caller).await?;
     Ok(ApiResponse::json(StatusCode::OK, &document_json(app, &doc)))
 }
 
 /// `GET /api/documents/{id}/payment`: how to pay an open or overdue invoice: the GiroCode
 /// (EPC QR) from the configured payee and, where configured, a payment provider's link.
-pub async fn payment(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    let (_, doc) = owned_document(app, &req, DOCUMENT_READERS).await?;
+pub async fn payment(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
+    let doc = owned_document(app, &req, &caller).await?;
     if !payable(&app.config, &doc) {
         return Err(ApiError::NotPayable);
     }
@@ -298,26 +297,27 @@ pub async fn payment(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
 }
 
 /// `GET /api/documents/{id}/pdf`: ownership check, then 303 to a presigned URL (≤ 60 s).
-pub async fn pdf(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    download(app, req, "pdf", "application/pdf").await
+pub async fn pdf(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
+    download(app, req, caller, "pdf", "application/pdf").await
 }
 
 /// `GET /api/documents/{id}/xml`: the e-invoice next to the PDF, where there is one.
-pub async fn xml(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    download(app, req, "xml", "application/xml").await
+pub async fn xml(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
+    download(app, req, caller, "xml", "application/xml").await
 }
 
 async fn download(
     app: &App,
     req: ApiRequest,
+    caller: Caller,
     extension: &str,
     content_type: &str,
 ) -> Result<ApiResponse, ApiError> {
-    let (access, doc) = owned_document(app, &req, DOCUMENT_READERS).await?;
+    let doc = owned_document(app, &req, &caller).await?;
     if extension == "xml" && !doc.has_xml {
         return Err(ApiError::FileMissing);
     }
-    let key = object_key(&access.customer, &doc.id, extension);
+    let key = object_key(&caller.company, &doc.id, extension);
     if !app.files.exists(&key).await? {
         tracing::error!(
             document = doc.id.as_str(),
@@ -325,7 +325,7 @@ async fn download(
         );
         return Err(ApiError::FileMissing);
     }
-    let lang = access.auth.login.lang.unwrap_or_else(|| req.lang());
+    let lang = caller.session.login.lang.unwrap_or_else(|| req.lang());
     let filename = download_name(doc.kind, &doc.number, lang, extension);
     let url = app
         .files
@@ -333,8 +333,8 @@ async fn download(
         .await?;
     app.account
         .record_activity(
-            &NewActivity::new(&access.customer, app.clock.now(), "document_downloaded")
-                .with("by", access.auth.login.email.as_str())
+            &NewActivity::new(&caller.company, app.clock.now(), "document_downloaded")
+                .with("by", caller.session.login.email.as_str())
                 .with("document", doc.id.as_str())
                 .with("file", extension),
         )

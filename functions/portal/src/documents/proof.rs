@@ -5,8 +5,8 @@
 
 use super::{document_json, owned_document};
 use crate::app::App;
+use crate::auth::Caller;
 use crate::domain::documents::{DocumentKind, DocumentStatus};
-use crate::domain::ids::Role;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::store::account::NewActivity;
@@ -14,11 +14,6 @@ use crate::store::documents::{Document, Proof};
 use crate::uploads;
 use http::StatusCode;
 use serde::Deserialize;
-
-/// Who may submit a proof of payment.
-pub const PROOF_SENDERS: &[Role] = &[Role::Owner, Role::Billing];
-/// Confirmed proofs per login and hour (each one mails support).
-pub const PER_LOGIN_PER_HOUR: u32 = 10;
 
 /// Whether a proof can be submitted for `doc`: an open or overdue invoice.
 pub(crate) fn accepts_proof(doc: &Document) -> bool {
@@ -39,15 +34,14 @@ fn purpose(doc: &Document) -> String {
 }
 
 /// `POST /api/documents/{id}/proof/upload` with `{content_type, size}`: a presigned POST.
-pub async fn upload(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn upload(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     super::document_id(&req)?;
     let file_type = uploads::admit(&req.json()?)?;
-    let (access, doc) = owned_document(app, &req, PROOF_SENDERS).await?;
+    let doc = owned_document(app, &req, &caller).await?;
     if !accepts_proof(&doc) {
         return Err(not_open());
     }
-    uploads::offer(app, &access.customer, &purpose(&doc), file_type).await
+    uploads::offer(app, &caller.company, &purpose(&doc), file_type).await
 }
 
 #[derive(Deserialize)]
@@ -58,18 +52,16 @@ struct ConfirmBody {
 
 /// `POST /api/documents/{id}/proof` with `{upload_id}`: checks the uploaded file and marks the
 /// invoice "proof submitted"; support is mailed.
-pub async fn confirm(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn confirm(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     super::document_id(&req)?;
     let body: ConfirmBody = req.json()?;
     let upload_id = uploads::upload_id(&body.upload_id, "upload_id")?;
-    let (access, doc) = owned_document(app, &req, PROOF_SENDERS).await?;
+    let doc = owned_document(app, &req, &caller).await?;
     if !accepts_proof(&doc) {
         return Err(not_open());
     }
-    let me = access.auth.login.email.clone();
-    crate::auth::limit_per_window(app, "proof", me.as_str(), PER_LOGIN_PER_HOUR, 3600).await?;
-    let key = uploads::key(&access.customer, &purpose(&doc), &upload_id);
+    let me = caller.session.login.email.clone();
+    let key = uploads::key(&caller.company, &purpose(&doc), &upload_id);
     let checked = uploads::verify(app, &key, "upload_id").await?;
     let now = app.clock.now();
     let proof = Proof {
@@ -79,20 +71,20 @@ pub async fn confirm(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError
         size: checked.size,
         key: key.clone(),
     };
-    let activity = NewActivity::new(&access.customer, now, "payment_proof_submitted")
+    let activity = NewActivity::new(&caller.company, now, "payment_proof_submitted")
         .with("by", me.as_str())
         .with("document", doc.id.as_str());
     if !app
         .documents
-        .record_proof(&access.customer, &doc.id, &proof, &activity)
+        .record_proof(&caller.company, &doc.id, &proof, &activity)
         .await?
     {
         return Err(not_open());
     }
-    let company = app.directory.customer_name(&access.customer).await?;
+    let company = app.directory.customer_name(&caller.company).await?;
     let text = format!(
         "Zahlungsnachweis aus dem Kundenportal\n\nFirma: {company} ({})\nVon: {}\nRechnung: {} über {} {}, fällig {}\nDatei: {}, {}\n\nAbrufen mit: portal-admin files get {key}\n",
-        access.customer,
+        caller.company,
         me.as_str(),
         doc.number.as_str(),
         doc.gross.decimal(),

@@ -3,7 +3,7 @@
 
 use super::owned_document;
 use crate::app::App;
-use crate::auth::{limit_per_window, DOCUMENT_READERS};
+use crate::auth::Caller;
 use crate::domain::documents::{download_name, object_key};
 use crate::domain::email::EmailAddress;
 use crate::domain::lang::Lang;
@@ -15,8 +15,6 @@ use http::StatusCode;
 use mail_builder::MessageBuilder;
 use serde::Deserialize;
 
-/// Documents one login may send per hour.
-pub const SENDS_PER_HOUR: u32 = 20;
 /// Longest personal note in a sent mail.
 pub const MAX_NOTE_CHARS: usize = 1000;
 
@@ -48,8 +46,7 @@ fn parse_note(raw: Option<&str>) -> Result<Option<String>, ApiError> {
     Ok(Some(note.replace("\r\n", "\n")))
 }
 
-pub async fn send(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn send(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let body: SendBody = req.json()?;
     let to = EmailAddress::parse(&body.to).map_err(|_| {
         ApiError::invalid_field(
@@ -60,21 +57,20 @@ pub async fn send(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
         )
     })?;
     let note = parse_note(body.note.as_deref())?;
-    let (access, doc) = owned_document(app, &req, DOCUMENT_READERS).await?;
-    let sender = access.auth.login.email.clone();
+    let doc = owned_document(app, &req, &caller).await?;
+    let sender = caller.session.login.email.clone();
     let now = app.clock.now();
-    limit_per_window(app, "send-document", sender.as_str(), SENDS_PER_HOUR, 3600).await?;
     let pdf = app
         .files
-        .get(&object_key(&access.customer, &doc.id, "pdf"))
+        .get(&object_key(&caller.company, &doc.id, "pdf"))
         .await?
         .ok_or(ApiError::FileMissing)?;
-    let lang = access.auth.login.lang.unwrap_or_else(|| req.lang());
+    let lang = caller.session.login.lang.unwrap_or_else(|| req.lang());
     let message = compose(app, &doc, &sender, &to, note.as_deref(), lang, pdf);
     app.mailer.send_raw(&to, message).await?;
     app.account
         .record_activity(
-            &NewActivity::new(&access.customer, now, "document_sent")
+            &NewActivity::new(&caller.company, now, "document_sent")
                 .with("by", sender.as_str())
                 .with("to", to.as_str())
                 .with("document", doc.id.as_str()),

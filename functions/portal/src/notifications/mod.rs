@@ -3,16 +3,19 @@
 //! first with the unread count; one call marks them read.
 
 use crate::app::App;
-use crate::auth::authenticate;
+use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use http::StatusCode;
 use serde::Deserialize;
 
 /// `GET /api/notifications`.
-pub async fn list(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn list(
+    app: &App,
+    req: ApiRequest,
+    auth: Authenticated,
+) -> Result<ApiResponse, ApiError> {
     req.query_params(&[])?;
-    let auth = authenticate(app, &req).await?;
     let (notifications, unread) = app.notifications.list(&auth.login.email).await?;
     // Company notifications only for companies the person still belongs to.
     let mine = |customer: &Option<String>| {
@@ -43,10 +46,12 @@ pub async fn list(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
 struct ReadBody {}
 
 /// `POST /api/notifications/read` `{}`: everything up to now is read.
-pub async fn mark_read(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn mark_read(
+    app: &App,
+    req: ApiRequest,
+    auth: Authenticated,
+) -> Result<ApiResponse, ApiError> {
     let _: ReadBody = req.json()?;
-    let auth = authenticate(app, &req).await?;
     app.notifications
         .mark_read(&auth.login.email, app.clock.now())
         .await?;

@@ -9,7 +9,7 @@ use crate::domain::secret::sha256_hex;
 use crate::domain::session::CODE_MAX_TRIES;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValue, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
 /// A login as requested: the link item (keyed by the token hash) and the attempt item (keyed by
@@ -110,7 +110,7 @@ impl AuthStore {
     ) -> Result<RateDecision, StoreError> {
         let window_start = now - now % window;
         let window_end = window_start + window;
-        let pk = format!("rate#{scope}#{}#{window_start}", sha256_hex(key.as_bytes()));
+        let pk = rate_counter_key(scope, key, window_start);
         let result = self
             .client
             .update_item()
@@ -129,6 +129,36 @@ impl AuthStore {
                 UpdateItemError::ConditionalCheckFailedException(_) => Ok(RateDecision::Limited {
                     retry_after: window_end - now,
                 }),
+                other => Err(StoreError::from_sdk("rate limit", other)),
+            },
+        }
+    }
+
+    /// Takes back one hit that `hit_rate_limit` counted at `at` (a request refused after it was
+    /// counted). Never below zero; a counter already gone is left alone.
+    pub async fn give_back_rate_limit(
+        &self,
+        scope: &str,
+        key: &str,
+        window: u64,
+        at: u64,
+    ) -> Result<(), StoreError> {
+        let pk = rate_counter_key(scope, key, at - at % window);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .update_expression("ADD hits :minus_one")
+            .condition_expression("hits > :zero")
+            .expression_attribute_values(":minus_one", AttributeValue::N("-1".into()))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => match err.into_service_error() {
+                UpdateItemError::ConditionalCheckFailedException(_) => Ok(()),
                 other => Err(StoreError::from_sdk("rate limit", other)),
             },
         }
@@ -388,4 +418,9 @@ fn redeemed_from(item: &Item) -> Result<Redeemed, StoreError> {
             .ok_or_else(|| StoreError::corrupt("attempt"))?
             .to_string(),
     })
+}
+
+/// The item of one rate counter: scope, hashed key (addresses and IPs are not stored), window.
+fn rate_counter_key(scope: &str, key: &str, window_start: u64) -> String {
+    format!("rate#{scope}#{}#{window_start}", sha256_hex(key.as_bytes()))
 }

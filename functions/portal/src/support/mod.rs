@@ -3,7 +3,7 @@
 //! Each request is mailed to `SUPPORT_EMAIL`; support answers with `portal-admin support`.
 
 use crate::app::App;
-use crate::auth::{require_customer, DOCUMENT_READERS};
+use crate::auth::Caller;
 use crate::domain::documents::DocumentId;
 use crate::domain::text::{required_multiline_text, required_text};
 use crate::error::{ApiError, Fields};
@@ -14,12 +14,8 @@ use crate::store::support::{self, Attachment, Category, Status, SupportRequest};
 use http::StatusCode;
 use serde::Deserialize;
 
-/// Everybody of the company may write to support and read its requests.
-pub const SUPPORT_USERS: &[crate::domain::ids::Role] = DOCUMENT_READERS;
 pub const SUBJECT_MAX: usize = 140;
 pub const TEXT_MAX: usize = 4000;
-/// New requests per login and hour.
-pub const PER_LOGIN_PER_HOUR: u32 = 10;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,11 +32,13 @@ struct CreateBody {
 
 /// `POST /api/support/attachments` with `{content_type, size}`: a presigned POST for a file to
 /// attach to the next request (PDF, PNG or JPEG, ≤ 10 MB).
-pub async fn attachment_upload(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn attachment_upload(
+    app: &App,
+    req: ApiRequest,
+    caller: Caller,
+) -> Result<ApiResponse, ApiError> {
     let file_type = crate::uploads::admit(&req.json()?)?;
-    let access = require_customer(app, &req, SUPPORT_USERS).await?;
-    crate::uploads::offer(app, &access.customer, ATTACHMENTS, file_type).await
+    crate::uploads::offer(app, &caller.company, ATTACHMENTS, file_type).await
 }
 
 /// Where support attachments go under the company's uploads.
@@ -63,8 +61,7 @@ pub(crate) async fn mail_support(
 }
 
 /// `POST /api/support/requests`.
-pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn create(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let body: CreateBody = req.json()?;
     let mut f = Fields::default();
     let category = Category::from_code(&body.category);
@@ -110,29 +107,27 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
     let Some(category) = category else {
         return Err(ApiError::Validation(Vec::new()));
     };
-    let access = require_customer(app, &req, SUPPORT_USERS).await?;
-    let me = access.auth.login.email.clone();
-    crate::auth::limit_per_window(app, "support", me.as_str(), PER_LOGIN_PER_HOUR, 3600).await?;
+    let me = caller.session.login.email.clone();
     let document = match document {
         None => None,
         Some(id) => {
             // Only a document of this company: a foreign id is refused like an unknown one.
-            let doc =
-                app.documents
-                    .get(&access.customer, &id)
-                    .await?
-                    .ok_or(ApiError::Conflict {
-                        code: "unknown_document",
-                        de: "Dieses Dokument gibt es in Ihrem Unternehmen nicht.",
-                        en: "Your company has no such document.",
-                    })?;
+            let doc = app
+                .documents
+                .get(&caller.company, &id)
+                .await?
+                .ok_or(ApiError::Conflict {
+                    code: "unknown_document",
+                    de: "Dieses Dokument gibt es in Ihrem Unternehmen nicht.",
+                    en: "Your company has no such document.",
+                })?;
             Some((doc.id.as_str().to_string(), doc.number.as_str().to_string()))
         }
     };
     let attachment = match attachment {
         None => None,
         Some(id) => {
-            let key = crate::uploads::key(&access.customer, ATTACHMENTS, &id);
+            let key = crate::uploads::key(&caller.company, ATTACHMENTS, &id);
             let checked = crate::uploads::verify(app, &key, "attachment").await?;
             Some(Attachment {
                 file_type: checked.file_type,
@@ -155,13 +150,13 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         answers: Vec::new(),
         attachment,
     };
-    let activity = NewActivity::new(&access.customer, now, "support_requested")
+    let activity = NewActivity::new(&caller.company, now, "support_requested")
         .with("by", me.as_str())
         .with("request", &request.id);
     app.support
-        .create(&access.customer, &request, &activity)
+        .create(&caller.company, &request, &activity)
         .await?;
-    let company = app.directory.customer_name(&access.customer).await?;
+    let company = app.directory.customer_name(&caller.company).await?;
     let attached = match &request.attachment {
         None => "–".to_string(),
         Some(a) => format!(
@@ -173,14 +168,14 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
     };
     let mail_text = format!(
         "Anfrage aus dem Kundenportal\n\nFirma: {company} ({})\nVon: {}\nThema: {}\nDokument: {}\nAnhang: {attached}\nAnfrage: {}\n\nBetreff: {}\n\n{}\n\nAntworten mit: portal-admin support answer {} {} --text \"…\"\n",
-        access.customer,
+        caller.company,
         me.as_str(),
         request.category.label_de(),
         document.as_ref().map(|(_, number)| number.as_str()).unwrap_or("–"),
         request.id,
         request.subject,
         request.text,
-        access.customer,
+        caller.company,
         request.id,
     );
     // On failure the request is still listed for support (`portal-admin support list`).
@@ -209,7 +204,7 @@ pub async fn create(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
 }
 
 /// `GET /api/support/requests?q=&status=`: the company's requests, newest first.
-pub async fn list(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn list(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let params = req.query_params(&["q", "status"])?;
     let status = match params.get("status").map(String::as_str) {
         None | Some("") => None,
@@ -235,10 +230,9 @@ pub async fn list(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
             })?
             .to_lowercase(),
     };
-    let access = require_customer(app, &req, SUPPORT_USERS).await?;
     let requests: Vec<serde_json::Value> = app
         .support
-        .list(&access.customer)
+        .list(&caller.company)
         .await?
         .iter()
         .filter(|r| status.is_none_or(|s| r.status == s))
@@ -262,15 +256,14 @@ fn matches(request: &SupportRequest, term: &str) -> bool {
 }
 
 /// `GET /api/support/requests/{id}`.
-pub async fn detail(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+pub async fn detail(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let id = req.params.get("id").cloned().unwrap_or_default();
     if !support::valid_id(&id) {
         return Err(ApiError::NotFound);
     }
-    let access = require_customer(app, &req, SUPPORT_USERS).await?;
     let request = app
         .support
-        .get(&access.customer, &id)
+        .get(&caller.company, &id)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(ApiResponse::json(StatusCode::OK, &request_json(&request)))

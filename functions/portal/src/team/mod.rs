@@ -3,7 +3,7 @@
 //! guarded by the team's version, so parallel changes cannot break these rules.
 
 use crate::app::App;
-use crate::auth::{limit_per_window, require_customer, send_invitation, Access};
+use crate::auth::{send_invitation, Caller};
 use crate::domain::email::EmailAddress;
 use crate::domain::ids::Role;
 use crate::domain::lang::Lang;
@@ -17,7 +17,6 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 pub const MAX_MEMBERS: usize = 10;
-const OWNERS: &[Role] = &[Role::Owner];
 /// Tries of a team change that lost a race before giving up with 409.
 const ATTEMPTS: usize = 3;
 
@@ -42,20 +41,19 @@ fn team_json(team: &Team, me: &EmailAddress) -> Value {
     json!({ "members": members, "max_members": MAX_MEMBERS })
 }
 
-async fn company(app: &App, access: &Access) -> Result<Customer, ApiError> {
+async fn company(app: &App, caller: &Caller) -> Result<Customer, ApiError> {
     app.directory
-        .get_customer(&access.customer)
+        .get_customer(&caller.company)
         .await?
         .ok_or(ApiError::NotFound)
 }
 
 /// `GET /api/team`.
-pub async fn list(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    let access = require_customer(app, &req, OWNERS).await?;
-    let team = app.directory.team(&access.customer).await?;
+pub async fn list(app: &App, _req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
+    let team = app.directory.team(&caller.company).await?;
     Ok(ApiResponse::json(
         StatusCode::OK,
-        &team_json(&team, &access.auth.login.email),
+        &team_json(&team, &caller.session.login.email),
     ))
 }
 
@@ -125,8 +123,7 @@ fn last_owner() -> ApiError {
 }
 
 /// `POST /api/team/members` `{email, role, language?}`: adds a login and mails it a login link.
-pub async fn invite(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn invite(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let body: InviteBody = req.json()?;
     let email = EmailAddress::parse(&body.email).map_err(|_| {
         ApiError::invalid_field(
@@ -143,10 +140,8 @@ pub async fn invite(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
             ApiError::invalid_field("language", "invalid_language", "de oder en.", "de or en.")
         })?,
     };
-    let access = require_customer(app, &req, OWNERS).await?;
-    let me = access.auth.login.email.clone();
-    limit_per_window(app, "invite", me.as_str(), 20, 3600).await?;
-    let customer = company(app, &access).await?;
+    let me = caller.session.login.email.clone();
+    let customer = company(app, &caller).await?;
     let team = change(app, &customer, |team| {
         if team.members.iter().any(|(e, _)| *e == email) {
             return Err(conflict(
@@ -164,7 +159,7 @@ pub async fn invite(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         }
         Ok((
             TeamChange::Set(email.clone(), role),
-            activity(app, &access, "member_invited")
+            activity(app, &caller, "member_invited")
                 .with("member", email.as_str())
                 .with("role", role.code()),
         ))
@@ -194,13 +189,11 @@ fn member<'a>(team: &'a Team, id: &str) -> Result<&'a (EmailAddress, Role), ApiE
 }
 
 /// `PUT /api/team/members/{id}` `{role}`.
-pub async fn set_role(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn set_role(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let id = req.params.get("id").cloned().unwrap_or_default();
     let body: RoleBody = req.json()?;
     let role = parse_role(&body.role)?;
-    let access = require_customer(app, &req, OWNERS).await?;
-    let customer = company(app, &access).await?;
+    let customer = company(app, &caller).await?;
     let team = change(app, &customer, |team| {
         let (email, current) = member(team, &id)?;
         if *current == Role::Owner && role != Role::Owner && owners(team) <= 1 {
@@ -208,7 +201,7 @@ pub async fn set_role(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiErro
         }
         Ok((
             TeamChange::Set(email.clone(), role),
-            activity(app, &access, "role_changed")
+            activity(app, &caller, "role_changed")
                 .with("member", email.as_str())
                 .with("changes", format!("{} → {}", current.code(), role.code())),
         ))
@@ -216,16 +209,14 @@ pub async fn set_role(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiErro
     .await?;
     Ok(ApiResponse::json(
         StatusCode::OK,
-        &team_json(&team, &access.auth.login.email),
+        &team_json(&team, &caller.session.login.email),
     ))
 }
 
 /// `DELETE /api/team/members/{id}`: the login loses access to this company at once.
-pub async fn remove(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
-    req.require_same_origin(&app.config.base_url)?;
+pub async fn remove(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let id = req.params.get("id").cloned().unwrap_or_default();
-    let access = require_customer(app, &req, OWNERS).await?;
-    let customer = company(app, &access).await?;
+    let customer = company(app, &caller).await?;
     let team = change(app, &customer, |team| {
         let (email, current) = member(team, &id)?;
         if *current == Role::Owner && owners(team) <= 1 {
@@ -233,18 +224,18 @@ pub async fn remove(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
         }
         Ok((
             TeamChange::Remove(email.clone()),
-            activity(app, &access, "member_removed").with("member", email.as_str()),
+            activity(app, &caller, "member_removed").with("member", email.as_str()),
         ))
     })
     .await?;
     Ok(ApiResponse::json(
         StatusCode::OK,
-        &team_json(&team, &access.auth.login.email),
+        &team_json(&team, &caller.session.login.email),
     ))
 }
 
 /// The activity entry of a team change, written in the change's own transaction.
-fn activity(app: &App, access: &Access, event: &str) -> NewActivity {
-    NewActivity::new(&access.customer, app.clock.now(), event)
-        .with("by", access.auth.login.email.as_str())
+fn activity(app: &App, caller: &Caller, event: &str) -> NewActivity {
+    NewActivity::new(&caller.company, app.clock.now(), event)
+        .with("by", caller.session.login.email.as_str())
 }

@@ -240,11 +240,11 @@ async fn coldstart_section(
 }
 
 fn calls_section() -> Section {
-    let mut md = String::from("Each route's AWS calls on its successful path. These are budgets: `aws_calls` in the route table (`functions/portal/src/routes.rs`), held exactly by the test `aws_calls` in `make test` through an SDK interceptor, so a change that adds a round trip fails. An authenticated request costs 2 calls (the session, the caller's memberships) before its own work. The resources are the function's IAM grants, generated into the template and checked against the calls.\n\n| route | function | AWS calls | may touch |\n|---|---|---:|---|\n");
+    let mut md = String::from("Each route's AWS calls on its successful path. These are budgets: `aws_calls` in the route table (`functions/portal/src/routes/table.rs`), held exactly by the test `aws_calls` in `make test` through an SDK interceptor, so a change that adds a round trip fails. An authenticated request costs 2 calls (the session, the caller's memberships) before its own work, and each declared rate limit one more. The resources are the function's IAM grants, generated into the template and checked against the calls.\n\n| route | function | AWS calls | may touch |\n|---|---|---:|---|\n");
     let mut rows = Vec::new();
     for r in ROUTES {
         let resources: Vec<String> = r
-            .grants
+            .permissions()
             .iter()
             .map(|g| match g.resource {
                 Resource::AuthTable => "AuthTable".to_string(),

@@ -1,5 +1,0 @@
-//! Lambda function `documents-proof-upload`: see its route in `portal::routes`.
-
-fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::DOCUMENTS_PROOF_UPLOAD)
-}

@@ -1,0 +1,5 @@
+//! Lambda function `account-change-request`: serves its route of `portal::routes`.
+
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::ACCOUNT_CHANGE_REQUEST)
+}

@@ -1,0 +1,5 @@
+//! Lambda function `auth-session`: serves its route of `portal::routes`.
+
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::AUTH_SESSION)
+}

@@ -1,0 +1,5 @@
+//! Lambda function `documents-proof`: serves its route of `portal::routes`.
+
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::DOCUMENTS_PROOF)
+}

@@ -1,0 +1,5 @@
+//! Lambda function `team-remove`: serves its route of `portal::routes`.
+
+fn main() -> Result<(), lambda_http::Error> {
+    portal::lambda::run(&portal::routes::TEAM_REMOVE)
+}

@@ -1,0 +1,133 @@
+use super::*;
+use http::Method;
+
+#[test]
+fn each_route_static_is_named_after_its_function() {
+    // The binaries find their route by the static's name (`lambda::run(&routes::AUTH_REQUEST)`).
+    for route in ROUTES {
+        assert_eq!(
+            route.name,
+            route.function.to_uppercase().replace('-', "_"),
+            "the static of {} is named {}",
+            route.function,
+            route.name
+        );
+    }
+}
+
+#[test]
+fn every_function_has_exactly_one_route_and_a_distinct_name() {
+    let mut names: Vec<_> = ROUTES.iter().map(|r| r.function).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), ROUTES.len());
+}
+
+#[test]
+fn every_route_that_mails_publishes_or_stores_declares_a_rate_limit() {
+    let unlimited: Vec<_> = ROUTES
+        .iter()
+        .filter(|r| r.creates() && r.limits.is_empty())
+        .map(|r| r.function)
+        .collect();
+    assert!(
+        unlimited.is_empty(),
+        "these routes send mail, publish events or create items without a declared limit: {unlimited:?}"
+    );
+}
+
+#[test]
+fn limits_count_only_what_the_route_knows() {
+    for route in ROUTES {
+        for limit in route.limits {
+            match limit.per {
+                Per::Login => assert_ne!(route.access(), Access::Public, "{}", route.function),
+                Per::Company => assert!(
+                    matches!(route.access(), Access::Company(_)),
+                    "{}",
+                    route.function
+                ),
+                Per::BodyEmail | Per::BodyCustomerNumber => {
+                    assert_eq!(route.body, Body::Json, "{}", route.function)
+                }
+                Per::ClientIp => {}
+            }
+            assert!(!limit.scope.is_empty() && limit.scope.len() <= 32);
+        }
+    }
+}
+
+#[test]
+fn only_state_changes_that_need_no_body_say_so() {
+    for route in ROUTES {
+        if let Body::Empty { reason } = route.body {
+            assert!(route.changes_state(), "{}", route.function);
+            assert!(!reason.is_empty(), "{}", route.function);
+        }
+    }
+}
+
+#[test]
+fn permissions_add_the_session_and_the_counters_to_the_declared_grants() {
+    let send = by_function("documents-send").unwrap();
+    let auth = send
+        .permissions()
+        .into_iter()
+        .find(|p| p.resource == Resource::AuthTable)
+        .unwrap();
+    assert!(
+        auth.actions.contains("dynamodb:GetItem") && auth.actions.contains("dynamodb:UpdateItem")
+    );
+    let fallback = by_function(FALLBACK_FUNCTION).unwrap();
+    assert!(fallback.permissions().is_empty());
+}
+
+#[test]
+fn requests_resolve_to_their_route_or_the_fallback() {
+    assert_eq!(
+        resolve(&Method::GET, "/api/auth/session").function,
+        "auth-session"
+    );
+    assert_eq!(
+        resolve(&Method::DELETE, "/api/auth/session").function,
+        "auth-logout"
+    );
+    assert_eq!(
+        resolve(&Method::GET, "/api/auth/login-request").function,
+        FALLBACK_FUNCTION
+    );
+    assert_eq!(
+        resolve(&Method::GET, "/api/nothing").function,
+        FALLBACK_FUNCTION
+    );
+    assert_eq!(
+        resolve(&Method::GET, "/api/auth/session/").function,
+        FALLBACK_FUNCTION
+    );
+}
+
+#[test]
+fn patterns_capture_single_segments_and_greedy_rests() {
+    let route = Route {
+        path: "/api/documents/{id}/pdf",
+        ..Route::DEFAULTS
+    };
+    let params = route.match_path("/api/documents/R-1/pdf").unwrap();
+    assert_eq!(params["id"], "R-1");
+    assert!(route.match_path("/api/documents//pdf").is_none());
+    assert!(route.match_path("/api/documents/a/b/pdf").is_none());
+    let fallback = by_function(FALLBACK_FUNCTION).unwrap();
+    assert_eq!(fallback.match_path("/api/a/b").unwrap()["proxy"], "a/b");
+    assert!(fallback.match_path("/api/").is_none());
+}
+
+#[test]
+fn a_known_path_with_another_method_lists_the_allowed_ones() {
+    let req = ApiRequest::new(Method::PATCH, "/api/auth/session");
+    match unmatched(&req) {
+        ApiError::MethodNotAllowed { allow } => {
+            assert_eq!(allow, vec!["POST", "GET", "DELETE"])
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,5 +1,0 @@
-//! Lambda function `support-attachment-upload`: see its route in `portal::routes`.
-
-fn main() -> Result<(), lambda_http::Error> {
-    portal::lambda::run(&portal::routes::SUPPORT_ATTACHMENT_UPLOAD)
-}
