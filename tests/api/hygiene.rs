@@ -82,6 +82,26 @@ async fn a_form_encoded_post_is_refused_with_415() {
     }
 }
 
+/// The pipeline checks the body type of every state change before the handler (and before the
+/// session): a cross-site form can only send form or text bodies, so none reaches a handler.
+#[tokio::test]
+async fn every_state_change_refuses_a_form_body_with_415_before_its_handler() {
+    let portal = TestPortal::spawn().await;
+    let mut browser = portal.browser();
+    for (verb, path) in state_changing() {
+        let req = browser
+            .request(method(verb), &path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("email=a%40example.com");
+        let reply = browser.send(req).await;
+        assert_eq!(
+            (reply.status, reply.code()),
+            (415, "unsupported_media_type"),
+            "{verb} {path}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413() {
     let portal = TestPortal::spawn().await;

@@ -221,3 +221,56 @@ async fn give_back(app: &App, counted: &[(&Limit, String)], now: u64) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::Method;
+
+    fn post(content_type: Option<&str>, body: &str) -> ApiRequest {
+        let mut req = ApiRequest::new(Method::POST, "/api/x");
+        if let Some(value) = content_type {
+            req.headers.insert("content-type", value.parse().unwrap());
+        }
+        req.body = bytes::Bytes::from(body.to_string());
+        req
+    }
+
+    #[test]
+    fn a_json_route_takes_only_json() {
+        for ok in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON",
+        ] {
+            assert!(
+                require_body(Body::Json, &post(Some(ok), "{}")).is_ok(),
+                "{ok}"
+            );
+        }
+        for refused in [
+            Some("application/x-www-form-urlencoded"),
+            Some("text/plain"),
+            Some("multipart/form-data; boundary=x"),
+            None,
+        ] {
+            assert!(
+                matches!(
+                    require_body(Body::Json, &post(refused, r#"{"email":"a"}"#)),
+                    Err(ApiError::UnsupportedMediaType)
+                ),
+                "{refused:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_route_without_a_body_refuses_one() {
+        let empty = Body::Empty { reason: "test" };
+        assert!(require_body(empty, &post(None, "")).is_ok());
+        assert!(matches!(
+            require_body(empty, &post(Some("text/plain"), "x")),
+            Err(ApiError::UnsupportedMediaType)
+        ));
+    }
+}
