@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| portal::fuzzing::billing_fields(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| portal_fuzzing::api::billing_fields(data));

@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| portal::fuzzing::cookies(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| portal_fuzzing::api::cookies(data));

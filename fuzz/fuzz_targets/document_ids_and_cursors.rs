@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| portal::fuzzing::document_ids_and_cursors(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| portal_fuzzing::api::document_ids_and_cursors(data));

@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| portal::fuzzing::email_address(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| portal_fuzzing::api::email_address(data));

@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| portal_admin::fuzzing::import_manifest(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| portal_fuzzing::import::import_manifest(data));

@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| portal::fuzzing::paths_and_queries(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| portal_fuzzing::api::paths_and_queries(data));

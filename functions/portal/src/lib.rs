@@ -12,8 +12,6 @@ pub mod contracts;
 pub mod documents;
 pub mod domain;
 pub mod error;
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod help;
 pub mod http;
 pub mod lambda;

@@ -7,7 +7,6 @@ pub mod demo;
 pub mod erase;
 #[doc(hidden)]
 pub mod files;
-pub mod fuzzing;
 pub mod import;
 pub mod manifest;
 pub mod notify;

@@ -1,6 +1,6 @@
 //! Entry points for the fuzz targets in `fuzz/` (cargo-fuzz) and for the corpus replay test
 //! `tests/fuzz_corpus.rs`: each takes raw bytes from outside, feeds them to the portal's real
-//! parsers (and, for requests, to the real handlers through `routes::dispatch`), and panics only
+//! parsers (and, for requests, to the real handlers through `portal::pipeline::dispatch`), and panics only
 //! when the code under test panics or breaks one of the invariants checked here.
 //!
 //! Handlers run against an `App` whose AWS clients have no network: every store call fails at
@@ -8,26 +8,6 @@
 //! that does not answers 4xx. A 500 is always a finding: nothing in the portal produces one on
 //! purpose.
 
-use crate::app::{App, Clock};
-use crate::config::{Config, ConfigError};
-use crate::domain::address::{postal_code, Country};
-use crate::domain::cursor;
-use crate::domain::documents::{
-    download_name, Currency, Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
-};
-use crate::domain::email::{mask, EmailAddress};
-use crate::domain::ids::{CustomerId, Role};
-use crate::domain::lang::Lang;
-use crate::domain::next::NextPath;
-use crate::domain::payment::{epc_payload, payment_link, qr_svg, Payee};
-use crate::domain::phone::Phone;
-use crate::domain::secret::{LoginCode, Secret};
-use crate::domain::text::{clean_text, required_text};
-use crate::domain::vat::VatId;
-use crate::http::{
-    host_cookie, percent_decode, ApiRequest, ATTEMPT_COOKIE, MAX_BODY_BYTES, SESSION_COOKIE,
-};
-use crate::routes::{self, ROUTES};
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
     SharedHttpConnector,
@@ -36,6 +16,26 @@ use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use http::{HeaderValue, Method};
+use portal::app::{App, Clock};
+use portal::config::{Config, ConfigError};
+use portal::domain::address::{postal_code, Country};
+use portal::domain::cursor;
+use portal::domain::documents::{
+    download_name, Currency, Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
+};
+use portal::domain::email::{mask, EmailAddress};
+use portal::domain::ids::{CustomerId, Role};
+use portal::domain::lang::Lang;
+use portal::domain::next::NextPath;
+use portal::domain::payment::{epc_payload, payment_link, qr_svg, Payee};
+use portal::domain::phone::Phone;
+use portal::domain::secret::{LoginCode, Secret};
+use portal::domain::text::{clean_text, required_text};
+use portal::domain::vat::VatId;
+use portal::http::{
+    host_cookie, percent_decode, ApiRequest, ATTEMPT_COOKIE, MAX_BODY_BYTES, SESSION_COOKIE,
+};
+use portal::routes::{self, ROUTES};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -441,7 +441,7 @@ fn send(mut req: ApiRequest) {
     req.request_id = "fuzz".into();
     let route = routes::resolve(&req.method, &req.path);
     let (method, path) = (req.method.clone(), req.path.clone());
-    let response = runtime().block_on(crate::pipeline::dispatch(app(), route, req));
+    let response = runtime().block_on(portal::pipeline::dispatch(app(), route, req));
     assert_ne!(
         response.status,
         http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -516,7 +516,7 @@ pub fn replay(
     for name in &names {
         if !known.contains(name.as_str()) {
             problems.push(format!(
-                "fuzz target {name:?} has no entry point: add it to `portal::fuzzing::ENTRIES` (or, for another crate's target, to that crate's replay test)"
+                "fuzz target {name:?} has no entry point: add it to `portal_fuzzing::api::ENTRIES` (or, for the import manifest, to `IMPORT_ENTRIES` of the replay test)"
             ));
         }
     }

@@ -2,7 +2,7 @@
 //! `tests/fuzz_corpus.rs`: an import manifest through the real reader and row validation of
 //! `portal-admin import`.
 
-use crate::manifest::{
+use portal_admin::manifest::{
     read_rows, validate_customer, validate_document, validate_login, Checker, CustomerRow,
     DocumentRow, LoginRow,
 };
