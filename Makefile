@@ -81,11 +81,11 @@ edge-test: ## the CloudFront Function's tests (node:test)
 
 build-bins:
 	@echo "▸ Building every function binary (the runtime-API test runs them)"
-	@$(CARGO) build --workspace --bins
+	@$(CARGO) build --bins
 
 cargo-test:
 	@echo "▸ cargo test (unit tests, integration tests against moto, runtime-API test)"
-	@$(CARGO) test --workspace 2>&1 | grep -vE '^\s*(Running|Doc-tests)|^running 0 tests|^test result: ok. 0 passed|^$$'; test $${PIPESTATUS[0]} -eq 0
+	@$(CARGO) test 2>&1 | grep -vE '^\s*(Running|Doc-tests)|^running 0 tests|^test result: ok. 0 passed|^$$'; test $${PIPESTATUS[0]} -eq 0
 
 SUDO        := $(if $(filter 0,$(shell id -u)),,sudo )
 # Debian packages the targets need, installed on first use: make_apt_install <command> <package>
@@ -97,14 +97,16 @@ endef
 bench: ## measure what the portal claims (cold start, size, calls, scale, load, site, cost) → docs/benchmarks.md
 	@$(MAKE) --no-print-directory package site ARCH=x86_64
 	$(call apt_install,wrk,wrk)
+	@echo "▸ Unit tests of the benchmark's own helpers (not part of make test) …"
+	@$(CARGO) test -q -p portal-bench
 	@echo "▸ Building the benchmark, its hello-world baseline and portal-admin (release) …"
-	@for tool in "-p bench-hello" "-p portal-admin" "-p devstack --bin bench"; do \
+	@for tool in "-p bench-hello" "-p portal-admin" "-p portal-bench --bin bench"; do \
 		cargo lambda build --release --x86-64 --lambda-dir target/lambda-tools $$tool || exit 1; done
 	@./target/lambda-tools/bench/bootstrap
 
 soak: setup site ## the local stack under mixed traffic for SOAK_SECONDS (300): 0 errors, stable memory → docs/benchmarks.md
 	@echo "▸ Building the soak runner (release) …"
-	@cargo lambda build --release --x86-64 --lambda-dir target/lambda-tools -p devstack --bin soak
+	@cargo lambda build --release --x86-64 --lambda-dir target/lambda-tools -p portal-bench --bin soak
 	@./target/lambda-tools/soak/bootstrap
 
 watch: setup ## run the functions under `cargo lambda watch` against a running `make run`

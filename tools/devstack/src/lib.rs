@@ -3,7 +3,6 @@
 //! data, and the dev gateway that serves the Zola site and dispatches `/api/*` through the one
 //! route table (demo data comes from `portal-admin demo`). Nothing here is deployed.
 
-pub mod bench;
 pub mod gateway;
 pub mod infra;
 pub mod local;

@@ -4,8 +4,8 @@
 //! invocations.
 
 use super::Stats;
-use crate::runtime_api::{Outcome, RuntimeApi};
-use crate::DevError;
+use devstack::runtime_api::{Outcome, RuntimeApi};
+use devstack::DevError;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -29,8 +29,8 @@ fn lambda_environment(function: &str, memory_mb: u16) -> Vec<(String, String)> {
             "AWS_EXECUTION_ENV",
             "AWS_Lambda_provided.al2023".to_string(),
         ),
-        ("AWS_REGION", crate::local::REGION.to_string()),
-        ("AWS_DEFAULT_REGION", crate::local::REGION.to_string()),
+        ("AWS_REGION", devstack::local::REGION.to_string()),
+        ("AWS_DEFAULT_REGION", devstack::local::REGION.to_string()),
         ("AWS_ACCESS_KEY_ID", "local".to_string()),
         ("AWS_SECRET_ACCESS_KEY", "local".to_string()),
         ("AWS_SESSION_TOKEN", "local".to_string()),

@@ -2,9 +2,9 @@
 //! 0 errors and stable memory are the goal. Writes the `## Soak` section of
 //! docs/benchmarks.md and docs/benchmarks-soak.json.
 
-use devstack::bench::scenario::Stack;
-use devstack::bench::soak::{self, Plan};
 use devstack::{workspace_root, DevError};
+use portal_bench::scenario::Stack;
+use portal_bench::soak::{self, Plan};
 use std::sync::Arc;
 
 fn env_number(name: &str, default: u64) -> u64 {

@@ -1,7 +1,7 @@
 //! Load from a second process (wrk on loopback) against the in-process dev gateway, and the
 //! import throughput of the release `portal-admin` binary with its peak memory.
 
-use crate::DevError;
+use devstack::DevError;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

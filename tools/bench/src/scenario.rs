@@ -2,9 +2,9 @@
 //! with an AWS call log) and the customer-login scenario the cost estimate prices: sign in by
 //! link, look at the documents (list, statistics), download two PDFs, update the billing data.
 
-use crate::gateway::Gateway;
-use crate::mailbox::Mailbox;
-use crate::{local, moto, template::Template, workspace_root, DevError};
+use devstack::gateway::Gateway;
+use devstack::mailbox::Mailbox;
+use devstack::{local, moto, template::Template, workspace_root, DevError};
 use portal::store::calls::{AwsCall, CallLog};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -73,7 +73,7 @@ impl Stack {
             .await
             .map_err(|e| DevError::msg(format!("seeding demo data: {e}")))?;
         let gateway = Gateway::new(app, root.join("site/public"), Some(Mailbox::new(&moto.url)));
-        tokio::spawn(crate::gateway::serve(
+        tokio::spawn(devstack::gateway::serve(
             listener,
             Arc::new(gateway),
             std::future::pending(),

@@ -5,10 +5,10 @@
 //!
 //! Needs the release builds of `make package` (the Makefile's `bench` target runs it) and wrk.
 
-use devstack::bench::cost::{self, Invocation, Scenario};
-use devstack::bench::{coldstart, list, load, scenario, site, verdict, Section};
 use devstack::{workspace_root, DevError};
 use portal::routes::{Resource, ROUTES};
+use portal_bench::cost::{self, Invocation, Scenario};
+use portal_bench::{coldstart, list, load, scenario, site, verdict, Section};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -569,8 +569,8 @@ fn write_report(root: &Path, sections: &[Section]) -> Result<(), DevError> {
     }
     // `make soak` writes its own section; a new report keeps it.
     let earlier = std::fs::read_to_string(root.join("docs/benchmarks.md")).unwrap_or_default();
-    if let Some(soak) = devstack::bench::soak::section_of(&earlier) {
-        md = devstack::bench::soak::replace_section(&md, &soak);
+    if let Some(soak) = portal_bench::soak::section_of(&earlier) {
+        md = portal_bench::soak::replace_section(&md, &soak);
     }
     std::fs::write(root.join("docs/benchmarks.md"), &md)
         .map_err(DevError::io("docs/benchmarks.md"))?;

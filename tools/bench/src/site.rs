@@ -2,7 +2,7 @@
 //! articles), bytes per page (HTML + CSS + JS, gzip, without media) and third-party requests.
 
 use super::Stats;
-use crate::DevError;
+use devstack::DevError;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;

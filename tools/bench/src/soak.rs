@@ -7,7 +7,7 @@
 //! the portal process's and moto's resident memory are read.
 
 use super::scenario::{login_scenario_at, Browser, Stack};
-use crate::DevError;
+use devstack::DevError;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 

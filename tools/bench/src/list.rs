@@ -2,7 +2,7 @@
 //! with 20 (one query, the same number of items read, per page).
 
 use super::{verdict, Section};
-use crate::DevError;
+use devstack::DevError;
 use portal::domain::documents::{
     Currency, Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
 };
