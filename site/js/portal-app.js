@@ -6,12 +6,14 @@
 // carry their code: their entry scripts import their page module directly, plus this module,
 // which keeps the building blocks they share with the other pages in this one chunk (importing
 // only the blocks they use would split it in two, which costs every portal page about 1 KB).
-// The same goes for the parts loaded on demand: each is imported through its own entry script in
-// pages/lazy/, which imports this module too.
+// The same goes for the parts loaded on demand that use those building blocks (the requests
+// page's attached file, the company page's payment method): each is imported through its own
+// entry script in pages/lazy/, which imports this module too.
 // Only entry scripts (pages/*.js, pages/lazy/*.js) import this module. A module that it reaches
 // cannot import a part's entry script, not even with import(): that would be an import cycle
-// (ESLint's import-x/no-cycle, make lint-js). So the documents page's entry script passes the
-// loader of its proof dialog to documentsPage().
+// (ESLint's import-x/no-cycle, make lint-js). So the documents page's proof of payment
+// (documents/document-proof.js) imports nothing from this chunk: document-actions.js imports it
+// directly and hands it the two functions it needs from here.
 export { loginPage } from "./login/login-page.js";
 export { activatePage } from "./login/activate-page.js";
 export { confirmPage } from "./login/confirm-page.js";

@@ -1,7 +1,7 @@
 // Company page, billing data: the form (GET / PUT /api/account/billing with If-Match), the
 // conflict box for 412, locked fields with the change request (POST …/change-request) and the
 // pending requests.
-import { $, el, isSuccess, errorOf, errorText, textOr } from "../shared/api.js";
+import { $, el, attr, isSuccess, errorOf, errorText, textOr } from "../shared/api.js";
 import { onSubmit, errorCode } from "../shared/portal.js";
 import { t } from "../shared/i18n.js";
 import {
@@ -86,8 +86,7 @@ export function setupBilling(onProblem) {
     // A select can't be read-only: disabled, and its value is sent from `data` instead.
     country.disabled = countryLocked;
     $("b-country-hint").hidden = !countryLocked;
-    if (countryLocked) country.setAttribute("aria-describedby", "b-country-hint");
-    else country.removeAttribute("aria-describedby");
+    attr(country, "aria-describedby", countryLocked && "b-country-hint");
 
     change.hidden = !(nameLocked || countryLocked);
     nameField.hidden = !nameLocked;

@@ -1,18 +1,17 @@
 // What can be done with one document besides downloading it: forward it by email (send dialog),
 // pay an open invoice (pay dialog with GiroCode, bank details and payment link) and upload a
-// proof of payment for it (proof dialog; its code, document-proof.js, is loaded on first use
-// through `loadProof`, which the page's entry script passes in).
+// proof of payment for it (proof dialog; its code, document-proof.js, is loaded on first use).
 import { $, el, request, isSuccess, textOr, showError, showMessage, clearError, setBusy, paragraphs } from "../shared/api.js";
 import { onSubmit, isPageProblem, wireDialog } from "../shared/portal.js";
 import { t, lang } from "../shared/i18n.js";
 import { money, day, kindLabel, groupIban } from "../shared/format.js";
+import { renderDocuments } from "./document-list.js";
 
 /**
  * Wires the dialogs. `onProblem(result)` handles 401 / no company;
- * `fallbackFocus()` names where focus goes when the button that opened a dialog is gone;
- * `loadProof()` imports the proof dialog's module (document-proof.js).
+ * `fallbackFocus()` names where focus goes when the button that opened a dialog is gone.
  */
-export function setupActions(onProblem, fallbackFocus, loadProof) {
+export function setupActions(onProblem, fallbackFocus) {
   // The button that opened each dialog, to give focus back to when it closes.
   const openers = new Map();
 
@@ -175,7 +174,9 @@ export function setupActions(onProblem, fallbackFocus, loadProof) {
     const input = $("proof-file");
     input.disabled = true;
     open(proofDialog, opener, input, doc);
-    proofPart ??= loadProof().then((m) => m.setupProof(proofDialog, problem, actions, openers));
+    // document-proof.js gets onSubmit and renderDocuments from here: importing them itself would
+    // split the chunk all portal pages share (see document-proof.js).
+    proofPart ??= import("./document-proof.js").then((m) => m.setupProof(proofDialog, problem, actions, openers, onSubmit, renderDocuments));
     proofPart.then(
       (part) => {
         input.disabled = false;

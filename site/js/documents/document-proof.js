@@ -2,19 +2,22 @@
 // proof dialog's form. The chosen file is checked at once (type and size, before any request),
 // then uploaded straight to the bucket and confirmed with POST /api/documents/{id}/proof; the
 // server's message shows in the dialog and the list shows "Nachweis eingereicht am …".
-// document-actions.js loads this module on the first "Zahlungsnachweis hochladen", through its
-// entry script pages/lazy/document-proof.js (the loader comes from the page's entry script).
+// document-actions.js imports this module on the first "Zahlungsnachweis hochladen".
+// It takes onSubmit and renderDocuments as parameters instead of importing them, so it reaches
+// nothing in the chunk all portal pages share (portal-app.js; importing from there would split
+// that chunk unless an entry script in pages/lazy/ imported portal-app.js too). So the import()
+// stays in document-actions.js, inside that chunk, without an import cycle, and not in the
+// documents page's own entry script, where it would cost that page bytes.
 import { $, request, isSuccess, textOr, showError, showMessage, clearError, describe, setBusy, paragraphs } from "../shared/api.js";
-import { onSubmit } from "../shared/portal.js";
-import { renderDocuments } from "./document-list.js";
 import { refusal, upload, showUploading } from "../shared/upload.js";
 
 /**
  * Wires the form of `dialog`. `problem(dialog, result)` hands 401 / no company to the page
  * (true then); `handlers` are the list's actions (to show the changed document anew),
- * `openers` maps the dialog to the button focus goes back to.
+ * `openers` maps the dialog to the button focus goes back to. `onSubmit` (shared/portal.js) and
+ * `renderDocuments` (document-list.js) are those modules' functions.
  */
-export function setupProof(dialog, problem, handlers, openers) {
+export function setupProof(dialog, problem, handlers, openers, onSubmit, renderDocuments) {
   const form = $("proof-form");
   const input = $("proof-file");
   const error = $("proof-error");

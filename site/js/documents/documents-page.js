@@ -11,11 +11,8 @@ import { renderDocuments, firstVisibleControl } from "./document-list.js";
 import { setupActions } from "./document-actions.js";
 import { setupChart } from "./chart.js";
 
-/**
- * Runs the page (called by its entry script, pages/documents.js). `loadProof()` imports the
- * proof of payment's module (document-proof.js) on its first use.
- */
-export function documentsPage(loadProof) {
+/** Runs the page (called by its entry script, pages/documents.js). */
+export function documentsPage() {
   const docs = $("docs");
   const status = $("docs-status");
   const form = $("filters");
@@ -45,13 +42,9 @@ export function documentsPage(loadProof) {
   const problem = (result) => page.problem(result);
   const chart = setupChart(problem);
   // When the opener is gone (e.g. the chooser replaced the list), focus stays where it was put.
-  const actions = setupActions(
-    problem,
-    () => {
-      if (!docs.hidden) listHeading.focus();
-    },
-    loadProof,
-  );
+  const actions = setupActions(problem, () => {
+    if (!docs.hidden) listHeading.focus();
+  });
 
   // ---- Filters -------------------------------------------------------------------------------
 

@@ -1,10 +1,10 @@
 // The notifications entry in the header of signed-in pages: the unread count in its badge and in
 // its accessible name ("Benachrichtigungen, 2 ungelesen"). One GET /api/notifications per page
 // load, after the page knows there is a session; the notifications page passes on its own answer.
-import { request, isSuccess } from "./api.js";
+import { $, attr, request, isSuccess } from "./api.js";
 import { t, tn } from "./i18n.js";
 
-const entry = () => document.getElementById("nav-notifications");
+const entry = () => $("nav-notifications");
 
 /** Shows `unread` (and "more than" when the server's list stopped counting) in the header. */
 export function showUnread(unread, more = false) {
@@ -15,8 +15,7 @@ export function showUnread(unread, more = false) {
   badge.hidden = n === 0;
   badge.textContent = more ? `${n}+` : String(n);
   const name = link.querySelector(".nav-bell-label").textContent.trim();
-  if (n) link.setAttribute("aria-label", `${name}, ${more ? t("unread_more", { n }) : tn("unread", n)}`);
-  else link.removeAttribute("aria-label");
+  attr(link, "aria-label", n && `${name}, ${more ? t("unread_more", { n }) : tn("unread", n)}`);
 }
 
 /** Asks for the count (nothing on pages without the entry; a failure just leaves no badge). */
