@@ -148,7 +148,7 @@ export const guides = [
             await g.click("#switch-company", { waitFor: "#chooser-list button" });
           }
           await g.click(g.page.locator("#chooser-list button", { hasText: "Beispiel Maschinenbau" }), {
-            waitFor: "#company",
+            waitFor: "#company-view",
           });
         },
       },
@@ -194,7 +194,7 @@ export const guides = [
         en: "Under “Company” you keep billing data and contacts up to date, manage your team and download your data.",
         act: async (g) => {
           await g.click(".site-nav a[href$='/company/'], .site-nav a[href$='/unternehmen/']", {
-            waitFor: "#account",
+            waitFor: "#company-view",
           });
         },
       },
@@ -421,7 +421,7 @@ export const guides = [
         en: "Open the “Company” area in the portal and go to the “Team” section.",
         act: async (g) => {
           await g.use(await g.context.newPage());
-          await g.goto(g.p(...COMPANY), "#account");
+          await g.goto(g.p(...COMPANY), "#company-view");
           await g.click(".toc a[href='#team-heading']", { waitFor: "#team-manage" });
           await g.scrollTo("#team-heading");
         },

@@ -42,8 +42,8 @@ export function companyPage(sections = []) {
 
   const page = portalFrame({
     prefix: "page-",
-    view: $("account"),
-    status: $("account-status"),
+    view: $("company-view"),
+    status: $("company-status"),
     heading: $("billing-heading"),
     start(current) {
       session = current;

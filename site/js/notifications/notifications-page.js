@@ -50,14 +50,14 @@ export function notificationsPage() {
   }
 
   /** A link that, for a notification about a company, makes that company the active one first. */
-  function link(href, text, customer) {
+  function link(href, text, companyId) {
     const a = el("a", { href, textContent: text });
-    if (!customer) return a;
+    if (!companyId) return a;
     a.addEventListener("click", async (event) => {
       // A new tab or window keeps the browser's own behaviour (and the active company).
       if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
       event.preventDefault();
-      const result = await request("PUT", "/api/auth/session/customer", { customer_id: customer });
+      const result = await request("PUT", "/api/auth/session/customer", { customer_id: companyId });
       if (result.status === 401) return toLogin();
       location.assign(href);
     });
@@ -66,21 +66,21 @@ export function notificationsPage() {
 
   /** One notification as a list item, or null for a kind this page does not know. */
   function item(note) {
-    const company = typeof note.customer_name === "string" && note.customer_name ? note.customer_name : "";
-    const customer = typeof note.customer === "string" ? note.customer : "";
+    const companyName = typeof note.customer_name === "string" && note.customer_name ? note.customer_name : "";
+    const companyId = typeof note.customer === "string" ? note.customer : "";
     const subject = String(note.subject ?? "");
     const detail = String(note.detail ?? "");
-    const variant = (key) => (company ? key : `${key}_plain`);
+    const variant = (key) => (companyName ? key : `${key}_plain`);
     let content;
     if (note.kind === "new_invoice") {
       const href = `${root.dataset.documentsUrl}?q=${encodeURIComponent(detail)}`;
-      content = [el("p", { className: "note-text" }, link(href, t(variant("note_invoice"), { number: detail, company }), customer))];
+      content = [el("p", { className: "note-text" }, link(href, t(variant("note_invoice"), { number: detail, company: companyName }), companyId))];
     } else if (note.kind === "request_status") {
       // Request ids start with their creation time in seconds: "Ihre Anfrage vom 23.11.2026".
       const date = dayOfTime(subject.slice(0, 12));
-      const text = t(variant("note_request"), { date, company, status: requestStatusLabel(detail) });
+      const text = t(variant("note_request"), { date, company: companyName, status: requestStatusLabel(detail) });
       const href = `${root.dataset.requestsUrl}?id=${encodeURIComponent(subject)}`;
-      content = [el("p", { className: "note-text" }, link(href, text, customer))];
+      content = [el("p", { className: "note-text" }, link(href, text, companyId))];
     } else if (note.kind === "new_device") {
       content = [
         el("p", { className: "note-text", textContent: subject ? t("note_device", { browser: subject }) : t("note_device_plain") }),

@@ -118,47 +118,47 @@ export function portalFrame({ prefix, view, status, heading, show = () => {}, st
   }
 
   function render() {
-    const customers = session && Array.isArray(session.customers) ? session.customers : [];
+    const companies = session && Array.isArray(session.customers) ? session.customers : [];
     active = session.customer || null;
-    $("no-customer").hidden = customers.length > 0;
+    $("no-company").hidden = companies.length > 0;
     view.hidden = !active;
     if (active) {
       for (const [id, text] of [["company-name", active.name], ["company-id", active.id], ["company-role", roleName(active.role)]]) {
         if ($(id)) $(id).textContent = text;
       }
     }
-    switchButton.hidden = !(active && customers.length > 1);
-    const showChooser = customers.length > 0 && (!active || open);
+    switchButton.hidden = !(active && companies.length > 1);
+    const showChooser = companies.length > 0 && (!active || open);
     chooser.hidden = !showChooser;
     cancel.hidden = !active;
     switchButton.setAttribute("aria-expanded", String(showChooser && Boolean(active)));
-    if (showChooser) list.replaceChildren(...customers.map(choice));
+    if (showChooser) list.replaceChildren(...companies.map(choice));
     show(session, active);
   }
 
   /** One button per company; the active one is marked. */
-  function choice(customer) {
-    const isActive = active && active.id === customer.id;
+  function choice(company) {
+    const isActive = active && active.id === company.id;
     const button = el(
       "button",
       { type: "button", className: "choice" },
-      el("span", { className: "choice-name" }, customer.name, isActive && " ", isActive && el("span", { className: "badge", textContent: t("active") })),
-      el("span", { className: "choice-meta", textContent: `${t("customer_number", { id: customer.id })} · ${roleName(customer.role)}` }),
+      el("span", { className: "choice-name" }, company.name, isActive && " ", isActive && el("span", { className: "badge", textContent: t("active") })),
+      el("span", { className: "choice-meta", textContent: `${t("customer_number", { id: company.id })} · ${roleName(company.role)}` }),
     );
     if (isActive) button.setAttribute("aria-current", "true");
-    button.addEventListener("click", () => choose(customer, button));
+    button.addEventListener("click", () => choose(company, button));
     return el("li", {}, button);
   }
 
   /** Picking another company: PUT /api/auth/session/customer makes the session act for it. */
-  async function choose(customer, button) {
+  async function choose(company, button) {
     if (button.disabled) return;
     clearError(error);
-    if (active && active.id === customer.id) return close();
+    if (active && active.id === company.id) return close();
     const buttons = [...list.querySelectorAll("button")];
     for (const b of buttons) b.disabled = true;
     setBusy(button, true);
-    const result = await request("PUT", "/api/auth/session/customer", { customer_id: customer.id });
+    const result = await request("PUT", "/api/auth/session/customer", { customer_id: company.id });
     if (result.status === 401) return toLogin();
     if (!isSuccess(result) || !result.body) {
       for (const b of buttons) b.disabled = false;
