@@ -48,7 +48,7 @@ async fn an_import_lands_completely_and_running_it_again_changes_nothing() {
     let stores = stores(&portal);
     let dir = folder();
     let email = format!("{}@example.com", unique("import-"));
-    let customers = write(
+    let companies = write(
         &dir,
         "customers.csv",
         "customer_id,number,name\n20001,20001,Import GmbH\n20002,20002,Zweite Import AG\n"
@@ -73,7 +73,7 @@ async fn an_import_lands_completely_and_running_it_again_changes_nothing() {
             .as_bytes(),
     );
     assert_eq!(
-        counts(&run(&stores, Kind::Customers, &customers).await.unwrap()),
+        counts(&run(&stores, Kind::Companies, &companies).await.unwrap()),
         (2, 0, 0)
     );
     assert_eq!(
@@ -109,7 +109,7 @@ async fn an_import_lands_completely_and_running_it_again_changes_nothing() {
 
     // The same import again: nothing changes.
     assert_eq!(
-        counts(&run(&stores, Kind::Customers, &customers).await.unwrap()),
+        counts(&run(&stores, Kind::Companies, &companies).await.unwrap()),
         (0, 0, 2)
     );
     assert_eq!(
@@ -133,12 +133,12 @@ async fn a_broken_manifest_reports_each_bad_line_and_imports_nothing() {
     let portal = TestPortal::spawn().await;
     let stores = stores(&portal);
     let dir = folder();
-    let customers = write(
+    let companies = write(
         &dir,
         "customers.csv",
         b"customer_id,number,name\n30001,30001,Gut GmbH\n",
     );
-    run(&stores, Kind::Customers, &customers).await.unwrap();
+    run(&stores, Kind::Companies, &companies).await.unwrap();
     write(&dir, "ok.pdf", &pdf("ok"));
     write(&dir, "fake.pdf", b"<html>not a pdf</html>");
     let documents = write(
@@ -188,11 +188,11 @@ async fn a_broken_manifest_reports_each_bad_line_and_imports_nothing() {
         "{}",
         errors[0]
     );
-    let customer = portal::domain::ids::CustomerId::parse("30001").unwrap();
+    let company = portal::domain::ids::CompanyId::parse("30001").unwrap();
     let page = stores
         .documents
         .list(
-            &customer,
+            &company,
             &portal::store::documents::ListQuery {
                 limit: 10,
                 ..Default::default()
@@ -222,7 +222,7 @@ async fn jsonl_manifests_work_like_csv() {
     let portal = TestPortal::spawn().await;
     let stores = stores(&portal);
     let dir = folder();
-    let customers = write(
+    let companies = write(
         &dir,
         "customers.jsonl",
         b"{\"customer_id\":\"40001\",\"number\":\"40001\",\"name\":\"Json GmbH\"}\n",
@@ -234,7 +234,7 @@ async fn jsonl_manifests_work_like_csv() {
         b"{\"customer_id\":\"40001\",\"kind\":\"offer\",\"number\":\"AN-1\",\"issued\":\"2026-03-01\",\"net\":\"10\",\"tax\":\"1.90\",\"gross\":\"11.90\",\"currency\":\"EUR\",\"status\":\"open\",\"pdf\":\"a.pdf\"}\n\
           {\"customer_id\":\"40001\",\"kind\":\"offer\",\"number\":\"AN-2\",\"issued\":\"2026-03-01\",\"net\":\"10\",\"tax\":\"1.90\",\"gross\":\"11.90\",\"currency\":\"EUR\",\"status\":\"open\",\"pdf\":\"a.pdf\",\"unknown\":1}\n",
     );
-    run(&stores, Kind::Customers, &customers).await.unwrap();
+    run(&stores, Kind::Companies, &companies).await.unwrap();
     let errors = match run(&stores, Kind::Documents, &documents).await {
         Err(ImportError::Invalid(errors)) => errors,
         other => panic!("{other:?}"),
@@ -253,11 +253,11 @@ async fn demo_data_has_real_pdfs_and_seeding_twice_changes_nothing() {
     let second = portal_admin::demo::seed(&stores, 2026, 11).await.unwrap();
     assert_eq!((second.created, second.updated), (0, 0));
     assert_eq!(second.unchanged, first.created);
-    let customer = portal::domain::ids::CustomerId::parse("10001").unwrap();
+    let company = portal::domain::ids::CompanyId::parse("10001").unwrap();
     let page = stores
         .documents
         .list(
-            &customer,
+            &company,
             &portal::store::documents::ListQuery {
                 limit: 5,
                 ..Default::default()
@@ -270,7 +270,7 @@ async fn demo_data_has_real_pdfs_and_seeding_twice_changes_nothing() {
         newest.status,
         portal::domain::documents::DocumentStatus::Open
     );
-    let key = portal::domain::documents::object_key(&customer, &newest.id, "pdf");
+    let key = portal::domain::documents::object_key(&company, &newest.id, "pdf");
     let bytes = stores.files.get(&key).await.unwrap().unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
 }
@@ -281,7 +281,7 @@ async fn the_sample_manifests_in_the_docs_import_cleanly() {
     let stores = stores(&portal);
     let dir = devstack::workspace_root().join("docs/examples/import");
     for (kind, file, created) in [
-        (Kind::Customers, "customers.csv", 2),
+        (Kind::Companies, "customers.csv", 2),
         (Kind::Logins, "logins.csv", 4),
         (Kind::Documents, "documents.csv", 4),
         (Kind::Documents, "documents.jsonl", 1),
@@ -334,7 +334,7 @@ async fn a_new_imported_invoice_is_announced_to_the_invoice_addresses_once_unles
     let accounts = format!("rechnung-{}@example.com", unique("n"));
     run(
         &stores,
-        Kind::Customers,
+        Kind::Companies,
         &write(
             &dir,
             "c.csv",
@@ -345,7 +345,7 @@ async fn a_new_imported_invoice_is_announced_to_the_invoice_addresses_once_unles
     .unwrap();
     let quiet = format!("quiet-{accounts}");
     for (id, email, notify) in [("60001", &accounts, true), ("60002", &quiet, false)] {
-        let data = portal::store::account::BillingData {
+        let data = portal::store::company::BillingData {
             legal_name: "X".into(),
             invoice_emails: vec![email.clone()],
             notify_new_invoices: notify,
@@ -353,15 +353,15 @@ async fn a_new_imported_invoice_is_announced_to_the_invoice_addresses_once_unles
         };
         portal
             .app_for_seeding
-            .account
+            .companies
             .save_billing(
-                &portal::domain::ids::CustomerId::parse(id).unwrap(),
+                &portal::domain::ids::CompanyId::parse(id).unwrap(),
                 &data,
                 0,
                 "test",
                 1,
-                &portal::store::account::NewActivity::new(
-                    &portal::domain::ids::CustomerId::parse(id).unwrap(),
+                &portal::store::company::NewActivity::new(
+                    &portal::domain::ids::CompanyId::parse(id).unwrap(),
                     1,
                     "billing_imported",
                 ),
@@ -397,9 +397,9 @@ async fn a_new_imported_invoice_is_announced_to_the_invoice_addresses_once_unles
     assert_eq!(portal.mail_count(&quiet).await, 0);
     let (events, _) = portal
         .app_for_seeding
-        .account
+        .companies
         .activity(
-            &portal::domain::ids::CustomerId::parse("60001").unwrap(),
+            &portal::domain::ids::CompanyId::parse("60001").unwrap(),
             None,
             10,
         )
@@ -471,12 +471,12 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
             .unwrap_err();
         assert!(err.contains("no file key"), "{bad}: {err}");
     }
-    let note = |to: &str, about: &portal::domain::ids::CustomerId, name: &str| {
+    let note = |to: &str, about: &portal::domain::ids::CompanyId, name: &str| {
         portal::store::notifications::NewNotification {
             to: EmailAddress::parse(to).unwrap(),
             kind: portal::store::notifications::Kind::NewInvoice,
             at: 100,
-            customer: Some((about.clone(), name.to_string())),
+            company: Some((about.clone(), name.to_string())),
             subject: "20260101-invoice-R-1".into(),
             detail: "R-1".into(),
         }
@@ -495,13 +495,13 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
     assert!(dry.company_items >= 4 && dry.file_versions >= 3, "{dry:?}");
     let app = &portal.app_for_seeding;
     assert!(
-        app.directory.get_customer(&gone).await.unwrap().is_some(),
+        app.directory.get_company(&gone).await.unwrap().is_some(),
         "a dry run erases nothing"
     );
 
     let erased = stores.eraser.erase(&gone, false).await.unwrap();
     assert_eq!(erased, dry);
-    assert!(app.directory.get_customer(&gone).await.unwrap().is_none());
+    assert!(app.directory.get_company(&gone).await.unwrap().is_none());
     let only = EmailAddress::parse(&only_gone).unwrap();
     assert!(app.directory.find_login(&only).await.unwrap().is_none());
     let login = app
@@ -511,7 +511,7 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
         .unwrap()
         .expect("a login of another company stays");
     assert_eq!(login.memberships.len(), 1);
-    assert_eq!(login.memberships[0].customer_id, stays);
+    assert_eq!(login.memberships[0].company_id, stays);
     assert_eq!(
         stores.eraser.erase(&gone, true).await.unwrap(),
         Default::default()
@@ -521,7 +521,7 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
         .await
         .unwrap();
     assert_eq!(left.len(), 1);
-    assert_eq!(left[0].customer.as_deref(), Some(stays.as_str()));
+    assert_eq!(left[0].company.as_deref(), Some(stays.as_str()));
     let (none, _) = notifications.list(&only).await.unwrap();
     assert!(none.is_empty());
     assert!(stores
@@ -530,7 +530,7 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
         .await
         .unwrap()
         .iter()
-        .all(|r| r.customer != gone));
+        .all(|r| r.company != gone));
     assert!(
         !app.files.exists(&upload).await.unwrap(),
         "uploads are erased"
@@ -546,12 +546,12 @@ async fn the_same_import_run_twice_in_parallel_leaves_no_duplicates() {
     let portal = TestPortal::spawn().await;
     let stores = stores(&portal);
     let dir = folder();
-    let customers = write(
+    let companies = write(
         &dir,
         "customers.csv",
         b"customer_id,number,name\n20101,20101,Parallel GmbH\n",
     );
-    run(&stores, Kind::Customers, &customers).await.unwrap();
+    run(&stores, Kind::Companies, &companies).await.unwrap();
     let mut manifest = String::from(
         "customer_id;kind;number;issued;due;net;tax;gross;currency;status;pdf;xml;order;commission\n",
     );

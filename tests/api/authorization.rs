@@ -4,7 +4,7 @@
 //! declaration there fails here. A route without a sample request or an expected row here fails
 //! the test, so none can be forgotten.
 
-use portal::domain::ids::{CustomerId, Role};
+use portal::domain::ids::{CompanyId, Role};
 use portal::domain::lang::Lang;
 use portal::routes::{FALLBACK_FUNCTION, ROUTES};
 use portal_tests::{Browser, TestPortal};
@@ -29,6 +29,7 @@ pub(crate) fn sample(function: &str) -> Option<Value> {
         }),
         "auth-inspect" => json!({ "token": portal::domain::secret::Secret::generate().expose() }),
         "auth-redeem" => json!({ "token": portal::domain::secret::Secret::generate().expose() }),
+        "auth-revoke" => json!({ "token": portal::domain::secret::Secret::generate().expose() }),
         "auth-select" => json!({ "customer_id": "__COMPANY__" }),
         "documents-send" => json!({ "to": "accountant@example.com" }),
         "account-billing-update" => billing,
@@ -100,8 +101,8 @@ const OWNER: Access = Access::Company(&[Role::Owner]);
 /// The role matrix the product promises (README "Roles", the help centre's team article).
 fn expected(function: &str) -> Option<Access> {
     Some(match function {
-        "auth-request" | "auth-activate" | "auth-inspect" | "auth-redeem" | "auth-logout"
-        | "help-feedback" => Access::Public,
+        "auth-request" | "auth-activate" | "auth-inspect" | "auth-redeem" | "auth-revoke"
+        | "auth-logout" | "help-feedback" => Access::Public,
         "auth-session" | "auth-select" | "notifications-list" | "notifications-read" => {
             Access::Session
         }
@@ -277,7 +278,7 @@ fn check(
     caller: Caller,
     status: u16,
     has_id: bool,
-    _company: &CustomerId,
+    _company: &CompanyId,
 ) {
     assert!(status < 500, "{function} as {caller:?}: {status}");
     match (access, caller) {

@@ -65,8 +65,37 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
     routes.sort_by_key(|r| r.function == "auth-logout");
     for route in routes {
         let mut body = sample(route.function).expect("sample request");
+        // Redeeming an activation's link completes the activation: the route's longest path.
+        if route.function == "auth-redeem" {
+            let address = format!("activated-{owner}");
+            let before = portal.mail_count(&address).await;
+            let reply = portal
+                .browser()
+                .post("/api/auth/activate", &activation(&address, &company))
+                .await;
+            assert_eq!(reply.status, 202, "{reply:?}");
+            body = serde_json::json!({ "token": portal.token(&address, before + 1).await });
+        }
+        // A revocation link: a company without logins gets its first owner by activation.
+        if route.function == "auth-revoke" {
+            let orphan = portal.add_company("Widerruf GmbH").await;
+            portal
+                .add_document(&orphan, "R-1", "2026-01-01", Some(b"%PDF-1.4\n"), None)
+                .await;
+            let address = format!("first-{owner}");
+            let mut first = portal.browser();
+            first
+                .post("/api/auth/activate", &activation(&address, &orphan))
+                .await;
+            let token = portal.token(&address, 1).await;
+            let reply = first
+                .post("/api/auth/session", &serde_json::json!({ "token": token }))
+                .await;
+            assert_eq!(reply.status, 200, "{reply:?}");
+            body = serde_json::json!({ "token": portal.revocation_token(&address).await });
+        }
         // The login routes need a real link to take their successful path.
-        if matches!(route.function, "auth-inspect" | "auth-redeem") {
+        if route.function == "auth-inspect" {
             let mut other = portal.browser();
             let before = portal.mail_count(&owner).await;
             other
@@ -102,7 +131,14 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
             path.push_str("?kind=invoice");
         }
         portal.calls.take();
-        let mut req = browser.request(route.method.parse().unwrap(), &path);
+        // A redemption replaces the session of the browser it runs in: not the owner's.
+        let mut stranger = portal.browser();
+        let sender = if route.function == "auth-redeem" {
+            &mut stranger
+        } else {
+            &mut browser
+        };
+        let mut req = sender.request(route.method.parse().unwrap(), &path);
         if !body.is_null() {
             req = req
                 .header("content-type", "application/json")
@@ -116,12 +152,12 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
                 _ => "",
             };
             if !current.is_empty() {
-                let etag = browser.get(current).await.headers["etag"].clone();
+                let etag = sender.get(current).await.headers["etag"].clone();
                 portal.calls.take();
                 req = req.header("if-match", etag);
             }
         }
-        let reply = browser.send(req).await;
+        let reply = sender.send(req).await;
         assert!(
             reply.status < 400,
             "{} should succeed here: {} {}",
@@ -243,4 +279,14 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
         problems.join("\n"),
         report.join("\n")
     );
+}
+
+/// An activation request that matches the sample invoice R-1 (119,00) of `company`.
+fn activation(email: &str, company: &portal::domain::ids::CompanyId) -> Value {
+    serde_json::json!({
+        "email": email,
+        "customer_number": company.as_str(),
+        "invoice_number": "R-1",
+        "gross_amount": "119,00"
+    })
 }

@@ -6,11 +6,11 @@ use portal_tests::TestPortal;
 
 const PDF: &[u8] = b"%PDF-1.4\n% test document\n%%EOF\n";
 
-async fn customer_with_login(
+async fn company_with_login(
     portal: &TestPortal,
     lang: Lang,
     role: Role,
-) -> (portal::domain::ids::CustomerId, String) {
+) -> (portal::domain::ids::CompanyId, String) {
     let company = portal.add_company("Dokument GmbH").await;
     let email = portal
         .add_login(lang, &[(&company, "Dokument GmbH", role)])
@@ -147,7 +147,7 @@ async fn another_companys_document_is_exactly_as_unknown_as_a_made_up_one() {
     let (mut browser, mine, _) = portal
         .member_session("Dokument GmbH", Lang::De, Role::Owner)
         .await;
-    let (theirs, _) = customer_with_login(&portal, Lang::De, Role::Owner).await;
+    let (theirs, _) = company_with_login(&portal, Lang::De, Role::Owner).await;
     portal
         .add_document(&mine, "R-2026-0001", "2026-03-01", Some(PDF), None)
         .await;
@@ -244,8 +244,8 @@ mod list {
     async fn logged_in_with_documents(
         portal: &TestPortal,
         count: usize,
-    ) -> (Browser, portal::domain::ids::CustomerId) {
-        let (company, email) = customer_with_login(portal, Lang::De, Role::Viewer).await;
+    ) -> (Browser, portal::domain::ids::CompanyId) {
+        let (company, email) = company_with_login(portal, Lang::De, Role::Viewer).await;
         for n in 0..count {
             let month = n % 12 + 1;
             let day = n / 12 + 1;
@@ -396,7 +396,7 @@ mod list {
     async fn the_list_shows_only_the_sessions_company() {
         let portal = TestPortal::spawn().await;
         let (mut browser, _) = logged_in_with_documents(&portal, 2).await;
-        let (other, _) = customer_with_login(&portal, Lang::De, Role::Owner).await;
+        let (other, _) = company_with_login(&portal, Lang::De, Role::Owner).await;
         portal
             .add_document(&other, "FREMD-1", "2025-05-05", None, None)
             .await;
@@ -760,7 +760,7 @@ mod sending {
         let (mut browser, company, email) = portal
             .member_session("Dokument GmbH", Lang::En, Role::Viewer)
             .await;
-        let (other, _) = customer_with_login(&portal, Lang::De, Role::Owner).await;
+        let (other, _) = company_with_login(&portal, Lang::De, Role::Owner).await;
         let foreign = portal
             .add_document(&other, "F-1", "2026-03-15", Some(PDF), None)
             .await;

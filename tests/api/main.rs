@@ -1,10 +1,10 @@
 //! Integration tests over real HTTP against the AWS stand-in (moto), one binary for all.
 
-mod account;
 mod activation;
 mod admin;
 mod authorization;
 mod aws_calls;
+mod company;
 mod contracts;
 mod documents;
 mod faults;

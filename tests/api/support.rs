@@ -148,7 +148,7 @@ async fn an_answer_from_portal_admin_notifies_the_company_and_mails_the_writer()
     let listed = portal_admin::support::list(&stores, Some(Status::Open))
         .await
         .unwrap();
-    assert!(listed.iter().any(|r| r.id == id && r.customer == company));
+    assert!(listed.iter().any(|r| r.id == id && r.company == company));
 
     let done = portal_admin::support::answer(
         &stores,
@@ -195,7 +195,7 @@ async fn an_answer_from_portal_admin_notifies_the_company_and_mails_the_writer()
         .iter()
         .all(|r| r.id != id));
 
-    for (customer, request, text, status) in [
+    for (company, request, text, status) in [
         ("x y", id.as_str(), Some("a"), None),
         (company.as_str(), "nope", Some("a"), None),
         (company.as_str(), "001795000000-0a1b2c3d", Some("a"), None),
@@ -203,8 +203,8 @@ async fn an_answer_from_portal_admin_notifies_the_company_and_mails_the_writer()
         (company.as_str(), id.as_str(), Some("\u{0}"), None),
     ] {
         let refused =
-            portal_admin::support::answer(&stores, customer, request, text, status, 1).await;
-        assert!(refused.is_err(), "{customer} {request} {text:?}");
+            portal_admin::support::answer(&stores, company, request, text, status, 1).await;
+        assert!(refused.is_err(), "{company} {request} {text:?}");
     }
 }
 
@@ -274,10 +274,10 @@ async fn an_imported_invoice_is_a_notification_for_every_login_of_the_company() 
             .unwrap()
         }
     };
-    run(portal_admin::import::Kind::Customers, "c.csv").await;
-    let customer = portal::domain::ids::CustomerId::parse(&id).unwrap();
+    run(portal_admin::import::Kind::Companies, "c.csv").await;
+    let company = portal::domain::ids::CompanyId::parse(&id).unwrap();
     let email = portal
-        .add_login(Lang::De, &[(&customer, "Neu GmbH", Role::Viewer)])
+        .add_login(Lang::De, &[(&company, "Neu GmbH", Role::Viewer)])
         .await;
     std::fs::write(dir.join("r.pdf"), b"%PDF-1.4 r").unwrap();
     std::fs::write(

@@ -1,13 +1,13 @@
 //! Team access: invitations, roles, removal, the 10-login cap and the last owner.
 
 use portal::domain::email::EmailAddress;
-use portal::domain::ids::{CustomerId, Role};
+use portal::domain::ids::{CompanyId, Role};
 use portal::domain::lang::Lang;
 use portal::team::member_id;
 use portal_tests::{Browser, TestPortal};
 use serde_json::json;
 
-async fn owner_of_new_company(portal: &TestPortal) -> (Browser, CustomerId, String) {
+async fn owner_of_new_company(portal: &TestPortal) -> (Browser, CompanyId, String) {
     portal
         .member_session("Team GmbH", Lang::De, Role::Owner)
         .await

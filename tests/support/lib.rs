@@ -12,9 +12,9 @@ use devstack::mailbox::{Mail, Mailbox};
 use devstack::moto::MotoServer;
 use devstack::template::Template;
 use portal::domain::email::EmailAddress;
-use portal::domain::ids::{CustomerId, Role};
+use portal::domain::ids::{CompanyId, Role};
 use portal::domain::lang::Lang;
-use portal::store::directory::Customer;
+use portal::store::directory::Company;
 use portal::store::documents::Document;
 use portal::{App, Clock, Config};
 use std::collections::HashMap;
@@ -136,18 +136,18 @@ impl TestPortal {
     }
 
     /// Creates a company (id unique to this test) and returns its id.
-    pub async fn add_company(&self, name: &str) -> CustomerId {
-        let id = CustomerId::parse(&unique("c")).unwrap();
+    pub async fn add_company(&self, name: &str) -> CompanyId {
+        let id = CompanyId::parse(&unique("c")).unwrap();
         self.app_for_seeding
             .directory
-            .put_customer(&self.customer(&id, name))
+            .put_company(&self.company(&id, name))
             .await
             .unwrap();
         id
     }
 
-    fn customer(&self, id: &CustomerId, name: &str) -> Customer {
-        Customer {
+    fn company(&self, id: &CompanyId, name: &str) -> Company {
+        Company {
             id: id.clone(),
             number: id.as_str().to_string(),
             name: name.to_string(),
@@ -155,14 +155,14 @@ impl TestPortal {
     }
 
     /// Creates a login with an address unique to this test.
-    pub async fn add_login(&self, lang: Lang, memberships: &[(&CustomerId, &str, Role)]) -> String {
+    pub async fn add_login(&self, lang: Lang, memberships: &[(&CompanyId, &str, Role)]) -> String {
         let email = format!("{}@example.com", unique(&format!("{}-u", self.tag)));
         let address = EmailAddress::parse(&email).unwrap();
         let directory = &self.app_for_seeding.directory;
         directory.put_login_profile(&address, lang).await.unwrap();
         for (id, name, role) in memberships {
             directory
-                .put_membership(&address, &self.customer(id, name), *role)
+                .put_membership(&address, &self.company(id, name), *role)
                 .await
                 .unwrap();
         }
@@ -179,7 +179,7 @@ impl TestPortal {
     /// Stores a document of `customer` with a PDF (and, if given, an XML file) in the bucket.
     pub async fn add_document(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         number: &str,
         issued: &str,
         pdf: Option<&[u8]>,
@@ -204,16 +204,16 @@ impl TestPortal {
             references: [("order".to_string(), "PO-7".to_string())].into(),
         };
         let app = &self.app_for_seeding;
-        app.documents.put(customer, &doc).await.unwrap();
+        app.documents.put(company, &doc).await.unwrap();
         if let Some(bytes) = pdf {
-            let key = object_key(customer, &doc.id, "pdf");
+            let key = object_key(company, &doc.id, "pdf");
             app.files
                 .put(&key, bytes.to_vec(), "application/pdf")
                 .await
                 .unwrap();
         }
         if let Some(bytes) = xml {
-            let key = object_key(customer, &doc.id, "xml");
+            let key = object_key(company, &doc.id, "xml");
             app.files
                 .put(&key, bytes.to_vec(), "application/xml")
                 .await
@@ -235,7 +235,7 @@ impl TestPortal {
     /// `licence` single or multi, not cancelled, next billing on 2099-01-01.
     pub async fn add_contract(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         id: &str,
         term: portal::domain::contract::Term,
         licence: portal::domain::contract::Licence,
@@ -256,7 +256,7 @@ impl TestPortal {
         };
         self.app_for_seeding
             .contracts
-            .put(customer, &contract, self.clock.now())
+            .put(company, &contract, self.clock.now())
             .await
             .unwrap();
     }
@@ -264,22 +264,22 @@ impl TestPortal {
     /// What every route's sample request needs besides documents and members: a support
     /// request (written by `by`; its id is returned) and the monthly single-licence contract
     /// `V-1`.
-    pub async fn add_route_samples(&self, customer: &CustomerId, by: &str) -> String {
+    pub async fn add_route_samples(&self, company: &CompanyId, by: &str) -> String {
         self.add_contract(
-            customer,
+            company,
             "V-1",
             portal::domain::contract::Term::Monthly,
             portal::domain::contract::Licence::Single,
             1,
         )
         .await;
-        self.add_support_request(customer, by, "Matrix").await
+        self.add_support_request(company, by, "Matrix").await
     }
 
     /// Stores a support request of `customer` (as if `by` had written it) and returns its id.
     pub async fn add_support_request(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         by: &str,
         subject: &str,
     ) -> String {
@@ -298,10 +298,10 @@ impl TestPortal {
             answers: Vec::new(),
             attachment: None,
         };
-        let activity = portal::store::account::NewActivity::new(customer, now, "support_requested");
+        let activity = portal::store::company::NewActivity::new(company, now, "support_requested");
         self.app_for_seeding
             .support
-            .create(customer, &request, &activity)
+            .create(company, &request, &activity)
             .await
             .unwrap();
         request.id
@@ -313,7 +313,7 @@ impl TestPortal {
         company_name: &str,
         lang: Lang,
         role: Role,
-    ) -> (Browser, CustomerId, String) {
+    ) -> (Browser, CompanyId, String) {
         let company = self.add_company(company_name).await;
         let email = self
             .add_login(lang, &[(&company, company_name, role)])
@@ -362,6 +362,27 @@ impl TestPortal {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         panic!("no mail to {address} containing {needle}");
+    }
+
+    /// The token of the revocation link mailed to support when `owner` became the first owner
+    /// of a company by activation.
+    pub async fn revocation_token(&self, owner: &str) -> String {
+        let support = self.env["SUPPORT_EMAIL"].clone();
+        for _ in 0..50 {
+            let mails = self.mailbox.to(&support).await.unwrap();
+            let link = mails
+                .iter()
+                .filter(|m| m.body.contains(owner))
+                .find_map(|m| m.body.split("widerrufen/#").nth(1));
+            if let Some(link) = link {
+                return link
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no revocation link for {owner} in support's mail");
     }
 
     pub async fn mail_count(&self, address: &str) -> usize {

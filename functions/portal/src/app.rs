@@ -1,8 +1,8 @@
 //! Application state, built once at init and shared by every invocation.
 
 use crate::config::{Config, ConfigError};
-use crate::store::account::AccountStore;
 use crate::store::calls::CallLog;
+use crate::store::company::CompanyStore;
 use crate::store::contracts::ContractStore;
 use crate::store::documents::{DocumentStore, FileStore};
 use crate::store::events::Events;
@@ -48,7 +48,7 @@ pub struct App {
     pub directory: Directory,
     pub documents: DocumentStore,
     pub files: FileStore,
-    pub account: AccountStore,
+    pub companies: CompanyStore,
     pub feedback: FeedbackStore,
     pub support: SupportStore,
     pub notifications: NotificationStore,
@@ -89,7 +89,7 @@ impl App {
             feedback: FeedbackStore::new(dynamo.clone(), &config.portal_table),
             support: SupportStore::new(dynamo.clone(), &config.portal_table),
             notifications: NotificationStore::new(dynamo.clone(), &config.portal_table),
-            account: AccountStore::new(dynamo.clone(), &config.portal_table),
+            companies: CompanyStore::new(dynamo.clone(), &config.portal_table),
             // S3 and SES only for the functions that use them (built and linked on first use).
             files: FileStore::lazy(
                 sdk,

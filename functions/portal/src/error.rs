@@ -51,7 +51,7 @@ pub enum ApiError {
     #[error("not authenticated")]
     Unauthenticated,
     #[error("no company selected")]
-    NoCustomerSelected,
+    NoCompanySelected,
     #[error("link invalid or used")]
     LinkInvalid,
     #[error("link expired")]
@@ -278,7 +278,7 @@ impl ApiError {
                 "You are not signed in (any more). Please sign in again.",
                 None,
             ),
-            NoCustomerSelected => (
+            NoCompanySelected => (
                 StatusCode::CONFLICT,
                 "no_customer_selected",
                 "Bitte wählen Sie zuerst aus, für welches Unternehmen Sie handeln.",

@@ -4,9 +4,9 @@
 //! other handler areas → `domain` (pure rules, no SDK types) → `store` (DynamoDB / SES adapters).
 //! `routes` is the one route table used by the Lambda binaries, the dev gateway and the tests.
 
-pub mod account;
 pub mod app;
 pub mod auth;
+pub mod company;
 pub mod config;
 pub mod contracts;
 pub mod documents;

@@ -18,7 +18,7 @@
 use crate::app::App;
 use crate::auth;
 use crate::domain::email::EmailAddress;
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::CompanyId;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::routes::{Against, Body, Handler, Limit, Per, Route};
@@ -156,7 +156,7 @@ async fn count<'r>(
     route: &'r Route,
     req: &ApiRequest,
     login: Option<&EmailAddress>,
-    company: Option<&CustomerId>,
+    company: Option<&CompanyId>,
     now: u64,
 ) -> Result<Vec<(&'r Limit, String)>, ApiError> {
     let mut counted = Vec::new();
@@ -180,7 +180,7 @@ async fn count<'r>(
                 .and_then(|e| EmailAddress::parse(e).ok())
                 .map(|e| e.as_str().to_string()),
             Per::BodyCustomerNumber => field("customer_number")
-                .and_then(|c| CustomerId::parse(c.trim()).ok())
+                .and_then(|c| CompanyId::parse(c.trim()).ok())
                 .map(|c| c.as_str().to_string()),
         };
         // Without a key the body is invalid and the handler refuses it before doing anything

@@ -6,7 +6,7 @@
 //! deleted.
 
 use crate::app::App;
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::CompanyId;
 use crate::domain::upload::{self, FileType, Refusal, MAX_BYTES};
 use crate::error::ApiError;
 use crate::http::ApiResponse;
@@ -88,14 +88,14 @@ pub(crate) fn upload_id(raw: &str, field: &'static str) -> Result<String, ApiErr
 
 /// Where an upload of `customer` goes: `uploads/<customer>/<purpose>/<upload id>`. The customer
 /// comes from the session, the id from `upload::new_upload_id`, so no input shapes the path.
-pub(crate) fn key(customer: &CustomerId, purpose: &str, upload_id: &str) -> String {
-    format!("uploads/{customer}/{purpose}/{upload_id}")
+pub(crate) fn key(company: &CompanyId, purpose: &str, upload_id: &str) -> String {
+    format!("uploads/{company}/{purpose}/{upload_id}")
 }
 
 /// 201 with the presigned POST for a new upload of `file_type` under `purpose`.
 pub(crate) async fn offer(
     app: &App,
-    customer: &CustomerId,
+    company: &CompanyId,
     purpose: &str,
     file_type: FileType,
 ) -> Result<ApiResponse, ApiError> {
@@ -104,7 +104,7 @@ pub(crate) async fn offer(
         .files
         .presign_upload(
             &app.config.upload_url,
-            &key(customer, purpose, &id),
+            &key(company, purpose, &id),
             file_type,
             MAX_BYTES,
             app.clock.now(),
@@ -200,9 +200,9 @@ mod tests {
 
     #[test]
     fn upload_keys_come_from_the_session_and_a_generated_id_only() {
-        let customer = CustomerId::parse("K-1001").unwrap();
+        let company = CompanyId::parse("K-1001").unwrap();
         assert_eq!(
-            key(&customer, "proof/d1", "0123456789abcdef0123456789abcdef"),
+            key(&company, "proof/d1", "0123456789abcdef0123456789abcdef"),
             "uploads/K-1001/proof/d1/0123456789abcdef0123456789abcdef"
         );
         assert!(upload_id("../x", "upload_id").is_err());

@@ -6,7 +6,7 @@ use devstack::DevError;
 use portal::domain::documents::{
     Currency, Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
 };
-use portal::domain::ids::CustomerId;
+use portal::domain::ids::CompanyId;
 use portal::store::documents::{Document, DocumentStore, ListQuery};
 use std::time::{Duration, Instant};
 
@@ -60,7 +60,7 @@ pub struct Measurement {
 
 async fn measure(
     store: &DocumentStore,
-    customer: &CustomerId,
+    company: &CompanyId,
     label: &str,
     history: usize,
     query: ListQuery,
@@ -70,7 +70,7 @@ async fn measure(
     for _ in 0..RUNS {
         let started = Instant::now();
         let page = store
-            .list(customer, &query)
+            .list(company, &query)
             .await
             .map_err(|e| DevError::msg(e.to_string()))?;
         times.push(started.elapsed());
@@ -94,12 +94,12 @@ async fn measure(
 pub async fn section(store: &DocumentStore) -> Result<Section, DevError> {
     let mut results = Vec::new();
     for (id, count) in [("small", 20usize), ("large", 20_000usize)] {
-        let customer = CustomerId::parse(id).expect("valid id");
+        let company = CompanyId::parse(id).expect("valid id");
         println!("▸ Loading {count} documents for the {id} customer …");
         let docs: Vec<Document> = (0..count).map(document).collect();
         for (i, chunk) in docs.chunks(2_000).enumerate() {
             store
-                .put_many(&customer, chunk)
+                .put_many(&company, chunk)
                 .await
                 .map_err(|e| DevError::msg(e.to_string()))?;
             if count > 2_000 {
@@ -112,12 +112,12 @@ pub async fn section(store: &DocumentStore) -> Result<Section, DevError> {
             ..ListQuery::default()
         };
         println!("▸ Measuring pages ({RUNS} runs each) …");
-        results.push(measure(store, &customer, "first page", count, page(None)).await?);
+        results.push(measure(store, &company, "first page", count, page(None)).await?);
         let middle = docs[count / 2].id.clone();
         results.push(
             measure(
                 store,
-                &customer,
+                &company,
                 "page in the middle",
                 count,
                 page(Some(middle)),
@@ -129,7 +129,7 @@ pub async fn section(store: &DocumentStore) -> Result<Section, DevError> {
             status: Some(DocumentStatus::Open),
             ..ListQuery::default()
         };
-        results.push(measure(store, &customer, "open invoices (index)", count, open).await?);
+        results.push(measure(store, &company, "open invoices (index)", count, open).await?);
     }
     let small_max = results
         .iter()

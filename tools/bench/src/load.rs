@@ -116,7 +116,7 @@ fn peak_rss_kb(pid: u32) -> Option<u64> {
 pub fn import(
     portal_admin: &Path,
     env: &[(&str, &str)],
-    customer: &str,
+    company: &str,
     n: usize,
 ) -> Result<ImportResult, DevError> {
     let dir = std::env::temp_dir().join(format!("bench-import-{}", std::process::id()));
@@ -130,7 +130,7 @@ pub fn import(
         let month = i % 12 + 1;
         let day = i % 28 + 1;
         csv.push_str(&format!(
-            "{customer};invoice;B-{i:06};2025-{month:02}-{day:02};;100.00;19.00;119.00;EUR;paid;bench.pdf;;PO-{i};\n"
+            "{company};invoice;B-{i:06};2025-{month:02}-{day:02};;100.00;19.00;119.00;EUR;paid;bench.pdf;;PO-{i};\n"
         ));
     }
     let manifest = dir.join("documents.csv");

@@ -24,7 +24,7 @@ use portal::domain::documents::{
     download_name, Currency, Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
 };
 use portal::domain::email::{mask, EmailAddress};
-use portal::domain::ids::{CustomerId, Role};
+use portal::domain::ids::{CompanyId, Role};
 use portal::domain::lang::Lang;
 use portal::domain::next::NextPath;
 use portal::domain::payment::{epc_payload, payment_link, qr_svg, Payee};
@@ -315,7 +315,7 @@ fn text_field(raw: &str) {
 /// parse again.
 pub fn document_ids_and_cursors(data: &[u8]) {
     let raw = text(data);
-    let _ = CustomerId::parse(&raw);
+    let _ = CompanyId::parse(&raw);
     let _ = DocumentId::parse(&raw);
     let _ = DocumentNumber::parse(&raw);
     let _ = Date::parse(&raw);

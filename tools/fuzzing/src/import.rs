@@ -3,7 +3,7 @@
 //! `portal-admin import`.
 
 use portal_admin::manifest::{
-    read_rows, validate_customer, validate_document, validate_login, Checker, CustomerRow,
+    read_rows, validate_company, validate_document, validate_login, Checker, CompanyRow,
     DocumentRow, LoginRow,
 };
 use serde::de::DeserializeOwned;
@@ -31,7 +31,7 @@ pub fn import_manifest(data: &[u8]) {
     ));
     std::fs::write(&path, content).expect("the work folder is writable");
     match selector % 3 {
-        0 => check::<CustomerRow, _>(&path, |row, c| validate_customer(row, c).is_some()),
+        0 => check::<CompanyRow, _>(&path, |row, c| validate_company(row, c).is_some()),
         1 => check::<LoginRow, _>(&path, |row, c| validate_login(row, c).is_some()),
         _ => check::<DocumentRow, _>(&path, |row, c| validate_document(row, files, c).is_some()),
     }

@@ -3,18 +3,18 @@
 //! may ask for that change again. Contracts themselves come in with `import contracts`.
 
 use crate::Stores;
-use portal::domain::ids::CustomerId;
+use portal::domain::ids::CompanyId;
 use portal::store::contracts::{ContractRequest, RequestStatus};
 
 pub async fn resolve(
     stores: &Stores,
-    customer: &str,
+    company: &str,
     request: &str,
     done: bool,
     now: u64,
 ) -> Result<ContractRequest, String> {
-    let customer = CustomerId::parse(customer)
-        .map_err(|_| format!("{customer:?} is not a valid customer id"))?;
+    let company =
+        CompanyId::parse(company).map_err(|_| format!("{company:?} is not a valid customer id"))?;
     if !portal::store::support::valid_id(request) {
         return Err(format!(
             "{request:?} is not a request id (like 001795000000-0a1b2c3d)"
@@ -27,8 +27,8 @@ pub async fn resolve(
     };
     stores
         .contracts
-        .resolve(&customer, request, status, now)
+        .resolve(&company, request, status, now)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("company {customer} has no pending contract request {request}"))
+        .ok_or_else(|| format!("company {company} has no pending contract request {request}"))
 }

@@ -9,10 +9,10 @@ use portal::domain::documents::{
     Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
 };
 use portal::domain::email::EmailAddress;
-use portal::domain::ids::{CustomerId, Role};
+use portal::domain::ids::{CompanyId, Role};
 use portal::domain::lang::Lang;
-use portal::store::account::NewActivity;
-use portal::store::directory::Customer;
+use portal::store::company::NewActivity;
+use portal::store::directory::Company;
 use portal::store::documents::Document;
 use portal::store::StoreError;
 
@@ -68,13 +68,13 @@ const SELLER: &[&str] = &[
     "USt-IdNr. DE123456789",
 ];
 
-fn customer(id: &str) -> Customer {
+fn company(id: &str) -> Company {
     let (id, number, name, _) = DEMO_COMPANIES
         .iter()
         .find(|c| c.0 == id)
         .expect("demo membership names a demo company");
-    Customer {
-        id: CustomerId::parse(id).expect("demo id is valid"),
+    Company {
+        id: CompanyId::parse(id).expect("demo id is valid"),
         number: number.to_string(),
         name: name.to_string(),
     }
@@ -298,7 +298,7 @@ fn build(company: usize, spec: &Spec, lang: Lang) -> (Document, Vec<u8>, Option<
 pub async fn seed(stores: &Stores, this_year: u16, this_month: u8) -> Result<Summary, StoreError> {
     let mut summary = Summary::default();
     for (id, ..) in DEMO_COMPANIES {
-        stores.directory.put_customer(&customer(id)).await?;
+        stores.directory.put_company(&company(id)).await?;
     }
     for login in DEMO_LOGINS {
         let email = EmailAddress::parse(login.email).expect("demo address is valid");
@@ -309,16 +309,16 @@ pub async fn seed(stores: &Stores, this_year: u16, this_month: u8) -> Result<Sum
         for (id, role) in login.memberships {
             stores
                 .directory
-                .put_membership(&email, &customer(id), *role)
+                .put_membership(&email, &company(id), *role)
                 .await?;
         }
     }
     let now = crate::now();
     for (id, _, name, address) in DEMO_COMPANIES {
-        let customer = CustomerId::parse(id).expect("demo id is valid");
-        if stores.account.billing(&customer).await?.is_none() {
+        let company = CompanyId::parse(id).expect("demo id is valid");
+        if stores.companies.billing(&company).await?.is_none() {
             let (postal_code, city) = address[1].split_once(' ').expect("demo address has a city");
-            let data = portal::store::account::BillingData {
+            let data = portal::store::company::BillingData {
                 legal_name: name.to_string(),
                 line1: address[0].to_string(),
                 postal_code: postal_code.to_string(),
@@ -333,22 +333,21 @@ pub async fn seed(stores: &Stores, this_year: u16, this_month: u8) -> Result<Sum
                 ..Default::default()
             };
             stores
-                .account
+                .companies
                 .save_billing(
-                    &customer,
+                    &company,
                     &data,
                     0,
                     "portal-admin demo",
                     now,
-                    &NewActivity::new(&customer, now, "billing_imported")
-                        .with("by", "portal-admin"),
+                    &NewActivity::new(&company, now, "billing_imported").with("by", "portal-admin"),
                 )
                 .await?;
         }
     }
     seed_contracts(stores, this_year, this_month, now).await?;
     for (index, (id, ..)) in DEMO_COMPANIES.iter().enumerate() {
-        let customer_id = CustomerId::parse(id).expect("demo id is valid");
+        let company_id = CompanyId::parse(id).expect("demo id is valid");
         let lang = Lang::De;
         for spec in specs(index, this_year, this_month) {
             let (document, pdf, xml) = build(index, &spec, lang);
@@ -356,7 +355,7 @@ pub async fn seed(stores: &Stores, this_year: u16, this_month: u8) -> Result<Sum
             if let Some(xml) = xml {
                 files.push(("xml", xml));
             }
-            let outcome = write_document(stores, &customer_id, &document, files).await?;
+            let outcome = write_document(stores, &company_id, &document, files).await?;
             count(&mut summary, outcome);
         }
     }
@@ -370,7 +369,7 @@ pub fn describe() -> String {
         let roles: Vec<String> = login
             .memberships
             .iter()
-            .map(|(id, role)| format!("{} ({id}) als {}", customer(id).name, role.code()))
+            .map(|(id, role)| format!("{} ({id}) als {}", company(id).name, role.code()))
             .collect();
         out.push_str(&format!(
             "  {:<28} [{}] {}\n      {}\n",
@@ -446,9 +445,9 @@ async fn seed_contracts(
             },
         ),
     ];
-    for (customer, contract) in contracts {
-        let customer = CustomerId::parse(customer).expect("demo id is valid");
-        stores.contracts.put(&customer, &contract, now).await?;
+    for (company, contract) in contracts {
+        let company = CompanyId::parse(company).expect("demo id is valid");
+        stores.contracts.put(&company, &contract, now).await?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, WriteRequest};
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
-use portal::domain::ids::CustomerId;
+use portal::domain::ids::CompanyId;
 use std::collections::HashMap;
 
 type Item = HashMap<String, AttributeValue>;
@@ -141,8 +141,8 @@ impl Eraser {
     }
 
     /// Erases `customer`, or with `dry_run` only counts what would go.
-    pub async fn erase(&self, customer: &CustomerId, dry_run: bool) -> Result<Erased, String> {
-        let company_pk = format!("customer#{}", customer.as_str());
+    pub async fn erase(&self, company: &CompanyId, dry_run: bool) -> Result<Erased, String> {
+        let company_pk = format!("customer#{}", company.as_str());
         let items = self.partition(&company_pk).await?;
         let members: Vec<String> = items
             .iter()
@@ -156,10 +156,10 @@ impl Eraser {
             .collect();
         // Its documents and what its people uploaded (proofs of payment, attachments).
         let mut files = self
-            .file_versions(&format!("documents/{}/", customer.as_str()))
+            .file_versions(&format!("documents/{}/", company.as_str()))
             .await?;
         files.extend(
-            self.file_versions(&format!("uploads/{}/", customer.as_str()))
+            self.file_versions(&format!("uploads/{}/", company.as_str()))
                 .await?,
         );
         let mut erased = Erased {
@@ -174,10 +174,10 @@ impl Eraser {
             let own = self.partition(&login_pk).await?;
             let other_companies = own.iter().any(|i| {
                 i.get("sk").and_then(|v| v.as_s().ok()).is_some_and(|sk| {
-                    sk.starts_with("member#") && *sk != format!("member#{}", customer.as_str())
+                    sk.starts_with("member#") && *sk != format!("member#{}", company.as_str())
                 })
             });
-            login_keys.push((login_pk.clone(), format!("member#{}", customer.as_str())));
+            login_keys.push((login_pk.clone(), format!("member#{}", company.as_str())));
             // Notifications (and known browsers): all of a login that goes, else those about
             // this company.
             let notify_pk = format!("notify#{email}");
@@ -185,7 +185,7 @@ impl Eraser {
                 let about_this = item
                     .get("customer")
                     .and_then(|v| v.as_s().ok())
-                    .is_some_and(|c| c == customer.as_str());
+                    .is_some_and(|c| c == company.as_str());
                 if let Some(sk) = item.get("sk").and_then(|v| v.as_s().ok()) {
                     if about_this || !other_companies {
                         login_keys.push((notify_pk.clone(), sk.clone()));
@@ -206,7 +206,7 @@ impl Eraser {
             let about_this = item
                 .get("customer")
                 .and_then(|v| v.as_s().ok())
-                .is_some_and(|c| c == customer.as_str());
+                .is_some_and(|c| c == company.as_str());
             if let (true, Some(sk)) = (about_this, item.get("sk").and_then(|v| v.as_s().ok())) {
                 login_keys.push(("support-requests".to_string(), sk.clone()));
             }

@@ -5,11 +5,11 @@
 //! portal never lists a document without its PDF. Unchanged rows are left alone (PDFs are
 //! compared by MD5 against the object's ETag), so re-running an import changes nothing.
 
-use crate::manifest::{self, Checker, CustomerRow, DocumentRow, LoginRow, RowError};
+use crate::manifest::{self, Checker, CompanyRow, DocumentRow, LoginRow, RowError};
 use crate::Stores;
 use md5::{Digest, Md5};
 use portal::domain::documents::object_key;
-use portal::domain::ids::CustomerId;
+use portal::domain::ids::CompanyId;
 use portal::store::StoreError;
 use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
-    Customers,
+    /// The `customers` manifest (the name operators and the billing system use).
+    #[value(name = "customers")]
+    Companies,
     Logins,
     Documents,
     /// Contracts and subscriptions (the billing system's current state).
@@ -162,7 +164,7 @@ pub async fn run(
     options: &Options,
 ) -> Result<Summary, ImportError> {
     match kind {
-        Kind::Customers => import_customers(stores, path, options).await,
+        Kind::Companies => import_companies(stores, path, options).await,
         Kind::Logins => import_logins(stores, path, options).await,
         Kind::Documents => import_documents(stores, path, options).await,
         Kind::Contracts => import_contracts(stores, path, options).await,
@@ -184,13 +186,13 @@ fn start(errors: Vec<RowError>, options: &Options) -> Result<Summary, ImportErro
 /// (skipped when equal), so a document is never listed without its PDF.
 pub async fn write_document(
     stores: &Stores,
-    customer: &CustomerId,
+    company: &CompanyId,
     document: &portal::store::documents::Document,
     files: Vec<(&str, Vec<u8>)>,
 ) -> Result<Outcome, StoreError> {
     let mut changed = false;
     for (extension, bytes) in files {
-        let key = object_key(customer, &document.id, extension);
+        let key = object_key(company, &document.id, extension);
         let content_type = if extension == "pdf" {
             "application/pdf"
         } else {
@@ -201,7 +203,7 @@ pub async fn write_document(
             changed = true;
         }
     }
-    let existing = stores.documents.get(customer, &document.id).await?;
+    let existing = stores.documents.get(company, &document.id).await?;
     // A proof of payment the customer uploaded is the portal's, not the billing system's: a
     // re-import keeps it.
     let document = &portal::store::documents::Document {
@@ -211,7 +213,7 @@ pub async fn write_document(
     Ok(match existing {
         Some(existing) if existing == *document && !changed => Outcome::Unchanged,
         existing => {
-            stores.documents.put(customer, document).await?;
+            stores.documents.put(company, document).await?;
             if existing.is_some() {
                 Outcome::Updated
             } else {
@@ -229,20 +231,20 @@ pub fn count(summary: &mut Summary, outcome: Outcome) {
     }
 }
 
-async fn import_customers(
+async fn import_companies(
     stores: &Stores,
     path: &Path,
     options: &Options,
 ) -> Result<Summary, ImportError> {
     let (rows, errors) =
-        validate_all::<CustomerRow, _>(path, manifest::validate_customer, |c| c.id.to_string())?;
+        validate_all::<CompanyRow, _>(path, manifest::validate_company, |c| c.id.to_string())?;
     let mut summary = start(errors, options)?;
     let mut progress = Progress::new(rows.len(), "customers");
-    for (_, customer) in rows {
-        let outcome = match stores.directory.get_customer(&customer.id).await? {
-            Some(existing) if existing == customer => Outcome::Unchanged,
+    for (_, company) in rows {
+        let outcome = match stores.directory.get_company(&company.id).await? {
+            Some(existing) if existing == company => Outcome::Unchanged,
             existing => {
-                stores.directory.put_customer(&customer).await?;
+                stores.directory.put_company(&company).await?;
                 if existing.is_some() {
                     Outcome::Updated
                 } else {
@@ -258,21 +260,21 @@ async fn import_customers(
 }
 
 /// Rows naming a customer that does not exist become errors; returns their lines.
-async fn check_customers<V>(
+async fn check_companies<V>(
     stores: &Stores,
     path: &Path,
     rows: &[(u64, V)],
-    customer_of: impl Fn(&V) -> &CustomerId,
+    company_of: impl Fn(&V) -> &CompanyId,
     errors: &mut Vec<RowError>,
 ) -> Result<HashSet<u64>, ImportError> {
-    let mut known: HashMap<CustomerId, bool> = HashMap::new();
+    let mut known: HashMap<CompanyId, bool> = HashMap::new();
     let mut bad_lines = HashSet::new();
     for (line, row) in rows {
-        let id = customer_of(row);
+        let id = company_of(row);
         let exists = match known.get(id) {
             Some(exists) => *exists,
             None => {
-                let exists = stores.directory.get_customer(id).await?.is_some();
+                let exists = stores.directory.get_company(id).await?.is_some();
                 known.insert(id.clone(), exists);
                 exists
             }
@@ -296,27 +298,27 @@ async fn import_logins(
     options: &Options,
 ) -> Result<Summary, ImportError> {
     let (rows, mut errors) = validate_all::<LoginRow, _>(path, manifest::validate_login, |l| {
-        format!("{}|{}", l.email.as_str(), l.customer)
+        format!("{}|{}", l.email.as_str(), l.company)
     })?;
-    let bad_lines = check_customers(stores, path, &rows, |l| &l.customer, &mut errors).await?;
+    let bad_lines = check_companies(stores, path, &rows, |l| &l.company, &mut errors).await?;
     let mut summary = start(errors, options)?;
     let mut progress = Progress::new(rows.len(), "logins");
     for (line, login) in rows {
         if bad_lines.contains(&line) {
             continue;
         }
-        let customer = stores
+        let company = stores
             .directory
-            .get_customer(&login.customer)
+            .get_company(&login.company)
             .await?
             .expect("checked above");
         let existing = stores.directory.find_login(&login.email).await?;
         let unchanged = existing.as_ref().is_some_and(|l| {
             l.lang == Some(login.lang)
                 && l.memberships.iter().any(|m| {
-                    m.customer_id == login.customer
+                    m.company_id == login.company
                         && m.role == login.role
-                        && m.customer_name == customer.name
+                        && m.company_name == company.name
                 })
         });
         let outcome = if unchanged {
@@ -328,13 +330,10 @@ async fn import_logins(
                 .await?;
             stores
                 .directory
-                .put_membership(&login.email, &customer, login.role)
+                .put_membership(&login.email, &company, login.role)
                 .await?;
-            let known = existing.is_some_and(|l| {
-                l.memberships
-                    .iter()
-                    .any(|m| m.customer_id == login.customer)
-            });
+            let known = existing
+                .is_some_and(|l| l.memberships.iter().any(|m| m.company_id == login.company));
             if known {
                 Outcome::Updated
             } else {
@@ -361,9 +360,9 @@ async fn import_documents(
     let (rows, mut errors) = validate_all::<DocumentRow, _>(
         path,
         |row, checker| manifest::validate_document(row, &files, checker),
-        |d| format!("{}|{}", d.customer, d.document.id.as_str()),
+        |d| format!("{}|{}", d.company, d.document.id.as_str()),
     )?;
-    let bad_lines = check_customers(stores, path, &rows, |d| &d.customer, &mut errors).await?;
+    let bad_lines = check_companies(stores, path, &rows, |d| &d.company, &mut errors).await?;
     let mut summary = start(errors, options)?;
     let mut progress = Progress::new(rows.len(), "documents");
     let mut members = std::collections::HashMap::new();
@@ -381,17 +380,17 @@ async fn import_documents(
                 .map_err(|e| ImportError::Read(format!("{}: {e}", xml.display())))?;
             files.push(("xml", bytes));
         }
-        let outcome = write_document(stores, &row.customer, &row.document, files).await?;
+        let outcome = write_document(stores, &row.company, &row.document, files).await?;
         if matches!(outcome, Outcome::Created)
             && row.document.kind == portal::domain::documents::DocumentKind::Invoice
         {
             if let Some(notifier) = &stores.notifier {
                 summary.notified += notifier
-                    .new_invoice(&stores.account, &row.customer, &row.document)
+                    .new_invoice(&stores.companies, &row.company, &row.document)
                     .await?;
             }
             if stores.notify_in_portal {
-                notify_members(stores, &mut members, &row.customer, &row.document).await?;
+                notify_members(stores, &mut members, &row.company, &row.document).await?;
             }
         }
         count(&mut summary, outcome);
@@ -403,7 +402,7 @@ async fn import_documents(
 
 /// The company's logins (and its name), read once per company and import.
 type Members = std::collections::HashMap<
-    portal::domain::ids::CustomerId,
+    portal::domain::ids::CompanyId,
     (String, Vec<portal::domain::email::EmailAddress>),
 >;
 
@@ -411,26 +410,26 @@ type Members = std::collections::HashMap<
 async fn notify_members(
     stores: &Stores,
     members: &mut Members,
-    customer: &portal::domain::ids::CustomerId,
+    company: &portal::domain::ids::CompanyId,
     document: &portal::store::documents::Document,
 ) -> Result<(), ImportError> {
-    if !members.contains_key(customer) {
+    if !members.contains_key(company) {
         let name = stores
             .directory
-            .get_customer(customer)
+            .get_company(company)
             .await?
             .map(|c| c.name)
             .unwrap_or_default();
-        let team = stores.directory.team(customer).await?;
+        let team = stores.directory.team(company).await?;
         members.insert(
-            customer.clone(),
+            company.clone(),
             (
                 name,
                 team.members.into_iter().map(|(email, _)| email).collect(),
             ),
         );
     }
-    let (name, logins) = &members[customer];
+    let (name, logins) = &members[company];
     let now = crate::now();
     for login in logins {
         stores
@@ -439,7 +438,7 @@ async fn notify_members(
                 to: login.clone(),
                 kind: portal::store::notifications::Kind::NewInvoice,
                 at: now,
-                customer: Some((customer.clone(), name.clone())),
+                company: Some((company.clone(), name.clone())),
                 subject: document.id.as_str().to_string(),
                 detail: document.number.as_str().to_string(),
             })
@@ -456,27 +455,27 @@ async fn import_contracts(
     let (rows, mut errors) = validate_all::<manifest::ContractRow, _>(
         path,
         manifest::validate_contract,
-        |(customer, contract)| format!("{customer}|{}", contract.id),
+        |(company, contract)| format!("{company}|{}", contract.id),
     )?;
-    let bad_lines = check_customers(stores, path, &rows, |(c, _)| c, &mut errors).await?;
+    let bad_lines = check_companies(stores, path, &rows, |(c, _)| c, &mut errors).await?;
     let mut summary = start(errors, options)?;
     let mut progress = Progress::new(rows.len(), "contracts");
     let now = crate::now();
-    let mut known: HashMap<CustomerId, Vec<portal::domain::contract::Contract>> = HashMap::new();
-    for (line, (customer, contract)) in rows {
+    let mut known: HashMap<CompanyId, Vec<portal::domain::contract::Contract>> = HashMap::new();
+    for (line, (company, contract)) in rows {
         if bad_lines.contains(&line) {
             continue;
         }
-        if !known.contains_key(&customer) {
-            let (existing, _) = stores.contracts.all(&customer).await?;
-            known.insert(customer.clone(), existing);
+        if !known.contains_key(&company) {
+            let (existing, _) = stores.contracts.all(&company).await?;
+            known.insert(company.clone(), existing);
         }
-        let existing = known[&customer].iter().find(|c| c.id == contract.id);
+        let existing = known[&company].iter().find(|c| c.id == contract.id);
         let outcome = match existing {
             Some(old) if *old == contract => Outcome::Unchanged,
             old => {
                 let updated = old.is_some();
-                stores.contracts.put(&customer, &contract, now).await?;
+                stores.contracts.put(&company, &contract, now).await?;
                 if updated {
                     Outcome::Updated
                 } else {

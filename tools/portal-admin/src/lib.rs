@@ -21,7 +21,7 @@ pub struct Stores {
     pub directory: Directory,
     pub documents: DocumentStore,
     pub files: FileStore,
-    pub account: portal::store::account::AccountStore,
+    pub companies: portal::store::company::CompanyStore,
     pub feedback: portal::store::feedback::FeedbackStore,
     pub support: portal::store::support::SupportStore,
     pub contracts: portal::store::contracts::ContractStore,
@@ -60,7 +60,7 @@ impl Stores {
                 portal_table,
             ),
             notify_in_portal: true,
-            account: portal::store::account::AccountStore::new(dynamo, portal_table),
+            companies: portal::store::company::CompanyStore::new(dynamo, portal_table),
             notifier: None,
         }
     }

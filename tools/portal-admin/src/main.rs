@@ -40,7 +40,7 @@ enum Command {
     /// shows what it would erase.
     EraseCustomer {
         /// The company's id (the `id` column of the customers manifest).
-        customer: String,
+        company: String,
         /// Really erase (there is no undo; PITR backups keep old data for up to 35 days).
         #[arg(long)]
         yes: bool,
@@ -76,7 +76,7 @@ enum ContractsCommand {
     /// Close a pending change request once the billing system applied (--done) or refused
     /// (--rejected) it; import the contracts again so the portal shows the new state.
     Resolve {
-        customer: String,
+        company: String,
         /// The request's id (from the mail to support or the ContractChangeRequested event).
         request: String,
         #[arg(
@@ -102,7 +102,7 @@ enum SupportCommand {
     /// portal, the writer a mail (with MAIL_FROM and PORTAL_BASE_URL set).
     Answer {
         /// The company's id.
-        customer: String,
+        company: String,
         /// The request's id (`portal-admin support list`).
         id: String,
         /// The answer (line breaks allowed; up to 4,000 characters).
@@ -138,9 +138,9 @@ async fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::EraseCustomer { customer, yes } => {
-            let Ok(id) = portal::domain::ids::CustomerId::parse(&customer) else {
-                eprintln!("portal-admin: {customer:?} is not a valid customer id");
+        Command::EraseCustomer { company, yes } => {
+            let Ok(id) = portal::domain::ids::CompanyId::parse(&company) else {
+                eprintln!("portal-admin: {company:?} is not a valid customer id");
                 return ExitCode::FAILURE;
             };
             return match stores.eraser.erase(&id, !yes).await {
@@ -163,14 +163,14 @@ async fn main() -> ExitCode {
             };
         }
         Command::Contracts(ContractsCommand::Resolve {
-            customer,
+            company,
             request,
             done,
             rejected: _,
         }) => {
             return match portal_admin::contracts::resolve(
                 &stores,
-                &customer,
+                &company,
                 &request,
                 done,
                 portal_admin::now(),
@@ -217,7 +217,7 @@ async fn main() -> ExitCode {
                             for row in rows {
                                 println!(
                                     "{}\t{}\t{}\t{}\t{}\t{}",
-                                    row.customer,
+                                    row.company,
                                     row.id,
                                     row.status.code(),
                                     portal::domain::documents::date_of(row.created_at),
@@ -228,7 +228,7 @@ async fn main() -> ExitCode {
                         }),
                 },
                 SupportCommand::Answer {
-                    customer,
+                    company,
                     id,
                     text,
                     status,
@@ -236,7 +236,7 @@ async fn main() -> ExitCode {
                     Err(err) => Err(err),
                     Ok(status) => portal_admin::support::answer(
                         &stores,
-                        &customer,
+                        &company,
                         &id,
                         text.as_deref(),
                         status,

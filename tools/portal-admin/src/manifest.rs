@@ -5,10 +5,10 @@ use portal::domain::documents::{
     Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
 };
 use portal::domain::email::EmailAddress;
-use portal::domain::ids::{CustomerId, Role};
+use portal::domain::ids::{CompanyId, Role};
 use portal::domain::lang::Lang;
 use portal::domain::text::{clean_text, required_text};
-use portal::store::directory::Customer;
+use portal::store::directory::Company;
 use portal::store::documents::Document;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -39,8 +39,9 @@ impl fmt::Display for RowError {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CustomerRow {
-    pub customer_id: String,
+pub struct CompanyRow {
+    #[serde(rename = "customer_id")]
+    pub company_id: String,
     pub number: String,
     pub name: String,
 }
@@ -48,7 +49,8 @@ pub struct CustomerRow {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContractRow {
-    pub customer_id: String,
+    #[serde(rename = "customer_id")]
+    pub company_id: String,
     pub contract_id: String,
     pub plan: String,
     /// `single` or `multi`.
@@ -72,7 +74,8 @@ pub struct ContractRow {
 #[serde(deny_unknown_fields)]
 pub struct LoginRow {
     pub email: String,
-    pub customer_id: String,
+    #[serde(rename = "customer_id")]
+    pub company_id: String,
     pub role: String,
     #[serde(default)]
     pub language: Option<String>,
@@ -81,7 +84,8 @@ pub struct LoginRow {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentRow {
-    pub customer_id: String,
+    #[serde(rename = "customer_id")]
+    pub company_id: String,
     pub kind: String,
     pub number: String,
     pub issued: String,
@@ -104,13 +108,13 @@ pub struct DocumentRow {
 
 pub struct ValidLogin {
     pub email: EmailAddress,
-    pub customer: CustomerId,
+    pub company: CompanyId,
     pub role: Role,
     pub lang: Lang,
 }
 
 pub struct ValidDocument {
-    pub customer: CustomerId,
+    pub company: CompanyId,
     pub document: Document,
     pub pdf: PathBuf,
     pub xml: Option<PathBuf>,
@@ -210,10 +214,10 @@ fn optional(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-pub fn validate_customer(row: &CustomerRow, c: &mut Checker) -> Option<Customer> {
+pub fn validate_company(row: &CompanyRow, c: &mut Checker) -> Option<Company> {
     let id = c.check(
         "customer_id",
-        CustomerId::parse(&row.customer_id),
+        CompanyId::parse(&row.company_id),
         "letters, digits, - and _, 1–40 characters",
     );
     let number = c.check(
@@ -226,7 +230,7 @@ pub fn validate_customer(row: &CustomerRow, c: &mut Checker) -> Option<Customer>
         required_text(&row.name, 200),
         "1–200 characters without control, bidi or zero-width characters",
     );
-    Some(Customer {
+    Some(Company {
         id: id?,
         number: number?.as_str().to_string(),
         name: name?,
@@ -236,12 +240,12 @@ pub fn validate_customer(row: &CustomerRow, c: &mut Checker) -> Option<Customer>
 pub fn validate_contract(
     row: &ContractRow,
     c: &mut Checker,
-) -> Option<(CustomerId, portal::domain::contract::Contract)> {
+) -> Option<(CompanyId, portal::domain::contract::Contract)> {
     use portal::domain::contract::{Contract, Licence, Term, MAX_SEATS};
     use portal::domain::documents::{Date, Money};
-    let customer = c.check(
+    let company = c.check(
         "customer_id",
-        CustomerId::parse(&row.customer_id),
+        CompanyId::parse(&row.company_id),
         "letters, digits, - and _, 1–40 characters",
     );
     let id = c.check(
@@ -307,7 +311,7 @@ pub fn validate_contract(
         return None;
     }
     Some((
-        customer?,
+        company?,
         Contract {
             id: id?,
             plan: plan?,
@@ -329,9 +333,9 @@ pub fn validate_login(row: &LoginRow, c: &mut Checker) -> Option<ValidLogin> {
         EmailAddress::parse(&row.email),
         "not a valid email address",
     );
-    let customer = c.check(
+    let company = c.check(
         "customer_id",
-        CustomerId::parse(&row.customer_id),
+        CompanyId::parse(&row.company_id),
         "letters, digits, - and _, 1–40 characters",
     );
     let role = c.check(
@@ -345,7 +349,7 @@ pub fn validate_login(row: &LoginRow, c: &mut Checker) -> Option<ValidLogin> {
     };
     Some(ValidLogin {
         email: email?,
-        customer: customer?,
+        company: company?,
         role: role?,
         lang: lang?,
     })
@@ -411,9 +415,9 @@ pub fn validate_document(
     files: &Path,
     c: &mut Checker,
 ) -> Option<ValidDocument> {
-    let customer = c.check(
+    let company = c.check(
         "customer_id",
-        CustomerId::parse(&row.customer_id),
+        CompanyId::parse(&row.company_id),
         "letters, digits, - and _, 1–40 characters",
     );
     let kind = c.check(
@@ -490,7 +494,7 @@ pub fn validate_document(
     let (kind, number, issued) = (kind?, number?, issued?);
     let xml = xml?;
     Some(ValidDocument {
-        customer: customer?,
+        company: company?,
         document: Document {
             id: DocumentId::new(issued, kind, &number),
             kind,

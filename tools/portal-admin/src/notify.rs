@@ -3,9 +3,9 @@
 //! data.
 
 use portal::domain::email::EmailAddress;
-use portal::domain::ids::CustomerId;
-use portal::store::account::AccountStore;
-use portal::store::account::NewActivity;
+use portal::domain::ids::CompanyId;
+use portal::store::company::CompanyStore;
+use portal::store::company::NewActivity;
 use portal::store::documents::Document;
 use portal::store::mail::{Mailer, OutgoingMail};
 use portal::store::StoreError;
@@ -26,11 +26,11 @@ impl Notifier {
     /// Tells the company about a new invoice; returns how many mails went out.
     pub async fn new_invoice(
         &self,
-        account: &AccountStore,
-        customer: &CustomerId,
+        companies: &CompanyStore,
+        company: &CompanyId,
         document: &Document,
     ) -> Result<usize, StoreError> {
-        let Some(billing) = account.billing(customer).await? else {
+        let Some(billing) = companies.billing(company).await? else {
             return Ok(0);
         };
         if !billing.data.notify_new_invoices {
@@ -65,9 +65,9 @@ impl Notifier {
                     html: html.clone(),
                 })
                 .await?;
-            account
+            companies
                 .record_activity(
-                    &NewActivity::new(customer, crate::now(), "invoice_notified")
+                    &NewActivity::new(company, crate::now(), "invoice_notified")
                         .with("by", "portal-admin")
                         .with("to", address.as_str())
                         .with("document", document.id.as_str()),

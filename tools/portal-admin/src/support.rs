@@ -4,7 +4,7 @@
 
 use crate::Stores;
 use portal::domain::email::EmailAddress;
-use portal::domain::ids::CustomerId;
+use portal::domain::ids::CompanyId;
 use portal::domain::text::required_multiline_text;
 use portal::store::notifications::{Kind, NewNotification};
 use portal::store::support::{Answer, IndexEntry, Status};
@@ -26,14 +26,14 @@ pub struct Answered {
 /// answer; notifies the company's logins in the portal and mails the writer.
 pub async fn answer(
     stores: &Stores,
-    customer: &str,
+    company: &str,
     id: &str,
     text: Option<&str>,
     status: Option<Status>,
     now: u64,
 ) -> Result<Answered, String> {
-    let customer = CustomerId::parse(customer)
-        .map_err(|_| format!("{customer:?} is not a valid customer id"))?;
+    let company =
+        CompanyId::parse(company).map_err(|_| format!("{company:?} is not a valid customer id"))?;
     if !portal::store::support::valid_id(id) {
         return Err(format!(
             "{id:?} is not a request id (like 001795000000-0a1b2c3d)"
@@ -51,26 +51,26 @@ pub async fn answer(
     let answer = text.map(|text| Answer { at: now, text });
     let found = stores
         .support
-        .answer(&customer, id, status, answer.as_ref(), now)
+        .answer(&company, id, status, answer.as_ref(), now)
         .await
         .map_err(|e| e.to_string())?;
     if !found {
-        return Err(format!("company {customer} has no request {id}"));
+        return Err(format!("company {company} has no request {id}"));
     }
     let request = stores
         .support
-        .get(&customer, id)
+        .get(&company, id)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("company {customer} has no request {id}"))?;
-    let company = stores
+        .ok_or_else(|| format!("company {company} has no request {id}"))?;
+    let name = stores
         .directory
-        .customer_name(&customer)
+        .company_name(&company)
         .await
         .map_err(|e| e.to_string())?;
     let team = stores
         .directory
-        .team(&customer)
+        .team(&company)
         .await
         .map_err(|e| e.to_string())?;
     for (member, _) in &team.members {
@@ -80,7 +80,7 @@ pub async fn answer(
                 to: member.clone(),
                 kind: Kind::RequestStatus,
                 at: now,
-                customer: Some((customer.clone(), company.clone())),
+                company: Some((company.clone(), name.clone())),
                 subject: request.id.clone(),
                 detail: status.code().to_string(),
             })
@@ -94,7 +94,7 @@ pub async fn answer(
     let mut mailed = false;
     if let (Some(notifier), Some(writer), true) = (&stores.notifier, writer, still_member) {
         notifier
-            .request_answered(&writer, &request, &company)
+            .request_answered(&writer, &request, &name)
             .await
             .map_err(|e| e.to_string())?;
         mailed = true;

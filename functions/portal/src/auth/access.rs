@@ -2,7 +2,7 @@
 
 use super::session::{authenticate, Authenticated};
 use crate::app::App;
-use crate::domain::ids::{CustomerId, Role};
+use crate::domain::ids::{CompanyId, Role};
 use crate::error::ApiError;
 use crate::http::ApiRequest;
 
@@ -10,7 +10,7 @@ use crate::http::ApiRequest;
 /// `company(…)` route. Every key the handler builds uses `company` from here.
 pub struct Caller {
     pub session: Authenticated,
-    pub company: CustomerId,
+    pub company: CompanyId,
     pub role: Role,
 }
 
@@ -18,11 +18,11 @@ pub struct Caller {
 /// (403 otherwise).
 pub(crate) async fn admit(app: &App, req: &ApiRequest, roles: &[Role]) -> Result<Caller, ApiError> {
     let session = authenticate(app, req).await?;
-    let membership = session.active().ok_or(ApiError::NoCustomerSelected)?;
+    let membership = session.active().ok_or(ApiError::NoCompanySelected)?;
     if !roles.contains(&membership.role) {
         return Err(ApiError::Forbidden);
     }
-    let (company, role) = (membership.customer_id.clone(), membership.role);
+    let (company, role) = (membership.company_id.clone(), membership.role);
     Ok(Caller {
         session,
         company,

@@ -1,21 +1,27 @@
 //! `POST /api/auth/activate`: an existing customer opens portal access without an invitation.
 //! The customer number plus the number and gross amount of one of the company's invoices must
-//! all match. Then the address becomes a login of the company (owner when the company has no
-//! login yet, otherwise viewer), the company's owners are told by mail, and the address gets a
-//! login mail. Every outcome (match or not, known address or not) answers the same 202 with the
-//! same cookie, no sooner than the login response floor; strict limits per IP and per number.
+//! all match. Then the address gets a login mail that carries the activation; nothing changes in
+//! the team until the address redeems that link or code. Then it becomes a login of the company
+//! (owner when the company has no login yet, otherwise viewer) and the company's owners are told
+//! by mail; a first owner is reported to the company's invoice addresses and to support with a
+//! link that takes the access back (`revoke`). An address an owner removed cannot come back this
+//! way, only by invitation. Every outcome (match or not, known address or not, removed or not)
+//! answers the same 202 with the same cookie, no sooner than the login response floor; strict
+//! limits per IP and per number.
 
 use super::request::{answer_no_sooner_than_the_floor, issue_login};
 use crate::app::App;
 use crate::domain::documents::{amount_from_input, DocumentKind, DocumentNumber};
 use crate::domain::email::EmailAddress;
-use crate::domain::ids::{CustomerId, Role};
+use crate::domain::ids::{CompanyId, Role};
 use crate::domain::lang::Lang;
+use crate::domain::secret::Secret;
 use crate::domain::session::LOGIN_LIFETIME_SECONDS;
 use crate::error::{ApiError, Fields};
 use crate::http::{escape_html as escape, host_cookie, ApiRequest, ApiResponse, ATTEMPT_COOKIE};
-use crate::store::account::NewActivity;
-use crate::store::directory::{Customer, Login, TeamChange};
+use crate::store::auth::Revocation;
+use crate::store::company::NewActivity;
+use crate::store::directory::{Company, TeamChange};
 use crate::store::mail::OutgoingMail;
 use http::StatusCode;
 use serde::Deserialize;
@@ -33,7 +39,7 @@ struct ActivateBody {
 
 struct Claim {
     email: EmailAddress,
-    customer: CustomerId,
+    company: CompanyId,
     invoice: DocumentNumber,
     gross_minor: i64,
 }
@@ -49,8 +55,8 @@ fn parse(body: ActivateBody) -> Result<Claim, ApiError> {
             "Please enter a valid email address, e.g. name@company.com.",
         );
     }
-    let customer = CustomerId::parse(body.customer_number.trim());
-    if customer.is_err() {
+    let company = CompanyId::parse(body.customer_number.trim());
+    if company.is_err() {
         f.add(
             "customer_number",
             "invalid_customer_number",
@@ -77,10 +83,10 @@ fn parse(body: ActivateBody) -> Result<Claim, ApiError> {
         );
     }
     f.finish()?;
-    match (email, customer, invoice, gross) {
-        (Ok(email), Ok(customer), Ok(invoice), Ok(gross_minor)) => Ok(Claim {
+    match (email, company, invoice, gross) {
+        (Ok(email), Ok(company), Ok(invoice), Ok(gross_minor)) => Ok(Claim {
             email,
-            customer,
+            company,
             invoice,
             gross_minor,
         }),
@@ -94,22 +100,27 @@ pub async fn activate(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiErro
     let claim = parse(body)?;
 
     let lang = req.lang();
-    let (to, login_lang) = match matching_customer(app, &claim).await? {
-        Some(customer) => {
+    // A match changes nothing yet: the login mail carries the activation, and the address joins
+    // the team only when it redeems the link or code (`complete`), which proves the mailbox.
+    let (to, activation, login_lang) = match matching_company(app, &claim).await? {
+        Some(company) if app.directory.was_removed(&company.id, &claim.email).await? => {
+            tracing::info!(
+                company = company.id.as_str(),
+                "activation by a removed member refused"
+            );
+            (None, None, lang)
+        }
+        Some(company) => {
             let login = app.directory.find_login(&claim.email).await?;
-            grant_access(app, &customer, &claim.email, login.as_ref(), lang).await?;
             let login_lang = login.and_then(|l| l.lang).unwrap_or(lang);
-            (Some(&claim.email), login_lang)
+            (Some(&claim.email), Some(company.id), login_lang)
         }
         None => {
-            tracing::info!(
-                customer = claim.customer.as_str(),
-                "activation did not match"
-            );
-            (None, lang)
+            tracing::info!(company = claim.company.as_str(), "activation did not match");
+            (None, None, lang)
         }
     };
-    let attempt = issue_login(app, to, None, login_lang).await?;
+    let attempt = issue_login(app, to, None, activation, login_lang).await?;
     answer_no_sooner_than_the_floor(app, started).await;
     Ok(ApiResponse::json(
         StatusCode::ACCEPTED,
@@ -129,10 +140,10 @@ pub async fn activate(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiErro
 }
 
 /// The company, when the customer number, the invoice number and its gross amount all match.
-async fn matching_customer(app: &App, claim: &Claim) -> Result<Option<Customer>, ApiError> {
+async fn matching_company(app: &App, claim: &Claim) -> Result<Option<Company>, ApiError> {
     let invoices = app
         .documents
-        .with_number(&claim.customer, &claim.invoice)
+        .with_number(&claim.company, &claim.invoice)
         .await?;
     let paid_by_this = invoices
         .iter()
@@ -140,29 +151,37 @@ async fn matching_customer(app: &App, claim: &Claim) -> Result<Option<Customer>,
     if !paid_by_this {
         return Ok(None);
     }
-    Ok(app.directory.get_customer(&claim.customer).await?)
+    Ok(app.directory.get_company(&claim.company).await?)
 }
 
-/// Makes `email` a login of `customer` (owner when the company has none yet, else viewer) and
-/// tells the owners; an address that already belongs to the company keeps its role.
-async fn grant_access(
+/// How long the company's invoice addresses and support can take back an ownership that an
+/// activation gave a company without logins.
+pub const REVOCATION_DAYS: u64 = 14;
+
+/// Completes an activation when its link or code is redeemed: `email` becomes a login of the
+/// company (owner when the company has none yet, else viewer) and the owners are told. An
+/// address an owner removed stays out (only an invitation brings it back); one that already
+/// belongs to the company keeps its role. A first owner is reported to the company's invoice
+/// addresses and to support, with a link that takes the access back for `REVOCATION_DAYS`.
+pub(crate) async fn complete(
     app: &App,
-    customer: &Customer,
+    company: &CompanyId,
     email: &EmailAddress,
-    login: Option<&Login>,
     lang: Lang,
 ) -> Result<(), ApiError> {
-    let member = |login: &Login| {
-        login
-            .memberships
-            .iter()
-            .any(|m| m.customer_id == customer.id)
-    };
-    if login.is_some_and(member) {
+    let Some(company) = app.directory.get_company(company).await? else {
         return Ok(());
-    }
+    };
+    let login = app.directory.find_login(email).await?;
     for _ in 0..3 {
-        let team = app.directory.team(&customer.id).await?;
+        if app.directory.was_removed(&company.id, email).await? {
+            tracing::info!(
+                company = company.id.as_str(),
+                "activation of a removed member not completed"
+            );
+            return Ok(());
+        }
+        let team = app.directory.team(&company.id).await?;
         if team.members.iter().any(|(member, _)| member == email) {
             return Ok(());
         }
@@ -171,28 +190,31 @@ async fn grant_access(
         } else {
             Role::Viewer
         };
-        let activity = NewActivity::new(&customer.id, app.clock.now(), "access_activated")
+        let activity = NewActivity::new(&company.id, app.clock.now(), "access_activated")
             .with("by", email.as_str())
             .with("member", email.as_str())
             .with("role", role.code());
         if app
             .directory
             .change_team(
-                customer,
+                &company,
                 team.version,
-                TeamChange::Set(email.clone(), role),
+                TeamChange::Activate(email.clone(), role),
                 &activity,
             )
             .await?
         {
-            if login.and_then(|l| l.lang).is_none() {
+            if login.as_ref().and_then(|l| l.lang).is_none() {
                 app.directory.put_login_profile(email, lang).await?;
             }
-            tracing::info!(customer = customer.id.as_str(), email = %email.masked(), role = role.code(), "portal access activated");
+            tracing::info!(company = company.id.as_str(), email = %email.masked(), role = role.code(), "portal access activated");
             for (owner, owner_role) in &team.members {
                 if *owner_role == Role::Owner {
-                    tell_owner(app, customer, owner, email, role).await;
+                    tell_owner(app, &company, owner, email, role).await;
                 }
+            }
+            if team.members.is_empty() {
+                offer_revocation(app, &company, email).await?;
             }
             return Ok(());
         }
@@ -202,11 +224,152 @@ async fn grant_access(
     ))
 }
 
+/// Stores a revocation and mails its link to the company's invoice addresses and to support:
+/// whoever forwarded an invoice can take back the ownership it gave. Mails that fail are logged.
+async fn offer_revocation(
+    app: &App,
+    company: &Company,
+    owner: &EmailAddress,
+) -> Result<(), ApiError> {
+    let token = Secret::generate();
+    app.auth
+        .put_revocation(
+            &token.hash(),
+            &Revocation {
+                company: company.id.clone(),
+                email: owner.clone(),
+                expires_at: app.clock.now() + REVOCATION_DAYS * 86_400,
+            },
+        )
+        .await?;
+    let mut recipients = vec![app.config.support_email.clone()];
+    if let Some(billing) = app.companies.billing(&company.id).await? {
+        recipients.extend(
+            billing
+                .data
+                .invoice_emails
+                .iter()
+                .filter_map(|e| EmailAddress::parse(e).ok()),
+        );
+    }
+    let base = &app.config.base_url;
+    let de_link = format!("{base}/anmelden/widerrufen/#{}", token.expose());
+    let en_link = format!("{base}/en/login/revoke/#{}", token.expose());
+    let subject = format!(
+        "Neue Inhaberin / neuer Inhaber im Kundenportal: {} / New owner in the customer portal",
+        company.name
+    );
+    let text = format!(
+        "Guten Tag,\n\n{owner} hat sich mit Kundennummer, Rechnungsnummer und Rechnungsbetrag für das Kundenportal von {name} freigeschaltet und ist damit Inhaber/in des Zugangs: sie oder er sieht alle Rechnungen und kann weitere Personen einladen.\n\nKennen Sie diese Person nicht oder war das nicht abgesprochen? Dann nehmen Sie den Zugang innerhalb von {days} Tagen zurück: {de_link}\n\n---\n\nHello,\n\n{owner} has activated the customer portal of {name} with the customer number, an invoice number and its amount, and so owns its access: they see every invoice and can invite others.\n\nDon't know this person, or was this not agreed? Take the access back within {days} days: {en_link}\n",
+        owner = owner.as_str(),
+        name = company.name,
+        days = REVOCATION_DAYS,
+    );
+    let html = format!("<p>{}</p>", escape(&text).replace("\n\n", "</p><p>"));
+    for to in recipients {
+        let mail = OutgoingMail {
+            to: to.clone(),
+            subject: subject.clone(),
+            text: text.clone(),
+            html: html.clone(),
+        };
+        if let Err(err) = app.mailer.send(mail).await {
+            tracing::error!(error = %err, to = %to.masked(), metric = "revocation_notice_failed", "revocation link not mailed");
+        }
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevokeBody {
+    token: String,
+}
+
+/// `POST /api/auth/activation/revoke` `{token}`: takes back an ownership an activation gave a
+/// company without logins, with the link mailed to its invoice addresses and support. The
+/// address leaves the team at once and can come back only by invitation. Single use.
+pub async fn revoke(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+    let body: RevokeBody = req.json()?;
+    let token = Secret::parse(&body.token).map_err(|_| {
+        ApiError::invalid_field(
+            "token",
+            "invalid_token",
+            "Der Link ist unvollständig. Bitte öffnen Sie ihn direkt aus der E-Mail.",
+            "The link is incomplete. Please open it straight from the email.",
+        )
+    })?;
+    let revocation = app
+        .auth
+        .take_revocation(&token.hash())
+        .await?
+        .ok_or(ApiError::LinkInvalid)?;
+    if revocation.expires_at < app.clock.now() {
+        return Err(ApiError::LinkExpired);
+    }
+    let company = app
+        .directory
+        .get_company(&revocation.company)
+        .await?
+        .ok_or(ApiError::LinkInvalid)?;
+    let email = &revocation.email;
+    let mut removed = false;
+    for _ in 0..3 {
+        let team = app.directory.team(&company.id).await?;
+        let activity = NewActivity::new(&company.id, app.clock.now(), "access_revoked")
+            .with("member", email.as_str());
+        if app
+            .directory
+            .change_team(
+                &company,
+                team.version,
+                TeamChange::Remove(email.clone()),
+                &activity,
+            )
+            .await?
+        {
+            removed = true;
+            break;
+        }
+    }
+    if !removed {
+        return Err(ApiError::unavailable(
+            "the team changed three times in a row",
+        ));
+    }
+    tracing::info!(company = company.id.as_str(), email = %email.masked(), "activated access revoked");
+    let text = format!(
+        "Der Zugang von {} zum Kundenportal von {} wurde über den Widerrufslink zurückgenommen.\n\nThe access of {} to the customer portal of {} was taken back with the revocation link.\n",
+        email.as_str(),
+        company.name,
+        email.as_str(),
+        company.name
+    );
+    let mail = OutgoingMail {
+        to: app.config.support_email.clone(),
+        subject: format!("Zugang zurückgenommen / Access revoked: {}", company.name),
+        html: format!("<p>{}</p>", escape(&text).replace("\n\n", "</p><p>")),
+        text,
+    };
+    if let Err(err) = app.mailer.send(mail).await {
+        tracing::error!(error = %err, metric = "revocation_notice_failed", "support not told about a revocation");
+    }
+    Ok(ApiResponse::json(
+        StatusCode::OK,
+        &serde_json::json!({
+            "message": req.lang().pick(
+                "Der Zugang ist zurückgenommen. Diese Person kann das Kundenportal Ihres Unternehmens nicht mehr öffnen und sich auch nicht erneut freischalten.",
+                "The access is taken back. This person can no longer open your company's customer portal, nor activate it again.",
+            ),
+        }),
+    ))
+}
+
 /// Mails an owner that `email` activated access; a failure is logged, not shown (the person who
 /// activated must not learn anything about the company's logins).
 async fn tell_owner(
     app: &App,
-    customer: &Customer,
+    company: &Company,
     owner: &EmailAddress,
     email: &EmailAddress,
     role: Role,
@@ -230,19 +393,19 @@ async fn tell_owner(
     };
     let (subject, text) = match lang {
         Lang::De => (
-            format!("Neuer Zugang zum Kundenportal: {}", customer.name),
+            format!("Neuer Zugang zum Kundenportal: {}", company.name),
             format!(
                 "Guten Tag,\n\n{} hat sich mit Kundennummer, Rechnungsnummer und Rechnungsbetrag selbst für das Kundenportal von {} freigeschaltet (Rolle: {role_name}).\n\nKennen Sie diese Person nicht? Entfernen Sie den Zugang unter {team_page}\n",
                 email.as_str(),
-                customer.name
+                company.name
             ),
         ),
         Lang::En => (
-            format!("New access to the customer portal: {}", customer.name),
+            format!("New access to the customer portal: {}", company.name),
             format!(
                 "Hello,\n\n{} has activated access to the customer portal of {} with the customer number, an invoice number and its amount (role: {role_name}).\n\nDon't know this person? Remove the access at {team_page}\n",
                 email.as_str(),
-                customer.name
+                company.name
             ),
         ),
     };

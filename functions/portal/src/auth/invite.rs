@@ -31,6 +31,7 @@ pub async fn send_invitation(
             next: None,
             lang,
             expires_at: app.clock.now() + LOGIN_LIFETIME_SECONDS,
+            activation: None,
         })
         .await?;
     let link = confirm_url(&app.config.base_url, lang, &token);

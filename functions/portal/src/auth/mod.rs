@@ -11,11 +11,11 @@ mod session;
 
 pub(crate) use access::admit;
 pub use access::Caller;
-pub use activate::activate;
+pub use activate::{activate, revoke as revoke_activation, REVOCATION_DAYS};
 pub use invite::send_invitation;
 pub use redeem::{inspect_link, redeem};
 pub use request::request_login;
-pub use session::{authenticate, current_session, logout, select_customer, Authenticated};
+pub use session::{authenticate, current_session, logout, select_company, Authenticated};
 
 use crate::app::App;
 use crate::http::ApiRequest;

@@ -55,7 +55,7 @@ pub async fn request_login(app: &App, req: ApiRequest) -> Result<ApiResponse, Ap
         .and_then(|l| l.lang)
         .unwrap_or_else(|| req.lang());
     let to = login.as_ref().map(|l| &l.email);
-    let attempt = issue_login(app, to, next.map(|n| n.as_str().to_string()), lang).await?;
+    let attempt = issue_login(app, to, next.map(|n| n.as_str().to_string()), None, lang).await?;
     answer_no_sooner_than_the_floor(app, started).await;
     let lang = req.lang();
     let message = lang.pick(
@@ -73,14 +73,15 @@ pub async fn request_login(app: &App, req: ApiRequest) -> Result<ApiResponse, Ap
     )))
 }
 
-/// Stores a pending login (link + attempt) and, when `to` is an address with a login, mails it
-/// the link and code. For `None` the items carry no address and can never be redeemed, so both
-/// cases take the same store calls. Returns the attempt secret for the browser's cookie. A
+/// Stores a pending login (link + attempt) and, when `to` is an address with a login (or one an
+/// activation matched: `activation`), mails it the link and code. For `None` the items carry no
+/// address and can never be redeemed, so both cases take the same store calls. Returns the attempt secret for the browser's cookie. A
 /// failed mail is logged with a metric, never shown: it must not tell addresses apart.
 pub(crate) async fn issue_login(
     app: &App,
     to: Option<&EmailAddress>,
     next: Option<String>,
+    activation: Option<crate::domain::ids::CompanyId>,
     lang: crate::domain::lang::Lang,
 ) -> Result<Secret, ApiError> {
     let token = Secret::generate();
@@ -95,6 +96,7 @@ pub(crate) async fn issue_login(
         next,
         lang,
         expires_at: app.clock.now() + LOGIN_LIFETIME_SECONDS,
+        activation,
     };
     app.auth.put_pending_login(&pending).await?;
     if let Some(email) = to {

@@ -2,7 +2,7 @@
 //! who-am-I, logout.
 
 use crate::app::App;
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::CompanyId;
 use crate::domain::secret::Secret;
 use crate::domain::session::{
     session_state, SessionState, ABSOLUTE_TIMEOUT_SECONDS, IDLE_TIMEOUT_SECONDS,
@@ -12,9 +12,9 @@ use crate::error::ApiError;
 use crate::http::{
     clear_cookie, host_cookie, ApiRequest, ApiResponse, DEVICE_COOKIE, SESSION_COOKIE,
 };
-use crate::store::account::NewActivity;
 use crate::store::auth::Redeemed;
 use crate::store::auth::SessionRecord;
+use crate::store::company::NewActivity;
 use crate::store::directory::{Login, Membership};
 use crate::store::notifications::{browser_summary, Kind as NotificationKind, NewNotification};
 use http::StatusCode;
@@ -30,11 +30,11 @@ pub struct Authenticated {
 impl Authenticated {
     /// The membership of the company the session acts for, if chosen and still granted.
     pub fn active(&self) -> Option<&Membership> {
-        let customer = self.session.customer.as_ref()?;
+        let company = self.session.company.as_ref()?;
         self.login
             .memberships
             .iter()
-            .find(|m| &m.customer_id == customer)
+            .find(|m| &m.company_id == company)
     }
 }
 
@@ -53,6 +53,10 @@ pub(crate) async fn start_session(
     used: ApiError,
 ) -> Result<(Vec<String>, SessionRecord, Login), ApiError> {
     let email = redeemed.email.as_ref().ok_or(ApiError::LinkInvalid)?;
+    // An activation's address joins the team now that it has proven the mailbox.
+    if let Some(company) = &redeemed.activation {
+        super::activate::complete(app, company, email, req.lang()).await?;
+    }
     let login = app
         .directory
         .find_login(email)
@@ -66,8 +70,8 @@ pub(crate) async fn start_session(
     let session_id = Secret::generate();
     let session = SessionRecord {
         email: email.clone(),
-        customer: match login.memberships.as_slice() {
-            [only] => Some(only.customer_id.clone()),
+        company: match login.memberships.as_slice() {
+            [only] => Some(only.company_id.clone()),
             _ => None,
         },
         created_at: now,
@@ -77,12 +81,12 @@ pub(crate) async fn start_session(
     let activities: Vec<NewActivity> = login
         .memberships
         .iter()
-        .map(|m| NewActivity::new(&m.customer_id, now, "login").with("by", email.as_str()))
+        .map(|m| NewActivity::new(&m.company_id, now, "login").with("by", email.as_str()))
         .collect();
     let (inside, after) = activities.split_at(activities.len().min(LOGIN_ACTIVITY_IN_TRANSACTION));
     let mut also = inside
         .iter()
-        .map(|a| app.account.activity_write(a))
+        .map(|a| app.companies.activity_write(a))
         .collect::<Result<Vec<_>, _>>()?;
     // The browser: known to this login, or a sign-in to tell the person about.
     let (device, known) = match req
@@ -104,7 +108,7 @@ pub(crate) async fn start_session(
             to: email.clone(),
             kind: NotificationKind::NewDevice,
             at: now,
-            customer: None,
+            company: None,
             subject: browser_summary(req.header("user-agent").unwrap_or("")),
             detail: String::new(),
         })?);
@@ -123,7 +127,7 @@ pub(crate) async fn start_session(
         return Err(used);
     }
     for activity in after {
-        if let Err(err) = app.account.record_activity(activity).await {
+        if let Err(err) = app.companies.record_activity(activity).await {
             tracing::error!(error = %err, metric = "activity_write_failed", "login activity not recorded");
         }
     }
@@ -176,23 +180,21 @@ pub async fn authenticate(app: &App, req: &ApiRequest) -> Result<Authenticated, 
 }
 
 pub(crate) fn session_body(session: &SessionRecord, login: &Login) -> serde_json::Value {
-    let customers: Vec<_> = login
+    let companies: Vec<_> = login
         .memberships
         .iter()
-        .map(
-            |m| serde_json::json!({ "id": m.customer_id, "name": m.customer_name, "role": m.role }),
-        )
+        .map(|m| serde_json::json!({ "id": m.company_id, "name": m.company_name, "role": m.role }))
         .collect();
     let active = session
-        .customer
+        .company
         .as_ref()
-        .and_then(|c| customers.iter().find(|m| m["id"] == c.as_str()))
+        .and_then(|c| companies.iter().find(|m| m["id"] == c.as_str()))
         .cloned()
         .unwrap_or(serde_json::Value::Null);
     serde_json::json!({
         "email": login.email.as_str(),
         "language": login.lang.map(|l| l.code()),
-        "customers": customers,
+        "customers": companies,
         "customer": active,
         "expires_at": session.expires_at,
         "idle_timeout_seconds": IDLE_TIMEOUT_SECONDS,
@@ -214,35 +216,36 @@ pub async fn current_session(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SelectBody {
-    customer_id: String,
+    #[serde(rename = "customer_id")]
+    company_id: String,
 }
 
 /// `PUT /api/auth/session/customer`: choose the company to act for; a company the login does
 /// not belong to is simply not found.
-pub async fn select_customer(
+pub async fn select_company(
     app: &App,
     req: ApiRequest,
     mut auth: Authenticated,
 ) -> Result<ApiResponse, ApiError> {
     let body: SelectBody = req.json()?;
-    let customer = CustomerId::parse(&body.customer_id).map_err(|_| ApiError::NotFound)?;
+    let company = CompanyId::parse(&body.company_id).map_err(|_| ApiError::NotFound)?;
     if !auth
         .login
         .memberships
         .iter()
-        .any(|m| m.customer_id == customer)
+        .any(|m| m.company_id == company)
     {
         return Err(ApiError::NotFound);
     }
     let now = app.clock.now();
     if !app
         .auth
-        .touch_session(&auth.session_hash, now, Some(&customer))
+        .touch_session(&auth.session_hash, now, Some(&company))
         .await?
     {
         return Err(ApiError::Unauthenticated);
     }
-    auth.session.customer = Some(customer);
+    auth.session.company = Some(company);
     auth.session.last_seen = now;
     Ok(ApiResponse::json(
         StatusCode::OK,

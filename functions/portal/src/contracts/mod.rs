@@ -9,7 +9,7 @@ use crate::domain::contract::{check, ChangeKind, Contract};
 use crate::domain::documents::date_of;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
-use crate::store::account::NewActivity;
+use crate::store::company::NewActivity;
 use crate::store::contracts::{valid_contract_id, ContractRequest, RequestStatus};
 use http::StatusCode;
 use serde::Deserialize;

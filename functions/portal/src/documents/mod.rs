@@ -16,7 +16,7 @@ use crate::domain::documents::{
 use crate::domain::{cursor, payment};
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
-use crate::store::account::NewActivity;
+use crate::store::company::NewActivity;
 use crate::store::documents::{Document, ListQuery};
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Value};
@@ -331,7 +331,7 @@ async fn download(
         .files
         .presign_download(&key, &filename, content_type)
         .await?;
-    app.account
+    app.companies
         .record_activity(
             &NewActivity::new(&caller.company, app.clock.now(), "document_downloaded")
                 .with("by", caller.session.login.email.as_str())

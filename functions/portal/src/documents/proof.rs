@@ -9,7 +9,7 @@ use crate::auth::Caller;
 use crate::domain::documents::{DocumentKind, DocumentStatus};
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
-use crate::store::account::NewActivity;
+use crate::store::company::NewActivity;
 use crate::store::documents::{Document, Proof};
 use crate::uploads;
 use http::StatusCode;
@@ -81,7 +81,7 @@ pub async fn confirm(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRe
     {
         return Err(not_open());
     }
-    let company = app.directory.customer_name(&caller.company).await?;
+    let company = app.directory.company_name(&caller.company).await?;
     let text = format!(
         "Zahlungsnachweis aus dem Kundenportal\n\nFirma: {company} ({})\nVon: {}\nRechnung: {} über {} {}, fällig {}\nDatei: {}, {}\n\nAbrufen mit: portal-admin files get {key}\n",
         caller.company,

@@ -9,7 +9,7 @@ use crate::domain::email::EmailAddress;
 use crate::domain::lang::Lang;
 use crate::error::ApiError;
 use crate::http::{escape_html as escape, ApiRequest, ApiResponse};
-use crate::store::account::NewActivity;
+use crate::store::company::NewActivity;
 use crate::store::documents::Document;
 use http::StatusCode;
 use mail_builder::MessageBuilder;
@@ -68,7 +68,7 @@ pub async fn send(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRespo
     let lang = caller.session.login.lang.unwrap_or_else(|| req.lang());
     let message = compose(app, &doc, &sender, &to, note.as_deref(), lang, pdf);
     app.mailer.send_raw(&to, message).await?;
-    app.account
+    app.companies
         .record_activity(
             &NewActivity::new(&caller.company, now, "document_sent")
                 .with("by", sender.as_str())

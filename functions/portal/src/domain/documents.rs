@@ -1,7 +1,7 @@
-//! A customer's documents: invoices, credit notes and the other business papers of B2B shops.
+//! A company's documents: invoices, credit notes and the other business papers of B2B shops.
 //! Every value that reaches a key, a file name or an S3 key is parsed here first.
 
-use super::ids::CustomerId;
+use super::ids::CompanyId;
 use super::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -350,7 +350,7 @@ impl DocumentNumber {
     }
 }
 
-/// A document's id within its customer: `<issue date YYYYMMDD>-<kind>-<file-safe number>`,
+/// A document's id within its company: `<issue date YYYYMMDD>-<kind>-<file-safe number>`,
 /// so ids sort by issue date and the sort key needs no second index for "newest first".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocumentId(String);
@@ -388,12 +388,8 @@ impl DocumentId {
 
 /// Where a document's PDF (or e-invoice XML) lives in the documents bucket. Built only from
 /// validated parts, never from a client string.
-pub fn object_key(customer: &CustomerId, id: &DocumentId, extension: &str) -> String {
-    format!(
-        "documents/{}/{}.{extension}",
-        customer.as_str(),
-        id.as_str()
-    )
+pub fn object_key(company: &CompanyId, id: &DocumentId, extension: &str) -> String {
+    format!("documents/{}/{}.{extension}", company.as_str(), id.as_str())
 }
 
 /// `Rechnung-R-2026-0042.pdf` / `Invoice-R-2026-0042.pdf`.
@@ -522,7 +518,7 @@ mod tests {
 
     #[test]
     fn keys_and_file_names_are_built_from_validated_parts() {
-        let customer = CustomerId::parse("10001").unwrap();
+        let company = CompanyId::parse("10001").unwrap();
         let number = DocumentNumber::parse("R-2026-0042").unwrap();
         let id = DocumentId::new(
             Date::parse("2026-03-15").unwrap(),
@@ -530,7 +526,7 @@ mod tests {
             &number,
         );
         assert_eq!(
-            object_key(&customer, &id, "pdf"),
+            object_key(&company, &id, "pdf"),
             "documents/10001/20260315-invoice-R-2026-0042.pdf"
         );
         assert_eq!(

@@ -3,23 +3,24 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A customer (company) id such as `10001`: ASCII letters, digits, `-` and `_`, 1–40 characters.
+/// A company id (its customer number at the operator) such as `10001`: ASCII letters, digits,
+/// `-` and `_`, 1–40 characters.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct CustomerId(String);
+pub struct CompanyId(String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("malformed id")]
 pub struct MalformedId;
 
-impl CustomerId {
+impl CompanyId {
     pub fn parse(raw: &str) -> Result<Self, MalformedId> {
         let ok = (1..=40).contains(&raw.len())
             && raw
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if ok {
-            Ok(CustomerId(raw.to_string()))
+            Ok(CompanyId(raw.to_string()))
         } else {
             Err(MalformedId)
         }
@@ -30,26 +31,26 @@ impl CustomerId {
     }
 }
 
-impl TryFrom<String> for CustomerId {
+impl TryFrom<String> for CompanyId {
     type Error = MalformedId;
     fn try_from(value: String) -> Result<Self, Self::Error> {
-        CustomerId::parse(&value)
+        CompanyId::parse(&value)
     }
 }
 
-impl From<CustomerId> for String {
-    fn from(id: CustomerId) -> String {
+impl From<CompanyId> for String {
+    fn from(id: CompanyId) -> String {
         id.0
     }
 }
 
-impl fmt::Debug for CustomerId {
+impl fmt::Debug for CompanyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "CustomerId({})", self.0)
     }
 }
 
-impl fmt::Display for CustomerId {
+impl fmt::Display for CompanyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -91,9 +92,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn customer_ids_reject_traversal_and_encoding() {
-        assert!(CustomerId::parse("10001").is_ok());
-        assert!(CustomerId::parse("acme_gmbh-2").is_ok());
+    fn company_ids_reject_traversal_and_encoding() {
+        assert!(CompanyId::parse("10001").is_ok());
+        assert!(CompanyId::parse("acme_gmbh-2").is_ok());
         for bad in [
             "",
             "../10001",
@@ -104,7 +105,7 @@ mod tests {
             "ä",
             &"1".repeat(41),
         ] {
-            assert!(CustomerId::parse(bad).is_err(), "accepted {bad:?}");
+            assert!(CompanyId::parse(bad).is_err(), "accepted {bad:?}");
         }
     }
 }

@@ -18,17 +18,17 @@ pub async fn list(
     req.query_params(&[])?;
     let (notifications, unread) = app.notifications.list(&auth.login.email).await?;
     // Company notifications only for companies the person still belongs to.
-    let mine = |customer: &Option<String>| {
-        customer.as_deref().is_none_or(|c| {
+    let mine = |company: &Option<String>| {
+        company.as_deref().is_none_or(|c| {
             auth.login
                 .memberships
                 .iter()
-                .any(|m| m.customer_id.as_str() == c)
+                .any(|m| m.company_id.as_str() == c)
         })
     };
     let visible: Vec<_> = notifications
         .into_iter()
-        .filter(|n| mine(&n.customer))
+        .filter(|n| mine(&n.company))
         .collect();
     let unread = unread.min(visible.iter().filter(|n| n.unread).count());
     Ok(ApiResponse::json(

@@ -9,7 +9,7 @@ use super::{
     Against, Body, Count, Grant, Handler, Limit, Per, Resource, Route, Window, ALL_ROLES,
     LIST_BUCKET, OWNER, OWNER_BILLING,
 };
-use crate::{account, auth, contracts, documents, help, notifications, support, team};
+use crate::{auth, company, contracts, documents, help, notifications, support, team};
 
 /// Login mails per client (`LOGIN_LIMIT_PER_IP` per `LOGIN_LIMIT_WINDOW_SECONDS`).
 const LOGIN_PER_IP: Limit = Limit {
@@ -96,11 +96,41 @@ routes! {
         summary: "activate portal access with customer number, invoice number and amount (always 202)",
         memory_mb: 128,
         timeout_s: 10,
-        aws_calls: 12,
+        aws_calls: 8,
         grants: &[
             Grant {
                 resource: Resource::AuthTable,
                 actions: &["dynamodb:UpdateItem", "dynamodb:PutItem"],
+            },
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query"],
+            },
+            Grant {
+                resource: Resource::PortalIndex("ByNumber"),
+                actions: &["dynamodb:Query"],
+            },
+            Grant {
+                resource: Resource::MailIdentity,
+                actions: &["ses:SendEmail"],
+            },
+        ],
+    }
+
+    AUTH_REVOKE {
+        function: "auth-revoke",
+        method: "POST",
+        path: "/api/auth/activation/revoke",
+        handler: public => auth::revoke_activation,
+        limits: &[REDEEM_PER_IP],
+        summary: "take back an ownership that an activation gave a company without logins (link mailed to its invoice addresses and support)",
+        memory_mb: 128,
+        timeout_s: 10,
+        aws_calls: 6,
+        grants: &[
+            Grant {
+                resource: Resource::AuthTable,
+                actions: &["dynamodb:DeleteItem"],
             },
             Grant {
                 resource: Resource::PortalTable,
@@ -109,11 +139,8 @@ routes! {
                     "dynamodb:Query",
                     "dynamodb:PutItem",
                     "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
                 ],
-            },
-            Grant {
-                resource: Resource::PortalIndex("ByNumber"),
-                actions: &["dynamodb:Query"],
             },
             Grant {
                 resource: Resource::MailIdentity,
@@ -147,7 +174,7 @@ routes! {
         summary: "redeem a link token or code for a session",
         memory_mb: 128,
         timeout_s: 5,
-        aws_calls: 5,
+        aws_calls: 12,
         grants: &[
             Grant {
                 resource: Resource::AuthTable,
@@ -158,9 +185,21 @@ routes! {
                     "dynamodb:PutItem",
                 ],
             },
+            // Redeeming an activation's link also completes the activation (team change, owners
+            // told, a first owner reported), so the budget is that path's.
             Grant {
                 resource: Resource::PortalTable,
-                actions: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+                actions: &[
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:ConditionCheckItem",
+                ],
+            },
+            Grant {
+                resource: Resource::MailIdentity,
+                actions: &["ses:SendEmail"],
             },
         ],
     }
@@ -204,7 +243,7 @@ routes! {
         function: "auth-select",
         method: "PUT",
         path: "/api/auth/session/customer",
-        handler: session => auth::select_customer,
+        handler: session => auth::select_company,
         summary: "choose the company to act for",
         memory_mb: 128,
         timeout_s: 5,
@@ -441,7 +480,7 @@ routes! {
         function: "account-billing",
         method: "GET",
         path: "/api/account/billing",
-        handler: company(OWNER_BILLING) => account::billing,
+        handler: company(OWNER_BILLING) => company::billing,
         summary: "the company's billing data and version (owner, billing)",
         memory_mb: 128,
         timeout_s: 5,
@@ -462,7 +501,7 @@ routes! {
         function: "account-billing-update",
         method: "PUT",
         path: "/api/account/billing",
-        handler: company(OWNER_BILLING) => account::update_billing,
+        handler: company(OWNER_BILLING) => company::update_billing,
         limits: &[CHANGES_PER_LOGIN],
         summary: "update billing data with If-Match (owner, billing)",
         memory_mb: 128,
@@ -484,7 +523,7 @@ routes! {
         function: "account-change-request",
         method: "POST",
         path: "/api/account/billing/change-request",
-        handler: company(OWNER_BILLING) => account::change_request,
+        handler: company(OWNER_BILLING) => company::change_request,
         limits: &[Limit::per_hour("change-request", Per::Login, 10)],
         summary: "ask support to change a locked field",
         memory_mb: 128,
@@ -506,7 +545,7 @@ routes! {
         function: "account-contacts",
         method: "GET",
         path: "/api/account/contacts",
-        handler: company(OWNER_BILLING) => account::contacts,
+        handler: company(OWNER_BILLING) => company::contacts,
         summary: "further contact addresses and phone numbers (owner, billing)",
         memory_mb: 128,
         timeout_s: 5,
@@ -523,7 +562,7 @@ routes! {
         function: "account-contacts-update",
         method: "PUT",
         path: "/api/account/contacts",
-        handler: company(OWNER_BILLING) => account::update_contacts,
+        handler: company(OWNER_BILLING) => company::update_contacts,
         limits: &[CHANGES_PER_LOGIN],
         summary: "update contacts with If-Match (owner, billing)",
         memory_mb: 128,
@@ -541,7 +580,7 @@ routes! {
         function: "account-payment",
         method: "GET",
         path: "/api/account/payment",
-        handler: company(OWNER_BILLING) => account::payment::get,
+        handler: company(OWNER_BILLING) => company::payment::get,
         summary: "the bank account for SEPA direct debit (masked) and the payment provider's link (owner, billing)",
         memory_mb: 128,
         timeout_s: 5,
@@ -558,7 +597,7 @@ routes! {
         function: "account-payment-update",
         method: "PUT",
         path: "/api/account/payment",
-        handler: company(OWNER_BILLING) => account::payment::update,
+        handler: company(OWNER_BILLING) => company::payment::update,
         limits: &[CHANGES_PER_LOGIN],
         summary: "store a bank account for SEPA direct debit with If-Match (owner, billing; sealed, shown masked)",
         memory_mb: 128,
@@ -576,7 +615,7 @@ routes! {
         function: "account-activity",
         method: "GET",
         path: "/api/account/activity",
-        handler: company(OWNER_BILLING) => account::activity,
+        handler: company(OWNER_BILLING) => company::activity,
         summary: "the company's recent activity (owner, billing)",
         memory_mb: 256,
         timeout_s: 10,
@@ -593,7 +632,7 @@ routes! {
         function: "account-export",
         method: "GET",
         path: "/api/account/export",
-        handler: company(ALL_ROLES) => account::export,
+        handler: company(ALL_ROLES) => company::export,
         limits: &[Limit::per_hour("export", Per::Login, 30)],
         summary: "everything stored about the company and the login as JSON (GDPR Art. 15/20)",
         memory_mb: 256,
@@ -650,11 +689,13 @@ routes! {
             },
             Grant {
                 resource: Resource::PortalTable,
+                // DeleteItem: an invitation lifts an earlier removal (see `TeamChange::Invite`).
                 actions: &[
                     "dynamodb:GetItem",
                     "dynamodb:Query",
                     "dynamodb:PutItem",
                     "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
                 ],
             },
             Grant {

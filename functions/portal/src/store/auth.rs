@@ -3,7 +3,7 @@
 
 use super::{get_n, get_s, n, s, Item, StoreError};
 use crate::domain::email::EmailAddress;
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::CompanyId;
 use crate::domain::lang::Lang;
 use crate::domain::secret::sha256_hex;
 use crate::domain::session::CODE_MAX_TRIES;
@@ -24,6 +24,9 @@ pub struct PendingLogin {
     pub next: Option<String>,
     pub lang: Lang,
     pub expires_at: u64,
+    /// The company an activation matched: the address becomes its member only when it redeems
+    /// this link or code, never before (so an activation proves the mailbox first).
+    pub activation: Option<CompanyId>,
 }
 
 /// What a link or code redeems to.
@@ -31,9 +34,20 @@ pub struct PendingLogin {
 pub struct Redeemed {
     pub email: Option<EmailAddress>,
     pub next: Option<String>,
+    /// See `PendingLogin::activation`.
+    pub activation: Option<CompanyId>,
     pub expires_at: u64,
     pub link_hash: String,
     pub attempt_hash: String,
+}
+
+/// The way back from an ownership gained by activation: whoever holds the token (mailed to the
+/// company's invoice addresses and to support) can take that access away until `expires_at`.
+#[derive(Debug, Clone)]
+pub struct Revocation {
+    pub company: CompanyId,
+    pub email: EmailAddress,
+    pub expires_at: u64,
 }
 
 pub enum CodeCheck {
@@ -51,7 +65,7 @@ pub enum CodeCheck {
 #[derive(Debug, Clone)]
 pub struct SessionRecord {
     pub email: EmailAddress,
-    pub customer: Option<CustomerId>,
+    pub company: Option<CompanyId>,
     pub created_at: u64,
     pub last_seen: u64,
     pub expires_at: u64,
@@ -67,6 +81,9 @@ pub struct AuthStore {
     table: String,
 }
 
+fn revocation_key(hash: &str) -> String {
+    format!("revoke#{hash}")
+}
 fn link_key(hash: &str) -> String {
     format!("link#{hash}")
 }
@@ -84,8 +101,8 @@ fn session_item(hash: &str, session: &SessionRecord) -> Item {
     item.insert("created_at".into(), n(session.created_at));
     item.insert("last_seen".into(), n(session.last_seen));
     item.insert("expires_at".into(), n(session.expires_at));
-    if let Some(customer) = &session.customer {
-        item.insert("customer".into(), s(customer.as_str()));
+    if let Some(company) = &session.company {
+        item.insert("customer".into(), s(company.as_str()));
     }
     item
 }
@@ -164,6 +181,48 @@ impl AuthStore {
         }
     }
 
+    /// Stores a revocation under its token's hash (expires by TTL after `expires_at`).
+    pub async fn put_revocation(
+        &self,
+        token_hash: &str,
+        revocation: &Revocation,
+    ) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(revocation_key(token_hash)))
+            .item("company", s(revocation.company.as_str()))
+            .item("email", s(revocation.email.as_str()))
+            .item("expires_at", n(revocation.expires_at))
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("put revocation", e))?;
+        Ok(())
+    }
+
+    /// Uses up a revocation: deletes it and returns what it was, if there was one.
+    pub async fn take_revocation(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<Revocation>, StoreError> {
+        let output = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(revocation_key(token_hash)))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("take revocation", e))?;
+        Ok(output.attributes().and_then(|item| {
+            Some(Revocation {
+                company: CompanyId::parse(get_s(item, "company")?).ok()?,
+                email: EmailAddress::parse(get_s(item, "email")?).ok()?,
+                expires_at: get_n(item, "expires_at")?,
+            })
+        }))
+    }
+
     /// Writes link and attempt items together (one transaction: never one without the other).
     pub async fn put_pending_login(&self, login: &PendingLogin) -> Result<(), StoreError> {
         let mut common: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)> = vec![
@@ -177,6 +236,9 @@ impl AuthStore {
         }
         if let Some(next) = &login.next {
             common.push(("next", s(next)));
+        }
+        if let Some(company) = &login.activation {
+            common.push(("activation", s(company.as_str())));
         }
         let mut link = Put::builder()
             .table_name(&self.table)
@@ -343,7 +405,7 @@ impl AuthStore {
         let number = |name: &str| get_n(&item, name).ok_or_else(|| StoreError::corrupt(name));
         Ok(Some(SessionRecord {
             email,
-            customer: get_s(&item, "customer").and_then(|c| CustomerId::parse(c).ok()),
+            company: get_s(&item, "customer").and_then(|c| CompanyId::parse(c).ok()),
             created_at: number("created_at")?,
             last_seen: number("last_seen")?,
             expires_at: number("expires_at")?,
@@ -356,7 +418,7 @@ impl AuthStore {
         &self,
         hash: &str,
         now: u64,
-        customer: Option<&CustomerId>,
+        company: Option<&CompanyId>,
     ) -> Result<bool, StoreError> {
         let mut update = self
             .client
@@ -365,10 +427,10 @@ impl AuthStore {
             .key("pk", s(session_key(hash)))
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":now", n(now));
-        update = match customer {
-            Some(customer) => update
+        update = match company {
+            Some(company) => update
                 .update_expression("SET last_seen = :now, customer = :customer")
-                .expression_attribute_values(":customer", s(customer.as_str())),
+                .expression_attribute_values(":customer", s(company.as_str())),
             None => update.update_expression("SET last_seen = :now"),
         };
         match update.send().await {
@@ -410,6 +472,7 @@ fn redeemed_from(item: &Item) -> Result<Redeemed, StoreError> {
     Ok(Redeemed {
         email: get_s(item, "email").and_then(|e| EmailAddress::parse(e).ok()),
         next: get_s(item, "next").map(str::to_string),
+        activation: get_s(item, "activation").and_then(|c| CompanyId::parse(c).ok()),
         expires_at: get_n(item, "expires_at").ok_or_else(|| StoreError::corrupt("expires_at"))?,
         link_hash: get_s(item, "link")
             .ok_or_else(|| StoreError::corrupt("link"))?

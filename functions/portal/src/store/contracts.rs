@@ -3,11 +3,11 @@
 //! portal (`contract-request#<request id>`). One request of a kind per contract may be pending:
 //! a marker item (`contract-pending#<contract>#<kind>`) written with the request holds the place.
 
-use super::account::NewActivity;
+use super::company::NewActivity;
 use super::{get_n, get_s, n, s, Item, StoreError};
 use crate::domain::contract::{ChangeKind, Contract, Licence, Term};
 use crate::domain::documents::{Currency, Date, Money};
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::CompanyId;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 
@@ -57,8 +57,8 @@ pub struct ContractStore {
     table: String,
 }
 
-fn pk(customer: &CustomerId) -> String {
-    format!("customer#{}", customer.as_str())
+fn pk(company: &CompanyId) -> String {
+    format!("customer#{}", company.as_str())
 }
 
 fn marker(contract: &str, kind: ChangeKind) -> String {
@@ -84,7 +84,7 @@ impl ContractStore {
     /// Writes a contract as the billing system reports it (import).
     pub async fn put(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         contract: &Contract,
         now: u64,
     ) -> Result<(), StoreError> {
@@ -92,7 +92,7 @@ impl ContractStore {
             .client
             .put_item()
             .table_name(&self.table)
-            .item("pk", s(pk(customer)))
+            .item("pk", s(pk(company)))
             .item("sk", s(format!("contract#{}", contract.id)))
             .item("plan", s(&contract.plan))
             .item("licence", s(contract.licence.code()))
@@ -119,14 +119,14 @@ impl ContractStore {
     /// The company's contracts and its change requests (newest first), in one query.
     pub async fn all(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
     ) -> Result<(Vec<Contract>, Vec<ContractRequest>), StoreError> {
         let items = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :p AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":p", s(pk(company)))
             .expression_attribute_values(":prefix", s("contract"))
             .into_paginator()
             .items()
@@ -152,21 +152,21 @@ impl ContractStore {
     /// already pending for the contract.
     pub async fn add_request(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         request: &ContractRequest,
         activity: &NewActivity,
     ) -> Result<bool, StoreError> {
         let build = |e| StoreError::from_sdk("build", e);
         let hold = Put::builder()
             .table_name(&self.table)
-            .item("pk", s(pk(customer)))
+            .item("pk", s(pk(company)))
             .item("sk", s(marker(&request.contract, request.kind)))
             .item("request", s(&request.id))
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(build)?;
         let mut item = Item::new();
-        item.insert("pk".into(), s(pk(customer)));
+        item.insert("pk".into(), s(pk(company)));
         item.insert("sk".into(), s(format!("contract-request#{}", request.id)));
         item.insert("contract".into(), s(&request.contract));
         item.insert("kind".into(), s(request.kind.code()));
@@ -194,7 +194,7 @@ impl ContractStore {
     /// there is no such pending request.
     pub async fn resolve(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         id: &str,
         status: RequestStatus,
         now: u64,
@@ -203,7 +203,7 @@ impl ContractStore {
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(pk(customer)))
+            .key("pk", s(pk(company)))
             .key("sk", s(format!("contract-request#{id}")))
             .consistent_read(true)
             .send()
@@ -219,7 +219,7 @@ impl ContractStore {
         let build = |e| StoreError::from_sdk("build", e);
         let update = Update::builder()
             .table_name(&self.table)
-            .key("pk", s(pk(customer)))
+            .key("pk", s(pk(company)))
             .key("sk", s(format!("contract-request#{id}")))
             .update_expression("SET #status = :status, resolved_at = :now")
             .condition_expression("#status = :pending")
@@ -231,7 +231,7 @@ impl ContractStore {
             .map_err(build)?;
         let release = Delete::builder()
             .table_name(&self.table)
-            .key("pk", s(pk(customer)))
+            .key("pk", s(pk(company)))
             .key("sk", s(marker(&request.contract, request.kind)))
             .build()
             .map_err(build)?;

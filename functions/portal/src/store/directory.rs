@@ -6,15 +6,15 @@
 
 use super::{get_s, s, StoreError};
 use crate::domain::email::EmailAddress;
-use crate::domain::ids::{CustomerId, Role};
+use crate::domain::ids::{CompanyId, Role};
 use crate::domain::lang::Lang;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Membership {
-    pub customer_id: CustomerId,
-    pub customer_name: String,
+    pub company_id: CompanyId,
+    pub company_name: String,
     pub role: Role,
 }
 
@@ -26,8 +26,8 @@ pub struct Login {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Customer {
-    pub id: CustomerId,
+pub struct Company {
+    pub id: CompanyId,
     pub number: String,
     pub name: String,
 }
@@ -40,9 +40,19 @@ pub struct Team {
 }
 
 pub enum TeamChange {
-    /// Add a login or change its role.
+    /// Change a member's role (or add a login, as imports do).
     Set(EmailAddress, Role),
+    /// Add a login by an owner's invitation: it also lifts an earlier removal.
+    Invite(EmailAddress, Role),
+    /// Add a login by activation: refused when an owner removed this address from the team.
+    Activate(EmailAddress, Role),
+    /// Remove a login; the address is marked removed, so it can only come back by invitation.
     Remove(EmailAddress),
+}
+
+/// The marker an owner's removal leaves (`customer#<id>` / `removed#<email>`).
+fn removed_sk(email: &EmailAddress) -> String {
+    format!("removed#{}", email.as_str())
 }
 
 pub struct Directory {
@@ -53,7 +63,7 @@ pub struct Directory {
 fn login_pk(email: &EmailAddress) -> String {
     format!("login#{}", email.as_str())
 }
-fn customer_pk(id: &CustomerId) -> String {
+fn company_pk(id: &CompanyId) -> String {
     format!("customer#{}", id.as_str())
 }
 
@@ -83,15 +93,15 @@ impl Directory {
             match get_s(item, "sk") {
                 Some("profile") => lang = get_s(item, "lang").and_then(Lang::from_code),
                 Some(sk) if sk.starts_with("member#") => {
-                    let customer_id =
-                        get_s(item, "customer_id").and_then(|c| CustomerId::parse(c).ok());
+                    let company_id =
+                        get_s(item, "customer_id").and_then(|c| CompanyId::parse(c).ok());
                     let role = get_s(item, "role").and_then(Role::from_code);
-                    let (Some(customer_id), Some(role)) = (customer_id, role) else {
+                    let (Some(company_id), Some(role)) = (company_id, role) else {
                         return Err(StoreError::corrupt("membership"));
                     };
                     memberships.push(Membership {
-                        customer_id,
-                        customer_name: get_s(item, "customer_name").unwrap_or_default().to_string(),
+                        company_id,
+                        company_name: get_s(item, "customer_name").unwrap_or_default().to_string(),
                         role,
                     });
                 }
@@ -108,17 +118,17 @@ impl Directory {
         }))
     }
 
-    pub async fn get_customer(&self, id: &CustomerId) -> Result<Option<Customer>, StoreError> {
+    pub async fn get_company(&self, id: &CompanyId) -> Result<Option<Company>, StoreError> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(customer_pk(id)))
+            .key("pk", s(company_pk(id)))
             .key("sk", s("profile"))
             .send()
             .await
             .map_err(|e| StoreError::from_sdk("get customer", e))?;
-        Ok(output.item.map(|item| Customer {
+        Ok(output.item.map(|item| Company {
             id: id.clone(),
             number: get_s(&item, "number").unwrap_or_default().to_string(),
             name: get_s(&item, "name").unwrap_or_default().to_string(),
@@ -126,23 +136,23 @@ impl Directory {
     }
 
     /// The company's name (empty when unknown): for mails and notifications.
-    pub async fn customer_name(&self, id: &CustomerId) -> Result<String, StoreError> {
+    pub async fn company_name(&self, id: &CompanyId) -> Result<String, StoreError> {
         Ok(self
-            .get_customer(id)
+            .get_company(id)
             .await?
             .map(|c| c.name)
             .unwrap_or_default())
     }
 
-    pub async fn put_customer(&self, customer: &Customer) -> Result<(), StoreError> {
+    pub async fn put_company(&self, company: &Company) -> Result<(), StoreError> {
         self.client
             .put_item()
             .table_name(&self.table)
-            .item("pk", s(customer_pk(&customer.id)))
+            .item("pk", s(company_pk(&company.id)))
             .item("sk", s("profile"))
-            .item("customer_id", s(customer.id.as_str()))
-            .item("number", s(&customer.number))
-            .item("name", s(&customer.name))
+            .item("customer_id", s(company.id.as_str()))
+            .item("number", s(&company.number))
+            .item("name", s(&company.name))
             .send()
             .await
             .map_err(|e| StoreError::from_sdk("put customer", e))?;
@@ -172,38 +182,38 @@ impl Directory {
     fn membership_puts(
         &self,
         email: &EmailAddress,
-        customer: &Customer,
+        company: &Company,
         role: Role,
     ) -> Result<[Put; 2], StoreError> {
         let by_login = Put::builder()
             .table_name(&self.table)
             .item("pk", s(login_pk(email)))
-            .item("sk", s(format!("member#{}", customer.id.as_str())))
-            .item("customer_id", s(customer.id.as_str()))
-            .item("customer_name", s(&customer.name))
+            .item("sk", s(format!("member#{}", company.id.as_str())))
+            .item("customer_id", s(company.id.as_str()))
+            .item("customer_name", s(&company.name))
             .item("role", s(role.code()))
             .build()
             .map_err(|e| StoreError::from_sdk("build", e))?;
-        let by_customer = Put::builder()
+        let by_company = Put::builder()
             .table_name(&self.table)
-            .item("pk", s(customer_pk(&customer.id)))
+            .item("pk", s(company_pk(&company.id)))
             .item("sk", s(format!("member#{}", email.as_str())))
             .item("email", s(email.as_str()))
             .item("role", s(role.code()))
             .build()
             .map_err(|e| StoreError::from_sdk("build", e))?;
-        Ok([by_login, by_customer])
+        Ok([by_login, by_company])
     }
 
     /// Grants a login a role at a company: both directions in one transaction.
     pub async fn put_membership(
         &self,
         email: &EmailAddress,
-        customer: &Customer,
+        company: &Company,
         role: Role,
     ) -> Result<(), StoreError> {
         let writes = self
-            .membership_puts(email, customer, role)?
+            .membership_puts(email, company, role)?
             .into_iter()
             .map(|put| TransactWriteItem::builder().put(put).build())
             .collect();
@@ -216,14 +226,33 @@ impl Directory {
         Ok(())
     }
 
+    /// Whether an owner removed `email` from the company (only an invitation lifts that).
+    pub async fn was_removed(
+        &self,
+        company: &CompanyId,
+        email: &EmailAddress,
+    ) -> Result<bool, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(company_pk(company)))
+            .key("sk", s(removed_sk(email)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("get removal", e))?;
+        Ok(output.item().is_some())
+    }
+
     /// The company's logins and the team's version (bumped by every team change).
-    pub async fn team(&self, customer: &CustomerId) -> Result<Team, StoreError> {
+    pub async fn team(&self, company: &CompanyId) -> Result<Team, StoreError> {
         let output = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(customer_pk(customer)))
+            .expression_attribute_values(":pk", s(company_pk(company)))
             .consistent_read(true)
             .send()
             .await
@@ -255,14 +284,14 @@ impl Directory {
     /// changed the team first (the caller re-reads and re-checks its rules).
     pub async fn change_team(
         &self,
-        customer: &Customer,
+        company: &Company,
         version: u64,
         change: TeamChange,
-        activity: &crate::store::account::NewActivity,
+        activity: &crate::store::company::NewActivity,
     ) -> Result<bool, StoreError> {
         let guard = aws_sdk_dynamodb::types::Update::builder()
             .table_name(&self.table)
-            .key("pk", s(customer_pk(&customer.id)))
+            .key("pk", s(company_pk(&company.id)))
             .key("sk", s("profile"))
             .update_expression("SET team_version = :next")
             .condition_expression("attribute_exists(pk) AND (attribute_not_exists(team_version) OR team_version = :version)")
@@ -271,17 +300,58 @@ impl Directory {
             .build()
             .map_err(|e| StoreError::from_sdk("build", e))?;
         let mut writes = vec![TransactWriteItem::builder().update(guard).build()];
+        let marker = |email: &EmailAddress| (s(company_pk(&company.id)), s(removed_sk(email)));
         match change {
             TeamChange::Set(email, role) => {
-                for put in self.membership_puts(&email, customer, role)? {
+                for put in self.membership_puts(&email, company, role)? {
                     writes.push(TransactWriteItem::builder().put(put).build());
                 }
             }
+            TeamChange::Invite(email, role) => {
+                for put in self.membership_puts(&email, company, role)? {
+                    writes.push(TransactWriteItem::builder().put(put).build());
+                }
+                let (pk, sk) = marker(&email);
+                let lift = aws_sdk_dynamodb::types::Delete::builder()
+                    .table_name(&self.table)
+                    .key("pk", pk)
+                    .key("sk", sk)
+                    .build()
+                    .map_err(|e| StoreError::from_sdk("build", e))?;
+                writes.push(TransactWriteItem::builder().delete(lift).build());
+            }
+            TeamChange::Activate(email, role) => {
+                for put in self.membership_puts(&email, company, role)? {
+                    writes.push(TransactWriteItem::builder().put(put).build());
+                }
+                let (pk, sk) = marker(&email);
+                let not_removed = aws_sdk_dynamodb::types::ConditionCheck::builder()
+                    .table_name(&self.table)
+                    .key("pk", pk)
+                    .key("sk", sk)
+                    .condition_expression("attribute_not_exists(pk)")
+                    .build()
+                    .map_err(|e| StoreError::from_sdk("build", e))?;
+                writes.push(
+                    TransactWriteItem::builder()
+                        .condition_check(not_removed)
+                        .build(),
+                );
+            }
             TeamChange::Remove(email) => {
+                let (pk, sk) = marker(&email);
+                let removed = Put::builder()
+                    .table_name(&self.table)
+                    .item("pk", pk)
+                    .item("sk", sk)
+                    .item("email", s(email.as_str()))
+                    .build()
+                    .map_err(|e| StoreError::from_sdk("build", e))?;
+                writes.push(TransactWriteItem::builder().put(removed).build());
                 for (pk, sk) in [
-                    (login_pk(&email), format!("member#{}", customer.id.as_str())),
+                    (login_pk(&email), format!("member#{}", company.id.as_str())),
                     (
-                        customer_pk(&customer.id),
+                        company_pk(&company.id),
                         format!("member#{}", email.as_str()),
                     ),
                 ] {

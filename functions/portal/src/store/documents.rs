@@ -1,11 +1,11 @@
 //! Documents in the portal table (`customer#<id>` / `doc#<document id>`) and their files in the
-//! documents bucket. Every key starts from the session's customer id.
+//! documents bucket. Every key starts from the session's company id.
 
 use super::{get_s, s, Item, StoreError};
 use crate::domain::documents::{
     Currency, Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
 };
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::CompanyId;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -85,8 +85,8 @@ pub struct DocumentStore {
     table: String,
 }
 
-fn pk(customer: &CustomerId) -> String {
-    format!("customer#{}", customer.as_str())
+fn pk(company: &CompanyId) -> String {
+    format!("customer#{}", company.as_str())
 }
 fn sk(id: &DocumentId) -> String {
     format!("doc#{}", id.as_str())
@@ -101,21 +101,21 @@ impl DocumentStore {
     }
 
     /// The document item (with its index attributes) and one search item per reference.
-    fn document_puts(&self, customer: &CustomerId, doc: &Document) -> Result<Vec<Put>, StoreError> {
+    fn document_puts(&self, company: &CompanyId, doc: &Document) -> Result<Vec<Put>, StoreError> {
         let build = |e| StoreError::from_sdk("build", e);
         let mut item = Put::builder()
             .table_name(&self.table)
-            .item("pk", s(pk(customer)))
+            .item("pk", s(pk(company)))
             .item("sk", s(sk(&doc.id)))
             .item(
                 "kind_pk",
-                s(format!("{}#kind#{}", pk(customer), doc.kind.code())),
+                s(format!("{}#kind#{}", pk(company), doc.kind.code())),
             )
             .item(
                 "status_pk",
-                s(format!("{}#status#{}", pk(customer), doc.status.code())),
+                s(format!("{}#status#{}", pk(company), doc.status.code())),
             )
-            .item("num_pk", s(pk(customer)))
+            .item("num_pk", s(pk(company)))
             .item("number_lc", s(doc.number.as_str().to_lowercase()))
             .item("kind", s(doc.kind.code()))
             .item("number", s(doc.number.as_str()))
@@ -144,7 +144,7 @@ impl DocumentStore {
         for value in doc.references.values() {
             let reference = Put::builder()
                 .table_name(&self.table)
-                .item("pk", s(pk(customer)))
+                .item("pk", s(pk(company)))
                 .item(
                     "sk",
                     s(format!("ref#{}#{}", value.to_lowercase(), doc.id.as_str())),
@@ -158,9 +158,9 @@ impl DocumentStore {
     }
 
     /// Writes a document and its search items in one transaction.
-    pub async fn put(&self, customer: &CustomerId, doc: &Document) -> Result<(), StoreError> {
+    pub async fn put(&self, company: &CompanyId, doc: &Document) -> Result<(), StoreError> {
         let writes = self
-            .document_puts(customer, doc)?
+            .document_puts(company, doc)?
             .into_iter()
             .map(|put| TransactWriteItem::builder().put(put).build())
             .collect();
@@ -175,14 +175,10 @@ impl DocumentStore {
 
     /// Writes many documents fast (BatchWriteItem, 25 items a call, unprocessed items retried):
     /// for bulk loads where each document's files are already in place.
-    pub async fn put_many(
-        &self,
-        customer: &CustomerId,
-        docs: &[Document],
-    ) -> Result<(), StoreError> {
+    pub async fn put_many(&self, company: &CompanyId, docs: &[Document]) -> Result<(), StoreError> {
         let mut requests = Vec::new();
         for doc in docs {
-            for put in self.document_puts(customer, doc)? {
+            for put in self.document_puts(company, doc)? {
                 let item = put.item().clone();
                 requests.push(
                     aws_sdk_dynamodb::types::WriteRequest::builder()
@@ -225,19 +221,19 @@ impl DocumentStore {
 
     /// One page of `customer`'s documents, newest first. Every read is a key-condition query on
     /// the table or on the kind / status index, never a scan.
-    pub async fn list(&self, customer: &CustomerId, query: &ListQuery) -> Result<Page, StoreError> {
+    pub async fn list(&self, company: &CompanyId, query: &ListQuery) -> Result<Page, StoreError> {
         let (index, pk_attribute, pk_value) = match (query.status, query.kind) {
             (Some(status), _) => (
                 Some("ByStatus"),
                 "status_pk",
-                format!("{}#status#{}", pk(customer), status.code()),
+                format!("{}#status#{}", pk(company), status.code()),
             ),
             (None, Some(kind)) => (
                 Some("ByKind"),
                 "kind_pk",
-                format!("{}#kind#{}", pk(customer), kind.code()),
+                format!("{}#kind#{}", pk(company), kind.code()),
             ),
-            (None, None) => (None, "pk", pk(customer)),
+            (None, None) => (None, "pk", pk(company)),
         };
         let prefix = match (query.year, query.month) {
             (Some(year), Some(month)) => format!("doc#{year:04}{month:02}"),
@@ -247,7 +243,7 @@ impl DocumentStore {
         let filter_kind = query.status.is_some().then_some(query.kind).flatten();
         let mut start: Option<Item> = query.after.as_ref().map(|after| {
             let mut key = Item::new();
-            key.insert("pk".into(), s(pk(customer)));
+            key.insert("pk".into(), s(pk(company)));
             key.insert("sk".into(), s(sk(after)));
             key.insert(pk_attribute.into(), s(&pk_value));
             key
@@ -309,7 +305,7 @@ impl DocumentStore {
     }
 
     /// Whether the company has received any invoice (then its legal name and country are locked).
-    pub async fn has_invoice(&self, customer: &CustomerId) -> Result<bool, StoreError> {
+    pub async fn has_invoice(&self, company: &CompanyId) -> Result<bool, StoreError> {
         let output = self
             .client
             .query()
@@ -320,7 +316,7 @@ impl DocumentStore {
                 ":p",
                 s(format!(
                     "{}#kind#{}",
-                    pk(customer),
+                    pk(company),
                     DocumentKind::Invoice.code()
                 )),
             )
@@ -336,7 +332,7 @@ impl DocumentStore {
     /// pages). Credit notes count negatively; cancelled documents do not count.
     pub async fn month_totals(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         year: u16,
     ) -> Result<Vec<MonthTotal>, StoreError> {
         let mut totals: BTreeMap<(u8, String), (i64, u32)> = BTreeMap::new();
@@ -347,7 +343,7 @@ impl DocumentStore {
                 .query()
                 .table_name(&self.table)
                 .key_condition_expression("pk = :p AND begins_with(sk, :prefix)")
-                .expression_attribute_values(":p", s(pk(customer)))
+                .expression_attribute_values(":p", s(pk(company)))
                 .expression_attribute_values(":prefix", s(format!("doc#{year:04}")))
                 .projection_expression("sk, #kind, #status, gross, currency")
                 .expression_attribute_names("#kind", "kind")
@@ -405,7 +401,7 @@ impl DocumentStore {
     /// (case-insensitive), newest first, at most `limit`.
     pub async fn search(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         term: &str,
         limit: usize,
     ) -> Result<Vec<Document>, StoreError> {
@@ -416,7 +412,7 @@ impl DocumentStore {
             .table_name(&self.table)
             .index_name("ByNumber")
             .key_condition_expression("num_pk = :p AND begins_with(number_lc, :term)")
-            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":p", s(pk(company)))
             .expression_attribute_values(":term", s(&term))
             .limit(SEARCH_CAP)
             .send()
@@ -427,7 +423,7 @@ impl DocumentStore {
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :p AND begins_with(sk, :term)")
-            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":p", s(pk(company)))
             .expression_attribute_values(":term", s(format!("ref#{term}")))
             .limit(SEARCH_CAP)
             .send()
@@ -446,7 +442,7 @@ impl DocumentStore {
                 continue;
             }
             // The reference item may be stale (a re-import changed it): check the document.
-            if let Some(doc) = self.get(customer, &id).await? {
+            if let Some(doc) = self.get(company, &id).await? {
                 if doc
                     .references
                     .values()
@@ -463,7 +459,7 @@ impl DocumentStore {
     /// an invoice and its credit note may share one).
     pub async fn with_number(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         number: &DocumentNumber,
     ) -> Result<Vec<Document>, StoreError> {
         let output = self
@@ -472,7 +468,7 @@ impl DocumentStore {
             .table_name(&self.table)
             .index_name("ByNumber")
             .key_condition_expression("num_pk = :p AND number_lc = :n")
-            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":p", s(pk(company)))
             .expression_attribute_values(":n", s(number.as_str().to_lowercase()))
             .limit(10)
             .send()
@@ -485,14 +481,14 @@ impl DocumentStore {
     /// transaction. `Ok(false)` when the document is no longer open (paid or cancelled since).
     pub async fn record_proof(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         id: &DocumentId,
         proof: &Proof,
-        activity: &crate::store::account::NewActivity,
+        activity: &crate::store::company::NewActivity,
     ) -> Result<bool, StoreError> {
         let update = aws_sdk_dynamodb::types::Update::builder()
             .table_name(&self.table)
-            .key("pk", s(pk(customer)))
+            .key("pk", s(pk(company)))
             .key("sk", s(sk(id)))
             .update_expression("SET proof = :proof")
             .condition_expression(
@@ -519,14 +515,14 @@ impl DocumentStore {
     /// One document of `customer`; a foreign or unknown id is simply `None`.
     pub async fn get(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         id: &DocumentId,
     ) -> Result<Option<Document>, StoreError> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(pk(customer)))
+            .key("pk", s(pk(company)))
             .key("sk", s(sk(id)))
             .send()
             .await

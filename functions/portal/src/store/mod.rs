@@ -1,8 +1,8 @@
 //! Adapters to DynamoDB and SES. They turn items into domain types; no SDK type leaves here.
 
-pub mod account;
 pub mod auth;
 pub mod calls;
+pub mod company;
 pub mod contracts;
 pub mod directory;
 pub mod documents;

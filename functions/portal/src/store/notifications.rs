@@ -5,7 +5,7 @@
 
 use super::{get_n, get_s, n, s, Item, StoreError};
 use crate::domain::email::EmailAddress;
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::CompanyId;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
@@ -44,8 +44,10 @@ pub struct Notification {
     pub id: String,
     pub kind: Kind,
     pub at: u64,
-    pub customer: Option<String>,
-    pub customer_name: Option<String>,
+    #[serde(rename = "customer")]
+    pub company: Option<String>,
+    #[serde(rename = "customer_name")]
+    pub company_name: Option<String>,
     pub subject: String,
     /// Kind-specific detail: the invoice number, the new status, …
     pub detail: String,
@@ -58,7 +60,7 @@ pub struct NewNotification {
     pub to: EmailAddress,
     pub kind: Kind,
     pub at: u64,
-    pub customer: Option<(CustomerId, String)>,
+    pub company: Option<(CompanyId, String)>,
     pub subject: String,
     pub detail: String,
 }
@@ -84,7 +86,7 @@ impl NewNotification {
         );
         item.insert("kind".into(), s(self.kind.code()));
         item.insert("at".into(), n(self.at));
-        if let Some((id, name)) = &self.customer {
+        if let Some((id, name)) = &self.company {
             item.insert("customer".into(), s(id.as_str()));
             item.insert("customer_name".into(), s(name));
         }
@@ -162,8 +164,8 @@ impl NotificationStore {
                 id: sk.trim_start_matches("n#").replace('#', "-"),
                 kind,
                 at,
-                customer: get_s(item, "customer").map(str::to_string),
-                customer_name: get_s(item, "customer_name").map(str::to_string),
+                company: get_s(item, "customer").map(str::to_string),
+                company_name: get_s(item, "customer_name").map(str::to_string),
                 subject: get_s(item, "subject").unwrap_or_default().to_string(),
                 detail: get_s(item, "detail").unwrap_or_default().to_string(),
                 unread: false,

@@ -2,9 +2,9 @@
 //! category, subject, text, an optional document, a status and the answers of support. Created
 //! in the portal, answered with `portal-admin support answer`.
 
-use super::account::NewActivity;
+use super::company::NewActivity;
 use super::{get_n, get_s, n, s, Item, StoreError};
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::CompanyId;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 
@@ -129,8 +129,8 @@ pub struct SupportStore {
     table: String,
 }
 
-fn pk(customer: &CustomerId) -> String {
-    format!("customer#{}", customer.as_str())
+fn pk(company: &CompanyId) -> String {
+    format!("customer#{}", company.as_str())
 }
 
 fn sk(id: &str) -> String {
@@ -164,12 +164,12 @@ impl SupportStore {
     /// Stores a new request together with its activity entry.
     pub async fn create(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         request: &SupportRequest,
         activity: &NewActivity,
     ) -> Result<(), StoreError> {
         let mut item = Item::new();
-        item.insert("pk".into(), s(pk(customer)));
+        item.insert("pk".into(), s(pk(company)));
         item.insert("sk".into(), s(sk(&request.id)));
         item.insert("category".into(), s(request.category.code()));
         item.insert("subject".into(), s(&request.subject));
@@ -205,8 +205,8 @@ impl SupportStore {
         let index = Put::builder()
             .table_name(&self.table)
             .item("pk", s(INDEX_PK))
-            .item("sk", s(index_sk(customer, &request.id)))
-            .item("customer", s(customer.as_str()))
+            .item("sk", s(index_sk(company, &request.id)))
+            .item("customer", s(company.as_str()))
             .item("id", s(&request.id))
             .item("category", s(request.category.code()))
             .item("subject", s(&request.subject))
@@ -246,7 +246,7 @@ impl SupportStore {
             .iter()
             .filter_map(|item| {
                 Some(IndexEntry {
-                    customer: CustomerId::parse(get_s(item, "customer")?).ok()?,
+                    company: CompanyId::parse(get_s(item, "customer")?).ok()?,
                     id: get_s(item, "id")?.to_string(),
                     category: Category::from_code(get_s(item, "category")?)?,
                     subject: get_s(item, "subject")?.to_string(),
@@ -260,13 +260,13 @@ impl SupportStore {
     }
 
     /// The company's requests, newest first (at most [`LIST_CAP`]).
-    pub async fn list(&self, customer: &CustomerId) -> Result<Vec<SupportRequest>, StoreError> {
+    pub async fn list(&self, company: &CompanyId) -> Result<Vec<SupportRequest>, StoreError> {
         let output = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :p AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":p", s(pk(company)))
             .expression_attribute_values(":prefix", s("support#"))
             .scan_index_forward(false)
             .limit(LIST_CAP)
@@ -279,14 +279,14 @@ impl SupportStore {
     /// One request of `customer`; unknown ids (and those of other companies) are `None`.
     pub async fn get(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         id: &str,
     ) -> Result<Option<SupportRequest>, StoreError> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(pk(customer)))
+            .key("pk", s(pk(company)))
             .key("sk", s(sk(id)))
             .consistent_read(true)
             .send()
@@ -299,7 +299,7 @@ impl SupportStore {
     /// one transaction). `false` when there is no such request.
     pub async fn answer(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         id: &str,
         status: Status,
         answer: Option<&Answer>,
@@ -308,7 +308,7 @@ impl SupportStore {
         let build = |e| StoreError::from_sdk("build", e);
         let mut update = Update::builder()
             .table_name(&self.table)
-            .key("pk", s(pk(customer)))
+            .key("pk", s(pk(company)))
             .key("sk", s(sk(id)))
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#status", "status")
@@ -335,7 +335,7 @@ impl SupportStore {
         let index = Update::builder()
             .table_name(&self.table)
             .key("pk", s(INDEX_PK))
-            .key("sk", s(index_sk(customer, id)))
+            .key("sk", s(index_sk(company, id)))
             .update_expression("SET #status = :status, updated_at = :now")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":status", s(status.code()))
@@ -356,14 +356,15 @@ impl SupportStore {
 /// (requests are few; support reads them all with one query).
 const INDEX_PK: &str = "support-requests";
 
-fn index_sk(customer: &CustomerId, id: &str) -> String {
-    format!("{id}#{}", customer.as_str())
+fn index_sk(company: &CompanyId, id: &str) -> String {
+    format!("{id}#{}", company.as_str())
 }
 
 /// One line of support's list.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct IndexEntry {
-    pub customer: CustomerId,
+    #[serde(rename = "customer")]
+    pub company: CompanyId,
     pub id: String,
     pub category: Category,
     pub subject: String,

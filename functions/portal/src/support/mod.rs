@@ -8,7 +8,7 @@ use crate::domain::documents::DocumentId;
 use crate::domain::text::{required_multiline_text, required_text};
 use crate::error::{ApiError, Fields};
 use crate::http::{ApiRequest, ApiResponse};
-use crate::store::account::NewActivity;
+use crate::store::company::NewActivity;
 use crate::store::mail::OutgoingMail;
 use crate::store::support::{self, Attachment, Category, Status, SupportRequest};
 use http::StatusCode;
@@ -156,7 +156,7 @@ pub async fn create(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
     app.support
         .create(&caller.company, &request, &activity)
         .await?;
-    let company = app.directory.customer_name(&caller.company).await?;
+    let company = app.directory.company_name(&caller.company).await?;
     let attached = match &request.attachment {
         None => "–".to_string(),
         Some(a) => format!(

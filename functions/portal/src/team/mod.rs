@@ -10,8 +10,8 @@ use crate::domain::lang::Lang;
 use crate::domain::secret::sha256_hex;
 use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
-use crate::store::account::NewActivity;
-use crate::store::directory::{Customer, Team, TeamChange};
+use crate::store::company::NewActivity;
+use crate::store::directory::{Company, Team, TeamChange};
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -41,9 +41,9 @@ fn team_json(team: &Team, me: &EmailAddress) -> Value {
     json!({ "members": members, "max_members": MAX_MEMBERS })
 }
 
-async fn company(app: &App, caller: &Caller) -> Result<Customer, ApiError> {
+async fn load_company(app: &App, caller: &Caller) -> Result<Company, ApiError> {
     app.directory
-        .get_customer(&caller.company)
+        .get_company(&caller.company)
         .await?
         .ok_or(ApiError::NotFound)
 }
@@ -86,18 +86,18 @@ fn parse_role(raw: &str) -> Result<Role, ApiError> {
 /// Runs `decide` on the current team and applies its change, re-reading on a lost race.
 async fn change(
     app: &App,
-    customer: &Customer,
+    company: &Company,
     decide: impl Fn(&Team) -> Result<(TeamChange, NewActivity), ApiError>,
 ) -> Result<Team, ApiError> {
     for _ in 0..ATTEMPTS {
-        let team = app.directory.team(&customer.id).await?;
+        let team = app.directory.team(&company.id).await?;
         let (change, activity) = decide(&team)?;
         if app
             .directory
-            .change_team(customer, team.version, change, &activity)
+            .change_team(company, team.version, change, &activity)
             .await?
         {
-            return Ok(app.directory.team(&customer.id).await?);
+            return Ok(app.directory.team(&company.id).await?);
         }
     }
     Err(conflict(
@@ -141,8 +141,8 @@ pub async fn invite(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
         })?,
     };
     let me = caller.session.login.email.clone();
-    let customer = company(app, &caller).await?;
-    let team = change(app, &customer, |team| {
+    let company = load_company(app, &caller).await?;
+    let team = change(app, &company, |team| {
         if team.members.iter().any(|(e, _)| *e == email) {
             return Err(conflict(
                 "already_member",
@@ -158,7 +158,7 @@ pub async fn invite(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
             ));
         }
         Ok((
-            TeamChange::Set(email.clone(), role),
+            TeamChange::Invite(email.clone(), role),
             activity(app, &caller, "member_invited")
                 .with("member", email.as_str())
                 .with("role", role.code()),
@@ -174,7 +174,7 @@ pub async fn invite(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
     {
         app.directory.put_login_profile(&email, lang).await?;
     }
-    send_invitation(app, &email, lang, &customer.name, &me).await?;
+    send_invitation(app, &email, lang, &company.name, &me).await?;
     Ok(ApiResponse::json(
         StatusCode::CREATED,
         &team_json(&team, &me),
@@ -193,8 +193,8 @@ pub async fn set_role(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiR
     let id = req.params.get("id").cloned().unwrap_or_default();
     let body: RoleBody = req.json()?;
     let role = parse_role(&body.role)?;
-    let customer = company(app, &caller).await?;
-    let team = change(app, &customer, |team| {
+    let company = load_company(app, &caller).await?;
+    let team = change(app, &company, |team| {
         let (email, current) = member(team, &id)?;
         if *current == Role::Owner && role != Role::Owner && owners(team) <= 1 {
             return Err(last_owner());
@@ -216,8 +216,8 @@ pub async fn set_role(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiR
 /// `DELETE /api/team/members/{id}`: the login loses access to this company at once.
 pub async fn remove(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let id = req.params.get("id").cloned().unwrap_or_default();
-    let customer = company(app, &caller).await?;
-    let team = change(app, &customer, |team| {
+    let company = load_company(app, &caller).await?;
+    let team = change(app, &company, |team| {
         let (email, current) = member(team, &id)?;
         if *current == Role::Owner && owners(team) <= 1 {
             return Err(last_owner());

@@ -9,7 +9,7 @@ use crate::auth::Caller;
 use crate::domain::payment::{sealed, Payee, PayeeError};
 use crate::error::{ApiError, Fields};
 use crate::http::{ApiRequest, ApiResponse};
-use crate::store::account::{NewActivity, SaveOutcome, StoredPayment};
+use crate::store::company::{NewActivity, SaveOutcome, StoredPayment};
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -50,7 +50,7 @@ fn unavailable() -> ApiError {
 /// `GET /api/account/payment`: the masked account and the provider link, with `ETag`.
 pub async fn get(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     req.query_params(&[])?;
-    let stored = app.account.payment(&caller.company).await?;
+    let stored = app.companies.payment(&caller.company).await?;
     let version = stored.as_ref().map_or(0, |p| p.version);
     Ok(with_etag(
         ApiResponse::json(StatusCode::OK, &payment_json(app, stored.as_ref())),
@@ -106,7 +106,7 @@ pub async fn update(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
         .payment_data_key
         .as_ref()
         .ok_or_else(unavailable)?;
-    let stored = app.account.payment(&caller.company).await?;
+    let stored = app.companies.payment(&caller.company).await?;
     let current = stored.as_ref().map_or(0, |p| p.version);
     let Some(expected) = if_match(&req, current) else {
         return Err(ApiError::VersionRequired {
@@ -137,19 +137,19 @@ pub async fn update(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
         .with("by", &by)
         .with("changes", format!("IBAN {masked}"));
     match app
-        .account
+        .companies
         .save_payment(&caller.company, &payment, expected, &activity)
         .await?
     {
         SaveOutcome::Saved { version } => {
-            tracing::info!(customer = caller.company.as_str(), "payment details saved");
+            tracing::info!(company = caller.company.as_str(), "payment details saved");
             Ok(with_etag(
                 ApiResponse::json(StatusCode::OK, &payment_json(app, Some(&payment))),
                 version,
             ))
         }
         SaveOutcome::Stale => {
-            let stored = app.account.payment(&caller.company).await?;
+            let stored = app.companies.payment(&caller.company).await?;
             Err(ApiError::VersionConflict {
                 current: Box::new(payment_json(app, stored.as_ref())),
                 version: stored.as_ref().map_or(0, |p| p.version),

@@ -1,12 +1,12 @@
 //! Billing data: validation with field errors, optimistic locking, locked fields and change
 //! requests, roles.
 
-use portal::domain::ids::{CustomerId, Role};
+use portal::domain::ids::{CompanyId, Role};
 use portal::domain::lang::Lang;
 use portal_tests::{Browser, Reply, TestPortal};
 use serde_json::{json, Value};
 
-async fn logged_in(portal: &TestPortal, role: Role) -> (Browser, CustomerId) {
+async fn logged_in(portal: &TestPortal, role: Role) -> (Browser, CompanyId) {
     let (browser, company, _) = portal
         .member_session("Stammdaten GmbH", Lang::De, role)
         .await;
@@ -317,9 +317,9 @@ async fn the_activity_log_shows_logins_downloads_and_changes_newest_first_in_pag
     for n in 0..30 {
         portal
             .app_for_seeding
-            .account
+            .companies
             .record_activity(
-                &portal::store::account::NewActivity::new(&company, 10 + n, "test")
+                &portal::store::company::NewActivity::new(&company, 10 + n, "test")
                     .with("by", "x@example.com"),
             )
             .await

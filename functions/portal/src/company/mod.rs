@@ -11,7 +11,7 @@ use crate::domain::text::{clean_text, required_text};
 use crate::domain::vat::{VatError, VatId};
 use crate::error::{ApiError, Fields};
 use crate::http::{ApiRequest, ApiResponse};
-use crate::store::account::{Billing, BillingData, ChangeRequest, NewActivity, SaveOutcome};
+use crate::store::company::{Billing, BillingData, ChangeRequest, NewActivity, SaveOutcome};
 use crate::store::mail::OutgoingMail;
 use http::{HeaderValue, StatusCode};
 use serde::Deserialize;
@@ -173,16 +173,13 @@ fn validate(body: &BillingBody) -> Result<BillingData, ApiError> {
 }
 
 /// The stored billing data, or a first version from the customer record.
-async fn current(
-    app: &App,
-    customer: &crate::domain::ids::CustomerId,
-) -> Result<Billing, ApiError> {
-    if let Some(billing) = app.account.billing(customer).await? {
+async fn current(app: &App, company: &crate::domain::ids::CompanyId) -> Result<Billing, ApiError> {
+    if let Some(billing) = app.companies.billing(company).await? {
         return Ok(billing);
     }
     let name = app
         .directory
-        .get_customer(customer)
+        .get_company(company)
         .await?
         .map(|c| c.name)
         .unwrap_or_default();
@@ -198,13 +195,13 @@ async fn current(
 /// The billing data as the API shows it; `locked` = the company has received an invoice.
 async fn billing_json(
     app: &App,
-    customer: &crate::domain::ids::CustomerId,
+    company: &crate::domain::ids::CompanyId,
     billing: &Billing,
     locked: bool,
 ) -> Result<Value, ApiError> {
     let pending: Vec<ChangeRequest> = app
-        .account
-        .change_requests(customer)
+        .companies
+        .change_requests(company)
         .await?
         .into_iter()
         .filter(|c| c.status == "pending")
@@ -293,7 +290,7 @@ pub async fn update_billing(
         .with("by", &by)
         .with("changes", billing_changes(&billing.data, &data));
     match app
-        .account
+        .companies
         .save_billing(&caller.company, &data, expected, &by, now, &activity)
         .await?
     {
@@ -312,12 +309,12 @@ pub async fn update_billing(
 /// 428 (no `If-Match`) or 412 (stale version), both carrying the current data.
 async fn precondition(
     app: &App,
-    customer: &crate::domain::ids::CustomerId,
+    company: &crate::domain::ids::CompanyId,
     billing: &Billing,
     locked: bool,
     missing: bool,
 ) -> Result<ApiError, ApiError> {
-    let current = Box::new(billing_json(app, customer, billing, locked).await?);
+    let current = Box::new(billing_json(app, company, billing, locked).await?);
     let version = billing.version;
     Ok(if missing {
         ApiError::VersionRequired { current, version }
@@ -371,7 +368,7 @@ struct ContactsBody {
     phones: Vec<String>,
 }
 
-fn contacts_json(contacts: &crate::store::account::Contacts) -> Value {
+fn contacts_json(contacts: &crate::store::company::Contacts) -> Value {
     json!({ "emails": contacts.emails, "phones": contacts.phones, "version": contacts.version })
 }
 
@@ -381,7 +378,7 @@ pub async fn contacts(
     _req: ApiRequest,
     caller: Caller,
 ) -> Result<ApiResponse, ApiError> {
-    let contacts = app.account.contacts(&caller.company).await?;
+    let contacts = app.companies.contacts(&caller.company).await?;
     Ok(with_etag(
         ApiResponse::json(StatusCode::OK, &contacts_json(&contacts)),
         contacts.version,
@@ -443,7 +440,7 @@ pub async fn update_contacts(
         }
     }
     f.finish()?;
-    let stored = app.account.contacts(&caller.company).await?;
+    let stored = app.companies.contacts(&caller.company).await?;
     let Some(expected) = if_match(&req, stored.version) else {
         return Err(ApiError::VersionRequired {
             current: Box::new(contacts_json(&stored)),
@@ -472,7 +469,7 @@ pub async fn update_contacts(
             ),
         );
     match app
-        .account
+        .companies
         .save_contacts(
             &caller.company,
             &emails,
@@ -485,7 +482,7 @@ pub async fn update_contacts(
         .await?
     {
         SaveOutcome::Saved { version } => {
-            let saved = crate::store::account::Contacts {
+            let saved = crate::store::company::Contacts {
                 emails,
                 phones,
                 version,
@@ -519,7 +516,7 @@ pub async fn activity(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiR
         })
         .transpose()?;
     let (events, next) = app
-        .account
+        .companies
         .activity(&caller.company, after.as_deref(), ACTIVITY_PAGE)
         .await?;
     let next = next.map(|sk| crate::domain::cursor::seal(secret, &sk, &list));
@@ -534,15 +531,15 @@ pub async fn activity(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiR
 /// that may see them anyway.
 pub async fn export(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     req.query_params(&[])?;
-    let customer = &caller.company;
-    let company = app.directory.get_customer(customer).await?;
+    let company = &caller.company;
+    let profile = app.directory.get_company(company).await?;
     let mut documents = Vec::new();
     let mut query = crate::store::documents::ListQuery {
         limit: 100,
         ..Default::default()
     };
     loop {
-        let page = app.documents.list(customer, &query).await?;
+        let page = app.documents.list(company, &query).await?;
         documents.extend(
             page.documents
                 .iter()
@@ -559,16 +556,16 @@ pub async fn export(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
         "login": {
             "email": login.email.as_str(),
             "language": login.lang.map(|l| l.code()),
-            "companies": login.memberships.iter().map(|m| json!({ "id": m.customer_id, "name": m.customer_name, "role": m.role })).collect::<Vec<_>>(),
+            "companies": login.memberships.iter().map(|m| json!({ "id": m.company_id, "name": m.company_name, "role": m.role })).collect::<Vec<_>>(),
         },
-        "company": company.map(|c| json!({ "id": c.id, "number": c.number, "name": c.name })),
+        "company": profile.map(|c| json!({ "id": c.id, "number": c.number, "name": c.name })),
         "documents": documents,
     });
     if crate::routes::OWNER_BILLING.contains(&caller.role) {
-        let billing = current(app, customer).await?;
-        let locked = app.documents.has_invoice(customer).await?;
-        body["billing"] = billing_json(app, customer, &billing, locked).await?;
-        let team = app.directory.team(customer).await?;
+        let billing = current(app, company).await?;
+        let locked = app.documents.has_invoice(company).await?;
+        body["billing"] = billing_json(app, company, &billing, locked).await?;
+        let team = app.directory.team(company).await?;
         body["team"] = team
             .members
             .iter()
@@ -578,8 +575,8 @@ pub async fn export(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
         let mut after: Option<String> = None;
         loop {
             let (page, next) = app
-                .account
-                .activity(customer, after.as_deref(), 100)
+                .companies
+                .activity(company, after.as_deref(), 100)
                 .await?;
             events.extend(page);
             match next {
@@ -591,15 +588,15 @@ pub async fn export(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
     }
     let mut response = ApiResponse::json(StatusCode::OK, &body);
     if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"kundenportal-export-{customer}.json\""
+        "attachment; filename=\"kundenportal-export-{company}.json\""
     )) {
         response
             .headers
             .insert(http::header::CONTENT_DISPOSITION, value);
     }
-    app.account
+    app.companies
         .record_activity(
-            &NewActivity::new(customer, app.clock.now(), "data_exported")
+            &NewActivity::new(company, app.clock.now(), "data_exported")
                 .with("by", login.email.as_str()),
         )
         .await?;
@@ -657,10 +654,10 @@ pub async fn change_request(
     };
     let activity = NewActivity::new(&caller.company, now, "change_requested")
         .with("by", &request.requested_by);
-    app.account
+    app.companies
         .add_change_request(&caller.company, &request, &activity)
         .await?;
-    let company = app.directory.customer_name(&caller.company).await?;
+    let company = app.directory.company_name(&caller.company).await?;
     let text = format!(
         "Änderungsantrag aus dem Kundenportal\n\nFirma: {company} ({})\nAngefragt von: {}\nNeuer Firmenname: {}\nNeues Land: {}\nBegründung:\n{}\n",
         caller.company,

@@ -2,7 +2,7 @@
 //! its change requests for locked fields (`customer#<id>` / `change#<time>#<random>`).
 
 use super::{get_n, get_s, n, s, Item, StoreError};
-use crate::domain::ids::CustomerId;
+use crate::domain::ids::CompanyId;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
@@ -82,16 +82,16 @@ pub struct StoredPayment {
 /// transaction, so a failed request never leaves the one without the other.
 #[derive(Debug, Clone)]
 pub struct NewActivity {
-    customer: CustomerId,
+    company: CompanyId,
     at: u64,
     fields: Vec<(&'static str, String)>,
 }
 
 impl NewActivity {
-    /// `event` at `at` for `customer`; add `by`, `changes`, … with [`NewActivity::with`].
-    pub fn new(customer: &CustomerId, at: u64, event: &str) -> Self {
+    /// `event` at `at` for `company`; add `by`, `changes`, … with [`NewActivity::with`].
+    pub fn new(company: &CompanyId, at: u64, event: &str) -> Self {
         NewActivity {
-            customer: customer.clone(),
+            company: company.clone(),
             at,
             fields: vec![("event", event.to_string())],
         }
@@ -106,7 +106,7 @@ impl NewActivity {
     fn item(&self) -> Item {
         let suffix = crate::domain::secret::Secret::generate().hash();
         let mut item = Item::new();
-        item.insert("pk".into(), s(pk(&self.customer)));
+        item.insert("pk".into(), s(pk(&self.company)));
         item.insert(
             "sk".into(),
             s(format!("activity#{:012}#{}", self.at, &suffix[..12])),
@@ -144,29 +144,29 @@ pub enum SaveOutcome {
     Stale,
 }
 
-pub struct AccountStore {
+pub struct CompanyStore {
     client: Client,
     table: String,
 }
 
-fn pk(customer: &CustomerId) -> String {
-    format!("customer#{}", customer.as_str())
+fn pk(company: &CompanyId) -> String {
+    format!("customer#{}", company.as_str())
 }
 
-impl AccountStore {
+impl CompanyStore {
     pub fn new(client: Client, table: &str) -> Self {
-        AccountStore {
+        CompanyStore {
             client,
             table: table.to_string(),
         }
     }
 
-    pub async fn billing(&self, customer: &CustomerId) -> Result<Option<Billing>, StoreError> {
+    pub async fn billing(&self, company: &CompanyId) -> Result<Option<Billing>, StoreError> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(pk(customer)))
+            .key("pk", s(pk(company)))
             .key("sk", s("billing"))
             .consistent_read(true)
             .send()
@@ -179,7 +179,7 @@ impl AccountStore {
     /// (0: nothing stored yet). Of parallel saves with the same expected version exactly one wins.
     pub async fn save_billing(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         data: &BillingData,
         expected: u64,
         by: &str,
@@ -188,7 +188,7 @@ impl AccountStore {
     ) -> Result<SaveOutcome, StoreError> {
         let mut item = Item::new();
         for (name, value) in [
-            ("pk", pk(customer)),
+            ("pk", pk(company)),
             ("sk", "billing".to_string()),
             ("legal_name", data.legal_name.clone()),
             ("line1", data.line1.clone()),
@@ -216,12 +216,12 @@ impl AccountStore {
             .await
     }
 
-    pub async fn contacts(&self, customer: &CustomerId) -> Result<Contacts, StoreError> {
+    pub async fn contacts(&self, company: &CompanyId) -> Result<Contacts, StoreError> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(pk(customer)))
+            .key("pk", s(pk(company)))
             .key("sk", s("contacts"))
             .consistent_read(true)
             .send()
@@ -247,7 +247,7 @@ impl AccountStore {
     #[allow(clippy::too_many_arguments)]
     pub async fn save_contacts(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         emails: &[String],
         phones: &[String],
         expected: u64,
@@ -256,7 +256,7 @@ impl AccountStore {
         activity: &NewActivity,
     ) -> Result<SaveOutcome, StoreError> {
         let mut item = Item::new();
-        item.insert("pk".into(), s(pk(customer)));
+        item.insert("pk".into(), s(pk(company)));
         item.insert("sk".into(), s("contacts"));
         item.insert(
             "emails".into(),
@@ -314,15 +314,12 @@ impl AccountStore {
     }
 
     /// The stored bank account for SEPA direct debit (IBAN sealed), if any.
-    pub async fn payment(
-        &self,
-        customer: &CustomerId,
-    ) -> Result<Option<StoredPayment>, StoreError> {
+    pub async fn payment(&self, company: &CompanyId) -> Result<Option<StoredPayment>, StoreError> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(pk(customer)))
+            .key("pk", s(pk(company)))
             .key("sk", s("payment"))
             .consistent_read(true)
             .send()
@@ -344,13 +341,13 @@ impl AccountStore {
     /// Saves bank details as version `expected + 1` if the stored version is still `expected`.
     pub async fn save_payment(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         payment: &StoredPayment,
         expected: u64,
         activity: &NewActivity,
     ) -> Result<SaveOutcome, StoreError> {
         let mut item = Item::new();
-        item.insert("pk".into(), s(pk(customer)));
+        item.insert("pk".into(), s(pk(company)));
         item.insert("sk".into(), s("payment"));
         item.insert("holder".into(), s(&payment.holder));
         item.insert("iban_sealed".into(), s(&payment.iban_sealed));
@@ -383,13 +380,13 @@ impl AccountStore {
     /// One page of the activity log, newest first, continuing after the sort key `after`.
     pub async fn activity(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         after: Option<&str>,
         limit: usize,
     ) -> Result<(Vec<Activity>, Option<String>), StoreError> {
         let start = after.map(|sk| {
             let mut key = Item::new();
-            key.insert("pk".into(), s(pk(customer)));
+            key.insert("pk".into(), s(pk(company)));
             key.insert("sk".into(), s(sk));
             key
         });
@@ -398,7 +395,7 @@ impl AccountStore {
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :p AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":p", s(pk(company)))
             .expression_attribute_values(":prefix", s("activity#"))
             .scan_index_forward(false)
             .limit(limit as i32)
@@ -430,12 +427,12 @@ impl AccountStore {
     /// Stores a change request together with the activity entry that records it.
     pub async fn add_change_request(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
         request: &ChangeRequest,
         activity: &NewActivity,
     ) -> Result<(), StoreError> {
         let mut item = Item::new();
-        item.insert("pk".into(), s(pk(customer)));
+        item.insert("pk".into(), s(pk(company)));
         item.insert("sk".into(), s(format!("change#{}", request.id)));
         item.insert("requested_at".into(), n(request.requested_at));
         item.insert("requested_by".into(), s(&request.requested_by));
@@ -464,14 +461,14 @@ impl AccountStore {
 
     pub async fn change_requests(
         &self,
-        customer: &CustomerId,
+        company: &CompanyId,
     ) -> Result<Vec<ChangeRequest>, StoreError> {
         let output = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :p AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":p", s(pk(customer)))
+            .expression_attribute_values(":p", s(pk(company)))
             .expression_attribute_values(":prefix", s("change#"))
             .scan_index_forward(false)
             .limit(50)
