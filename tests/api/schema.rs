@@ -294,3 +294,59 @@ fn the_documented_rate_limits_are_the_declared_ones() {
         "docs/architecture.md lists limits no route declares"
     );
 }
+
+/// Every request header a handler or the pipeline reads reaches the API through CloudFront: the
+/// origin request policy forwards a list, and a header missing there is silently absent in
+/// production (the new-browser notice named no browser without `User-Agent`).
+#[test]
+fn cloudfront_forwards_every_header_the_portal_reads() {
+    let template =
+        std::fs::read_to_string(devstack::workspace_root().join("infra/template.yaml")).unwrap();
+    let policy = template
+        .split("ApiOriginRequestPolicy:")
+        .nth(1)
+        .and_then(|p| p.split("\n\n").next())
+        .expect("the template has ApiOriginRequestPolicy");
+    let forwarded: Vec<String> = policy
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- "))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut read = std::collections::BTreeSet::new();
+    let src = devstack::workspace_root().join("functions/portal/src");
+    let mut folders = vec![src];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for part in text.split("header(\"").skip(1) {
+                    let name = part.split('"').next().unwrap_or("");
+                    if !name.is_empty()
+                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    {
+                        read.insert(name.to_ascii_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    // Set by CloudFront itself as an origin custom header, not a viewer's header.
+    read.remove("x-origin-verify");
+    assert!(
+        read.contains("user-agent") && read.contains("origin"),
+        "{read:?}"
+    );
+    for header in &read {
+        assert!(
+            forwarded.contains(header),
+            "infra/template.yaml's ApiOriginRequestPolicy does not forward {header}, which the portal reads"
+        );
+    }
+    assert!(
+        forwarded.len() <= 10,
+        "CloudFront forwards at most 10 listed headers"
+    );
+}

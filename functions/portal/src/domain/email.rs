@@ -93,6 +93,37 @@ pub fn mask(address: &str) -> String {
     }
 }
 
+/// `text` with every address in it masked (`a***@example.com`): for error texts of other
+/// systems (SES names the rejected addresses in its messages), which go to the logs.
+pub fn mask_addresses(text: &str) -> String {
+    let local = |c: char| c.is_alphanumeric() || "._%+-'".contains(c);
+    let domain = |c: char| c.is_alphanumeric() || ".-".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('@') {
+        let start = rest[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| local(*c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        let end = rest[at + 1..]
+            .char_indices()
+            .take_while(|(_, c)| domain(*c))
+            .last()
+            .map_or(at + 1, |(i, c)| at + 1 + i + c.len_utf8());
+        out.push_str(&rest[..start]);
+        if start < at && rest[at + 1..end].contains('.') {
+            out.push_str(&mask(&rest[start..end]));
+        } else {
+            out.push_str(&rest[start..end]);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl fmt::Debug for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "EmailAddress({})", self.masked())
@@ -102,6 +133,29 @@ impl fmt::Debug for EmailAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_in_other_systems_error_texts_are_masked() {
+        let ses = "MessageRejected: Email address is not verified. The following identities failed the check in region EU-CENTRAL-1: anna.schmidt@example.com, ben+x@firma.de";
+        let masked = mask_addresses(ses);
+        assert!(
+            !masked.contains("anna.schmidt@") && !masked.contains("ben+x@"),
+            "{masked}"
+        );
+        assert!(
+            masked.ends_with("a***@example.com, b***@firma.de"),
+            "{masked}"
+        );
+        assert_eq!(
+            mask_addresses("key login#claire.martin@example.org is bad"),
+            "key login#c***@example.org is bad"
+        );
+        assert_eq!(
+            mask_addresses("no address @ here, a@b"),
+            "no address @ here, a@b"
+        );
+        assert_eq!(mask_addresses("ümlaut@example.com"), "ü***@example.com");
+    }
 
     #[test]
     fn ordinary_addresses_are_accepted_and_lower_cased() {

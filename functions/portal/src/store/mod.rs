@@ -21,11 +21,14 @@ use std::collections::HashMap;
 pub struct StoreError(pub(crate) String);
 
 impl StoreError {
+    /// The error with its whole cause chain, addresses masked: AWS messages can name them
+    /// (SES lists rejected recipients, DynamoDB echoes keys such as `login#<address>`), and
+    /// this text goes to the logs.
     pub fn from_sdk<E: std::error::Error + 'static>(what: &str, err: E) -> Self {
-        StoreError(format!(
+        StoreError(crate::domain::email::mask_addresses(&format!(
             "{what}: {}",
             aws_sdk_dynamodb::error::DisplayErrorContext(err)
-        ))
+        )))
     }
 
     pub fn corrupt(what: &str) -> Self {
@@ -75,4 +78,23 @@ pub(crate) fn get_n(item: &Item, name: &str) -> Option<u64> {
     item.get(name)
         .and_then(|v| v.as_n().ok())
         .and_then(|v| v.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+    use aws_sdk_sesv2::operation::send_email::SendEmailError;
+    use aws_sdk_sesv2::types::error::MessageRejected;
+
+    #[test]
+    fn an_ses_refusal_naming_the_recipient_is_logged_masked() {
+        let refusal = SendEmailError::MessageRejected(
+            MessageRejected::builder()
+                .message("Email address is not verified. The following identities failed the check in region EU-CENTRAL-1: anna.schmidt@example.com")
+                .build(),
+        );
+        let logged = StoreError::from_sdk("send mail", refusal).to_string();
+        assert!(logged.contains("a***@example.com"), "{logged}");
+        assert!(!logged.contains("anna.schmidt"), "{logged}");
+    }
 }
