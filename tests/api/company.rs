@@ -252,7 +252,10 @@ async fn after_the_first_invoice_name_and_country_change_only_by_request() {
         "Neuer Name AG"
     );
     assert_eq!(pending.json["pending_changes"][0]["status"], "pending");
-    let mail = portal.mail("support@example.com", 1).await;
+    // Support's mailbox is shared by every test: find this request's mail.
+    let mail = portal
+        .mail_containing("support@example.com", "Neuer Name AG")
+        .await;
     assert!(mail.subject.contains("Änderungsantrag"), "{}", mail.subject);
     let empty = browser
         .post(

@@ -50,3 +50,29 @@ async fn a_full_login_leaves_no_secret_or_address_in_the_logs() {
         !logs.contains(&code[..4]) || !logs.contains(&format!("{} {}", &code[..4], &code[4..]))
     );
 }
+
+#[tokio::test]
+async fn a_refused_code_is_logged_as_a_metric_the_template_counts() {
+    let portal = TestPortal::spawn().await;
+    let email = portal.owner().await;
+    let mut browser = portal.browser();
+    browser
+        .post("/api/auth/login-request", &json!({ "email": email }))
+        .await;
+    let reply = browser
+        .post("/api/auth/session", &json!({ "code": "00000000" }))
+        .await;
+    assert_eq!(reply.status, 401, "{reply:?}");
+    let logs = logs::captured();
+    assert!(
+        logs.contains("\"metric\":\"login_code_failed\""),
+        "a refused code is counted"
+    );
+    let template =
+        std::fs::read_to_string(devstack::workspace_root().join("infra/template.yaml")).unwrap();
+    assert!(
+        template.contains(r#"FilterPattern: '{ $.fields.metric = "login_code_failed" }'"#)
+            && template.contains("FailedLoginCodesAlarm:"),
+        "the template counts and alarms on it"
+    );
+}

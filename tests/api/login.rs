@@ -355,9 +355,11 @@ fn portal_secret() -> String {
 async fn the_per_address_limit_answers_429_with_retry_after() {
     let portal = TestPortal::spawn_with(&[("LOGIN_LIMIT_PER_EMAIL", "3")]).await;
     let email = portal.owner().await;
-    for n in 0..3 {
+    // One client: what it may ask for one address (other clients have their own share, see
+    // `a_stranger_cannot_keep_a_person_from_signing_in`).
+    for _ in 0..3 {
         let mut browser = portal.browser();
-        browser.forwarded_for = Some(format!("198.51.100.{n}"));
+        browser.forwarded_for = Some("198.51.100.99".into());
         assert_eq!(
             browser
                 .post("/api/auth/login-request", &json!({ "email": email }))
@@ -594,4 +596,80 @@ async fn a_newer_link_leaves_the_older_one_usable_until_it_expires() {
             .status,
         200
     );
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_keep_a_person_from_signing_in() {
+    let portal = TestPortal::spawn_with(&[
+        ("LOGIN_LIMIT_PER_EMAIL", "3"),
+        ("LOGIN_LIMIT_PER_IP", "1000"),
+        ("LOGIN_RESPONSE_FLOOR_MS", "0"),
+    ])
+    .await;
+    let email = portal.owner().await;
+    let ask = |client: String| {
+        let mut browser = portal.browser();
+        browser.forwarded_for = Some(client);
+        let email = email.clone();
+        async move {
+            browser
+                .post("/api/auth/login-request", &json!({ "email": email }))
+                .await
+                .status
+        }
+    };
+    // A stranger uses up only their own client's share of the address …
+    for _ in 0..3 {
+        assert_eq!(ask("203.0.113.66".into()).await, 202);
+    }
+    assert_eq!(ask("203.0.113.66".into()).await, 429);
+    // … and the person, from their own client, still gets a link.
+    let before = portal.mail_count(&email).await;
+    assert_eq!(ask("198.51.100.20".into()).await, 202);
+    assert_eq!(portal.mail_count(&email).await, before + 1);
+    // Locking the address takes many clients: 20 mails a window from all of them together.
+    let mut sent = 4;
+    for n in 0.. {
+        let status = ask(format!("192.0.2.{n}")).await;
+        if status == 429 {
+            break;
+        }
+        sent += 1;
+        assert!(sent <= 20, "more than 20 login mails in one window");
+    }
+    assert_eq!(sent, 20);
+    let status = ask("2001:db8:77:1::1".into()).await;
+    assert_eq!(status, 429, "the window's cap holds for every client");
+}
+
+#[tokio::test]
+async fn no_address_gets_more_than_50_login_mails_a_day() {
+    let portal = TestPortal::spawn_with(&[
+        ("LOGIN_LIMIT_PER_IP", "1000"),
+        ("LOGIN_RESPONSE_FLOOR_MS", "0"),
+    ])
+    .await;
+    let email = portal.owner().await;
+    // Stay clear of a day boundary: the daily window is the calendar day in UTC.
+    let now = portal.clock.now();
+    if now % 86_400 > 86_400 - 4 * 900 {
+        portal.clock.advance(4 * 900);
+    }
+    let mut accepted = 0;
+    let mut client = 0;
+    for _window in 0..4 {
+        for _ in 0..20 {
+            client += 1;
+            let mut browser = portal.browser();
+            browser.forwarded_for = Some(format!("10.1.{}.{}", client / 250, client % 250));
+            let reply = browser
+                .post("/api/auth/login-request", &json!({ "email": email }))
+                .await;
+            if reply.status == 202 {
+                accepted += 1;
+            }
+        }
+        portal.clock.advance(900);
+    }
+    assert_eq!(accepted, 50, "50 login mails a day at most");
 }

@@ -239,7 +239,7 @@ fn the_openapi_description_has_exactly_the_routes_of_the_route_table() {
 
 #[test]
 fn the_documented_rate_limits_are_the_declared_ones() {
-    use portal::routes::{Against, Count};
+    use portal::routes::{Against, Count, Window};
     let doc =
         std::fs::read_to_string(devstack::workspace_root().join("docs/architecture.md")).unwrap();
     let table = doc
@@ -269,10 +269,15 @@ fn the_documented_rate_limits_are_the_declared_ones() {
                         limit.scope, route.function
                     )
                 });
-            let expected = match limit.count {
-                Count::Fixed(n) => format!("{n} an hour"),
-                Count::LoginPerIp => "`LOGIN_LIMIT_PER_IP`".into(),
-                Count::LoginPerEmail => "`LOGIN_LIMIT_PER_EMAIL`".into(),
+            let expected = match (limit.count, limit.window) {
+                (Count::Fixed(n), Window::Seconds(3600)) => format!("{n} an hour"),
+                (Count::Fixed(n), Window::Seconds(86_400)) => format!("{n} a day"),
+                (Count::Fixed(n), Window::Login) => {
+                    format!("{n} per `LOGIN_LIMIT_WINDOW_SECONDS`")
+                }
+                (Count::LoginPerIp, _) => "`LOGIN_LIMIT_PER_IP`".into(),
+                (Count::LoginPerEmail, _) => "`LOGIN_LIMIT_PER_EMAIL`".into(),
+                other => panic!("teach this test how docs/architecture.md writes {other:?}"),
             };
             assert!(
                 row.2.starts_with(&expected),

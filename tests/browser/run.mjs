@@ -17,6 +17,7 @@ import staticChecks from "./specs/static.mjs";
 import e2eGerman from "./specs/e2e-de.mjs";
 import e2eEnglish from "./specs/e2e-en.mjs";
 import e2eActivation from "./specs/e2e-activate.mjs";
+import e2eRevoke from "./specs/e2e-revoke.mjs";
 import e2eRequests from "./specs/e2e-requests.mjs";
 import e2eContracts from "./specs/e2e-contracts.mjs";
 import e2ePayment from "./specs/e2e-payment.mjs";
@@ -84,6 +85,8 @@ async function main() {
       await e2eEnglish(browser);
       say("▸ End-to-end, activating access (German and English)");
       await e2eActivation(browser);
+      say("▸ End-to-end, taking back a first owner by activation (German and English)");
+      await e2eRevoke(browser);
       say("▸ End-to-end, support requests and notifications (German and English)");
       await e2eRequests(browser);
       say("▸ End-to-end, contracts (German and English)");

@@ -216,6 +216,15 @@ impl Config {
             }
         };
 
+        // Anyone can send any header to the API's own endpoint; only CloudFront's secret shows
+        // that a request (and so its client-IP header) came through CloudFront.
+        if client_ip_header.is_some() && origin_secret_digest.is_none() {
+            return Err(ConfigError::Invalid {
+                name: "CLIENT_IP_HEADER",
+                reason: "is trusted only together with ORIGIN_SECRET (otherwise any caller of the API endpoint could choose its own IP)".into(),
+            });
+        }
+
         let documents_bucket = resource_name("DOCUMENTS_BUCKET")?;
         let s3_force_path_style = match get("S3_FORCE_PATH_STYLE").as_deref() {
             None | Some("false") => false,
@@ -421,6 +430,32 @@ mod tests {
         );
         env.insert("PAYEE_IBAN".into(), "DE89370400440532013000".into());
         assert!(Config::from_map(&env).unwrap().payee.is_some());
+    }
+
+    #[test]
+    fn a_client_ip_header_is_trusted_only_with_the_origin_secret() {
+        let mut env = complete();
+        env.insert(
+            "CLIENT_IP_HEADER".into(),
+            "CloudFront-Viewer-Address".into(),
+        );
+        let err = Config::from_map(&env).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ConfigError::Invalid {
+                    name: "CLIENT_IP_HEADER",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        env.insert("ORIGIN_SECRET".into(), "x".repeat(32));
+        let config = Config::from_map(&env).unwrap();
+        assert_eq!(
+            config.client_ip_header.as_deref(),
+            Some("cloudfront-viewer-address")
+        );
     }
 
     #[test]

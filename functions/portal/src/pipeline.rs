@@ -167,7 +167,12 @@ async fn count<'r>(
     let body: Option<serde_json::Value> = route
         .limits
         .iter()
-        .any(|l| matches!(l.per, Per::BodyEmail | Per::BodyCustomerNumber))
+        .any(|l| {
+            matches!(
+                l.per,
+                Per::BodyEmail | Per::BodyEmailAndClient | Per::BodyCustomerNumber
+            )
+        })
         .then(|| serde_json::from_slice(&req.body).ok())
         .flatten();
     let field = |name: &str| body.as_ref().and_then(|b| b[name].as_str());
@@ -179,6 +184,9 @@ async fn count<'r>(
             Per::BodyEmail => field("email")
                 .and_then(|e| EmailAddress::parse(e).ok())
                 .map(|e| e.as_str().to_string()),
+            Per::BodyEmailAndClient => field("email")
+                .and_then(|e| EmailAddress::parse(e).ok())
+                .map(|e| format!("{} {}", e.as_str(), auth::client_key(app, req))),
             Per::BodyCustomerNumber => field("customer_number")
                 .and_then(|c| CompanyId::parse(c.trim()).ok())
                 .map(|c| c.as_str().to_string()),

@@ -272,6 +272,10 @@ impl LocalResources {
                 env.insert(name, v);
             }
         }
+        // No CloudFront stands in front of the dev gateway: it passes the TCP peer as API
+        // Gateway passes `sourceIp`, and there is no origin secret, so the deployed stack's
+        // client-IP header (which the functions trust only with that secret) is not used here.
+        env.remove("CLIENT_IP_HEADER");
         for (name, value) in overrides {
             env.insert(name.to_string(), value.to_string());
         }

@@ -79,7 +79,14 @@ pub async fn redeem(app: &App, req: ApiRequest) -> Result<ApiResponse, ApiError>
                     "The code consists of 8 digits.",
                 )
             })?;
-            (redeem_code(app, &req, &code).await?, ApiError::CodeInvalid)
+            let redeemed = redeem_code(app, &req, &code).await.inspect_err(|err| {
+                if matches!(err, ApiError::CodeInvalid | ApiError::CodeExhausted) {
+                    // Counted over all attempts by a metric filter in the template, which
+                    // alarms on a surge (someone guessing codes across many attempts).
+                    tracing::warn!(metric = "login_code_failed", "a login code was refused");
+                }
+            })?;
+            (redeemed, ApiError::CodeInvalid)
         }
         _ => {
             return Err(ApiError::invalid_field(

@@ -99,9 +99,15 @@ impl ApiRequest {
     /// The client's IP: from the configured proxy header when there is one, else the peer.
     pub fn client_ip(&self, proxy_header: Option<&str>) -> Option<IpAddr> {
         if let Some(name) = proxy_header {
-            // CloudFront-Viewer-Address is `ip:port`; X-Forwarded-For is a list, first = client.
+            // CloudFront-Viewer-Address is always `ip:port`, for IPv6 too (`2001:db8::1:443`,
+            // which would also parse as an address ending in `:443`); X-Forwarded-For is a
+            // list, first = client.
             let value = self.header(name)?;
             let first = value.split(',').next()?.trim();
+            if name.eq_ignore_ascii_case("cloudfront-viewer-address") {
+                let host = first.rsplit_once(':').map(|(h, _)| h)?;
+                return host.trim_matches(['[', ']']).parse().ok();
+            }
             if let Ok(ip) = first.parse::<IpAddr>() {
                 return Some(ip);
             }
@@ -333,5 +339,27 @@ mod tests {
             req.client_ip(Some("x-forwarded-for")),
             Some("203.0.113.9".parse().unwrap())
         );
+    }
+
+    #[test]
+    fn cloudfronts_viewer_address_is_split_at_its_last_colon_for_ipv6_too() {
+        let mut req = ApiRequest::new(Method::GET, "/");
+        for (value, ip) in [
+            ("198.51.100.10:46532", "198.51.100.10"),
+            ("2001:db8::1:443", "2001:db8::1"),
+            (
+                "2001:db8:85a3::8a2e:370:7334:46532",
+                "2001:db8:85a3::8a2e:370:7334",
+            ),
+            ("[2001:db8::7]:443", "2001:db8::7"),
+        ] {
+            req.headers
+                .insert("cloudfront-viewer-address", value.parse().unwrap());
+            assert_eq!(
+                req.client_ip(Some("cloudfront-viewer-address")),
+                Some(ip.parse().unwrap()),
+                "{value}"
+            );
+        }
     }
 }

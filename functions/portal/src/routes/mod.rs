@@ -91,6 +91,9 @@ pub enum Per {
     /// The address in the body's `email` field, as the handler will read it. A body without a
     /// valid address is not counted: the handler refuses it before doing anything.
     BodyEmail,
+    /// That address together with the client's IP: what one client can use up of an
+    /// address's budget, so that strangers alone cannot lock a person out.
+    BodyEmailAndClient,
     /// The customer number in the body's `customer_number` field, likewise.
     BodyCustomerNumber,
 }

@@ -19,12 +19,31 @@ const LOGIN_PER_IP: Limit = Limit {
     window: Window::Login,
     against: Against::Flooding,
 };
-/// Login mails per address (`LOGIN_LIMIT_PER_EMAIL` per `LOGIN_LIMIT_WINDOW_SECONDS`).
+/// Login mails per address and client (`LOGIN_LIMIT_PER_EMAIL` per
+/// `LOGIN_LIMIT_WINDOW_SECONDS`): what a stranger can use up of someone's address stays with
+/// the stranger's own client.
+const LOGIN_PER_EMAIL_AND_CLIENT: Limit = Limit {
+    scope: "login-email-client",
+    per: Per::BodyEmailAndClient,
+    count: Count::LoginPerEmail,
+    window: Window::Login,
+    against: Against::Flooding,
+};
+/// Login mails per address from all clients together, per window: a higher cap, so that
+/// locking a person out takes many clients.
 const LOGIN_PER_EMAIL: Limit = Limit {
     scope: "login-email",
     per: Per::BodyEmail,
-    count: Count::LoginPerEmail,
+    count: Count::Fixed(20),
     window: Window::Login,
+    against: Against::Flooding,
+};
+/// Login mails per address and day: nobody's mailbox gets flooded.
+const LOGIN_MAILS_PER_DAY: Limit = Limit {
+    scope: "login-email-day",
+    per: Per::BodyEmail,
+    count: Count::Fixed(50),
+    window: Window::Seconds(86_400),
     against: Against::Flooding,
 };
 /// Link checks and redemptions per client: one budget for both (guessing codes or links).
@@ -66,11 +85,16 @@ routes! {
         method: "POST",
         path: "/api/auth/login-request",
         handler: public => auth::request_login,
-        limits: &[LOGIN_PER_IP, LOGIN_PER_EMAIL],
+        limits: &[
+            LOGIN_PER_IP,
+            LOGIN_PER_EMAIL_AND_CLIENT,
+            LOGIN_PER_EMAIL,
+            LOGIN_MAILS_PER_DAY,
+        ],
         summary: "mail a login link and code (always 202)",
         memory_mb: 128,
         timeout_s: 10,
-        aws_calls: 5,
+        aws_calls: 7,
         grants: &[
             Grant {
                 resource: Resource::AuthTable,

@@ -47,7 +47,7 @@ fn limits_count_only_what_the_route_knows() {
                     "{}",
                     route.function
                 ),
-                Per::BodyEmail | Per::BodyCustomerNumber => {
+                Per::BodyEmail | Per::BodyEmailAndClient | Per::BodyCustomerNumber => {
                     assert_eq!(route.body, Body::Json, "{}", route.function)
                 }
                 Per::ClientIp => {}
