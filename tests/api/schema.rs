@@ -237,6 +237,42 @@ fn the_openapi_description_has_exactly_the_routes_of_the_route_table() {
     );
 }
 
+/// What the pipeline answers for a route follows from its declaration, so the description must
+/// say so: 429 where limits are declared, 401 where a session is needed, 415 where a body is.
+#[test]
+fn the_openapi_description_documents_what_the_pipeline_answers() {
+    let path = devstack::workspace_root().join("docs/openapi.yaml");
+    let spec: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut missing = Vec::new();
+    for route in ROUTES
+        .iter()
+        .filter(|r| r.function != portal::routes::FALLBACK_FUNCTION)
+    {
+        let operation = &spec["paths"][route.path][route.method.to_lowercase()];
+        let documents = |status: &str| !operation["responses"][status].is_null();
+        let mut expected = Vec::new();
+        if !route.limits.is_empty() {
+            expected.push("429");
+        }
+        if route.access() != portal::routes::Access::Public {
+            expected.push("401");
+        }
+        if route.changes_state() {
+            expected.extend(["403", "415"]);
+        }
+        for status in expected {
+            if !documents(status) {
+                missing.push(format!("{} {}", route.function, status));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/openapi.yaml lacks these answers of the pipeline: {missing:?}"
+    );
+}
+
 #[test]
 fn the_documented_rate_limits_are_the_declared_ones() {
     use portal::routes::{Against, Count, Window};
