@@ -10,6 +10,7 @@ mod documents;
 mod faults;
 mod help;
 mod hygiene;
+mod limits;
 mod log_hygiene;
 mod login;
 mod payment;

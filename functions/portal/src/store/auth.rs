@@ -484,6 +484,6 @@ fn redeemed_from(item: &Item) -> Result<Redeemed, StoreError> {
 }
 
 /// The item of one rate counter: scope, hashed key (addresses and IPs are not stored), window.
-fn rate_counter_key(scope: &str, key: &str, window_start: u64) -> String {
+pub fn rate_counter_key(scope: &str, key: &str, window_start: u64) -> String {
     format!("rate#{scope}#{}#{window_start}", sha256_hex(key.as_bytes()))
 }
