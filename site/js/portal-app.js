@@ -9,6 +9,9 @@
 // The same goes for the parts loaded on demand that use those building blocks (the requests
 // page's attached file, the company page's payment method): each is imported through its own
 // entry script in pages/lazy/, which imports this module too.
+// The revocation page (pages/revoke.js, login/revoke-page.js) does not import this module: it
+// needs only shared/api.js, which is in the smaller chunk the help centre shares with all portal
+// pages, so it loads that chunk and its own code and nothing else.
 // Only entry scripts (pages/*.js, pages/lazy/*.js) import this module. A module that it reaches
 // cannot import a part's entry script, not even with import(): that would be an import cycle
 // (ESLint's import-x/no-cycle, make lint-js). So the documents page's proof of payment
