@@ -461,3 +461,76 @@ impl NfcLike for &str {
         self.replace("e\u{301}", "é")
     }
 }
+
+#[tokio::test]
+async fn the_data_export_is_complete_and_each_part_follows_its_routes_roles() {
+    let portal = TestPortal::spawn().await;
+    let company = portal.add_company("Auskunft GmbH").await;
+    portal
+        .add_document(&company, "R-9", "2026-02-01", None, None)
+        .await;
+    let mut browsers = Vec::new();
+    for role in [Role::Owner, Role::Billing, Role::Viewer] {
+        let email = portal
+            .add_login(Lang::De, &[(&company, "Auskunft GmbH", role)])
+            .await;
+        let mut browser = portal.browser();
+        portal.log_in(&mut browser, &email).await;
+        browsers.push((role, email, browser));
+    }
+    let writer = browsers[2].1.clone();
+    portal.add_route_samples(&company, &writer).await;
+    // Contacts and payment details, as the owner enters them.
+    let owner = &mut browsers[0].2;
+    let mut req = owner
+        .request(reqwest::Method::PUT, "/api/account/contacts")
+        .header("content-type", "application/json")
+        .header("if-match", "\"0\"")
+        .body(json!({ "emails": ["einkauf@example.com"], "phones": [] }).to_string());
+    assert_eq!(owner.send(req).await.status, 200);
+    req = owner
+        .request(reqwest::Method::PUT, "/api/account/payment")
+        .header("content-type", "application/json")
+        .header("if-match", "\"0\"")
+        .body(
+            json!({ "holder": "Auskunft GmbH", "iban": "DE89 3704 0044 0532 0130 00", "mandate": true })
+                .to_string(),
+        );
+    assert_eq!(owner.send(req).await.status, 200);
+
+    // Each part of the export, and the route that shows the same to this role.
+    let parts = [
+        ("documents", "/api/documents"),
+        ("contracts", "/api/contracts"),
+        ("support_requests", "/api/support/requests"),
+        ("team", "/api/team"),
+        ("billing", "/api/account/billing"),
+        ("contacts", "/api/account/contacts"),
+        ("payment", "/api/account/payment"),
+        ("activity", "/api/account/activity"),
+    ];
+    for (role, email, browser) in browsers.iter_mut() {
+        let export = browser.get("/api/account/export").await;
+        assert_eq!(export.status, 200, "{role:?}");
+        for (part, route) in parts {
+            let allowed = browser.get(route).await.status == 200;
+            assert_eq!(
+                export.json.get(part).is_some(),
+                allowed,
+                "{role:?}: {part} in the export, but {route} says {allowed}"
+            );
+        }
+        assert_eq!(export.json["login"]["email"], email.as_str());
+        assert!(export.json["notifications"].is_array(), "{role:?}");
+        assert_eq!(export.json["contracts"][0]["id"], "V-1", "{role:?}");
+        assert_eq!(export.json["support_requests"][0]["subject"], "Matrix");
+        if *role != Role::Viewer {
+            assert_eq!(export.json["contacts"]["emails"][0], "einkauf@example.com");
+            let payment = export.json["payment"].to_string();
+            assert!(
+                payment.contains("DE89") && !payment.contains("0532"),
+                "{payment}"
+            );
+        }
+    }
+}

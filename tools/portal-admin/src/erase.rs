@@ -141,6 +141,48 @@ impl Eraser {
     }
 
     /// Erases `customer`, or with `dry_run` only counts what would go.
+    /// One `DeleteObjects` call; returns the objects S3 did not delete, with its reason.
+    async fn delete_files(
+        &self,
+        objects: Vec<ObjectIdentifier>,
+    ) -> Result<Vec<(ObjectIdentifier, String)>, String> {
+        let output = self
+            .s3
+            .delete_objects()
+            .bucket(&self.bucket)
+            .delete(
+                Delete::builder()
+                    .set_objects(Some(objects.clone()))
+                    .quiet(true)
+                    .build()
+                    .expect("objects are set"),
+            )
+            .send()
+            .await
+            .map_err(|e| {
+                format!(
+                    "deleting files: {}",
+                    aws_sdk_s3::error::DisplayErrorContext(e)
+                )
+            })?;
+        // With `quiet`, S3 lists only what it could not delete, each with its own error.
+        Ok(output
+            .errors()
+            .iter()
+            .filter_map(|failed| {
+                let object = objects.iter().find(|o| {
+                    Some(o.key()) == failed.key() && o.version_id() == failed.version_id()
+                })?;
+                let reason = format!(
+                    "{} {}",
+                    failed.code().unwrap_or("?"),
+                    failed.message().unwrap_or("")
+                );
+                Some((object.clone(), reason))
+            })
+            .collect())
+    }
+
     pub async fn erase(&self, company: &CompanyId, dry_run: bool) -> Result<Erased, String> {
         let company_pk = format!("customer#{}", company.as_str());
         let items = self.partition(&company_pk).await?;
@@ -215,24 +257,7 @@ impl Eraser {
             return Ok(erased);
         }
         for chunk in files.chunks(1000) {
-            self.s3
-                .delete_objects()
-                .bucket(&self.bucket)
-                .delete(
-                    Delete::builder()
-                        .set_objects(Some(chunk.to_vec()))
-                        .quiet(true)
-                        .build()
-                        .expect("objects are set"),
-                )
-                .send()
-                .await
-                .map_err(|e| {
-                    format!(
-                        "deleting files: {}",
-                        aws_sdk_s3::error::DisplayErrorContext(e)
-                    )
-                })?;
+            delete_with_retries(chunk.to_vec(), |objects| self.delete_files(objects)).await?;
         }
         login_keys.sort();
         login_keys.dedup();
@@ -249,5 +274,105 @@ impl Eraser {
             .collect();
         self.delete_keys(company_keys).await?;
         Ok(erased)
+    }
+}
+
+/// Tries to delete `objects` up to three times, each time only those S3 refused; what still
+/// fails is reported by key, version and reason, and the erasure stops there (so a re-run finds
+/// the company's data and tries again) instead of reporting success.
+async fn delete_with_retries<F, Fut>(
+    objects: Vec<ObjectIdentifier>,
+    mut delete: F,
+) -> Result<(), String>
+where
+    F: FnMut(Vec<ObjectIdentifier>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<(ObjectIdentifier, String)>, String>>,
+{
+    const TRIES: usize = 3;
+    let mut pending = objects;
+    let mut failed = Vec::new();
+    for _ in 0..TRIES {
+        if pending.is_empty() {
+            return Ok(());
+        }
+        failed = delete(pending).await?;
+        pending = failed.iter().map(|(object, _)| object.clone()).collect();
+    }
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = failed
+        .iter()
+        .map(|(object, reason)| {
+            format!(
+                "{} (version {}): {reason}",
+                object.key(),
+                object.version_id().unwrap_or("-")
+            )
+        })
+        .collect();
+    Err(format!(
+        "deleting files: {} could not be deleted after {TRIES} tries; nothing else was erased, run the command again:\n  {}",
+        failed.len(),
+        list.join("\n  ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::delete_with_retries;
+    use aws_sdk_s3::types::ObjectIdentifier;
+    use std::cell::RefCell;
+
+    fn object(key: &str) -> ObjectIdentifier {
+        ObjectIdentifier::builder()
+            .key(key)
+            .version_id("v1")
+            .build()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn files_s3_refuses_are_tried_again_and_reported_when_they_keep_failing() {
+        // Refused once, then deleted: success, and only the refused file was sent again.
+        let calls = RefCell::new(Vec::new());
+        let result = delete_with_retries(vec![object("a"), object("b")], |objects| {
+            calls.borrow_mut().push(
+                objects
+                    .iter()
+                    .map(|o| o.key().to_string())
+                    .collect::<Vec<_>>(),
+            );
+            let first = calls.borrow().len() == 1;
+            async move {
+                Ok(if first {
+                    vec![(objects[0].clone(), "InternalError try again".to_string())]
+                } else {
+                    Vec::new()
+                })
+            }
+        })
+        .await;
+        assert!(result.is_ok());
+        assert_eq!(*calls.borrow(), vec![vec!["a", "b"], vec!["a"]]);
+
+        // Refused every time: an error naming the file and the reason, after three tries.
+        let tries = RefCell::new(0);
+        let err = delete_with_retries(vec![object("kept.pdf")], |objects| {
+            *tries.borrow_mut() += 1;
+            async move {
+                Ok(vec![(
+                    objects[0].clone(),
+                    "AccessDenied legal hold".to_string(),
+                )])
+            }
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(*tries.borrow(), 3);
+        assert!(
+            err.contains("kept.pdf (version v1): AccessDenied legal hold"),
+            "{err}"
+        );
     }
 }

@@ -526,9 +526,9 @@ pub async fn activity(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiR
     ))
 }
 
-/// `GET /api/account/export`: everything stored about the company and the calling login, as
-/// one JSON download (GDPR Art. 15 and 20). Billing data, team and activity only for the roles
-/// that may see them anyway.
+/// `GET /api/account/export`: everything stored about the company and the calling login that the
+/// caller may see, as one JSON download (GDPR Art. 15 and 20): each part for exactly the roles
+/// whose route shows it (the role sets of the route table), nothing more.
 pub async fn export(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     req.query_params(&[])?;
     let company = &caller.company;
@@ -561,16 +561,42 @@ pub async fn export(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
         "company": profile.map(|c| json!({ "id": c.id, "number": c.number, "name": c.name })),
         "documents": documents,
     });
-    if crate::routes::OWNER_BILLING.contains(&caller.role) {
-        let billing = current(app, company).await?;
-        let locked = app.documents.has_invoice(company).await?;
-        body["billing"] = billing_json(app, company, &billing, locked).await?;
+    // Everybody's: contracts (GET /api/contracts) and support requests (GET /api/support/…).
+    let contracts = crate::contracts::contracts_json(app, company).await?;
+    body["contracts"] = contracts["contracts"].clone();
+    body["contract_requests"] = contracts["requests"].clone();
+    body["support_requests"] = app
+        .support
+        .list(company)
+        .await?
+        .iter()
+        .map(crate::support::request_json)
+        .collect();
+    // The person's own notifications, of this company or of none.
+    let (notifications, _) = app.notifications.list(&login.email).await?;
+    body["notifications"] = notifications
+        .iter()
+        .filter(|n| n.company.as_deref().is_none_or(|c| c == company.as_str()))
+        .map(|n| serde_json::to_value(n).unwrap_or_default())
+        .collect();
+    // The team's addresses only for owners, as GET /api/team.
+    if crate::routes::OWNER.contains(&caller.role) {
         let team = app.directory.team(company).await?;
         body["team"] = team
             .members
             .iter()
             .map(|(email, role)| json!({ "email": email.as_str(), "role": role }))
             .collect();
+    }
+    // Billing data, contacts, payment details (masked) and activity for owners and billing,
+    // as their routes.
+    if crate::routes::OWNER_BILLING.contains(&caller.role) {
+        let billing = current(app, company).await?;
+        let locked = app.documents.has_invoice(company).await?;
+        body["billing"] = billing_json(app, company, &billing, locked).await?;
+        body["contacts"] = contacts_json(&app.companies.contacts(company).await?);
+        body["payment"] =
+            payment::payment_json(app, app.companies.payment(company).await?.as_ref());
         let mut events = Vec::new();
         let mut after: Option<String> = None;
         loop {

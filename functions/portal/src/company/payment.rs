@@ -25,7 +25,7 @@ struct PaymentBody {
     mandate: bool,
 }
 
-fn payment_json(app: &App, stored: Option<&StoredPayment>) -> Value {
+pub(crate) fn payment_json(app: &App, stored: Option<&StoredPayment>) -> Value {
     json!({
         "sepa": stored.map(|p| json!({
             "holder": p.holder,

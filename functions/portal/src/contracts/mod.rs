@@ -77,15 +77,24 @@ fn contract_json(
 /// `GET /api/contracts`.
 pub async fn list(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     req.query_params(&[])?;
-    let (contracts, requests) = app.contracts.all(&caller.company).await?;
-    let today = date_of(app.clock.now());
     Ok(ApiResponse::json(
         StatusCode::OK,
-        &json!({
-            "contracts": contracts.iter().map(|c| contract_json(c, &requests, today)).collect::<Vec<_>>(),
-            "requests": requests.iter().map(request_json).collect::<Vec<_>>(),
-        }),
+        &contracts_json(app, &caller.company).await?,
     ))
+}
+
+/// The company's contracts with what may be asked for, and its change requests (as `GET
+/// /api/contracts` and the data export show them).
+pub(crate) async fn contracts_json(
+    app: &App,
+    company: &crate::domain::ids::CompanyId,
+) -> Result<Value, ApiError> {
+    let (contracts, requests) = app.contracts.all(company).await?;
+    let today = date_of(app.clock.now());
+    Ok(json!({
+        "contracts": contracts.iter().map(|c| contract_json(c, &requests, today)).collect::<Vec<_>>(),
+        "requests": requests.iter().map(request_json).collect::<Vec<_>>(),
+    }))
 }
 
 #[derive(Deserialize)]

@@ -661,7 +661,7 @@ routes! {
         summary: "everything stored about the company and the login as JSON (GDPR Art. 15/20)",
         memory_mb: 256,
         timeout_s: 29,
-        aws_calls: 11,
+        aws_calls: 16,
         grants: &[
             Grant {
                 resource: Resource::PortalTable,
