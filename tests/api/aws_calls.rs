@@ -195,6 +195,8 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
             Some(Resource::DocumentFiles)
         } else if r.starts_with(&format!("bucket/{bucket}/uploads/")) {
             Some(Resource::UploadFiles)
+        } else if r.starts_with(&format!("bucket/{bucket}/checked/")) {
+            Some(Resource::CheckedFiles)
         } else if r == "identity" {
             Some(Resource::MailIdentity)
         } else if r == format!("event-bus/{}", portal.env["EVENT_BUS_NAME"]) {

@@ -99,6 +99,9 @@ async fn a_billing_contact_uploads_a_proof_of_payment_and_support_is_told() {
         PDF.len(),
         "{list:?}"
     );
+    // Support is pointed at the checked copy, which no upload form can reach.
+    let checked = key.replacen("uploads/", "checked/", 1);
+    let key = checked.as_str();
     let mail = portal.mail_containing("support@example.com", key).await;
     assert!(mail.subject.contains("R-77"), "{}", mail.subject);
     assert!(
@@ -437,4 +440,64 @@ async fn a_login_confirms_at_most_ten_proofs_an_hour() {
     let reply = browser.post(&confirm, &body).await;
     assert_eq!(reply.status, 429, "{reply:?}");
     assert!(reply.header("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn bytes_sent_again_through_a_used_form_change_nothing_the_portal_checked() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, company, _) = portal
+        .member_session("Endgültig GmbH", Lang::De, Role::Billing)
+        .await;
+    let doc = portal
+        .add_document(&company, "R-78", "2026-03-01", Some(PDF), None)
+        .await;
+    let base = format!("/api/documents/{}", doc.id.as_str());
+    let offer = offer(
+        &mut browser,
+        &format!("{base}/proof/upload"),
+        "application/pdf",
+        PDF.len(),
+    )
+    .await;
+    assert_eq!(upload(&offer, PDF, &[]).await.0, 204);
+    let confirmed = browser
+        .post(
+            &format!("{base}/proof"),
+            &json!({ "upload_id": offer["upload_id"] }),
+        )
+        .await;
+    assert_eq!(confirmed.status, 200, "{confirmed:?}");
+    // The form is valid for ten minutes: S3 takes other bytes through it …
+    let other: &[u8] = b"%PDF-1.4\nsomething else entirely\n";
+    assert_eq!(upload(&offer, other, &[]).await.0, 204);
+    // … but what the portal recorded is the checked copy, which no form can reach.
+    let upload_key = offer["fields"]["key"].as_str().unwrap();
+    let checked = upload_key.replacen("uploads/", "checked/", 1);
+    let held = portal.app_for_seeding.files.get(&checked).await.unwrap();
+    assert_eq!(held.as_deref(), Some(PDF), "the checked bytes");
+    let detail = browser.get(&base).await;
+    assert_eq!(detail.json["proof"]["size"], PDF.len());
+}
+
+#[test]
+fn unconfirmed_uploads_expire_by_a_lifecycle_rule() {
+    let template: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(devstack::workspace_root().join("infra/template.yaml")).unwrap(),
+    )
+    .unwrap();
+    let rules = template["Resources"]["DocumentsBucket"]["Properties"]["LifecycleConfiguration"]
+        ["Rules"]
+        .as_sequence()
+        .unwrap();
+    let rule = rules
+        .iter()
+        .find(|r| r["Prefix"] == "uploads/")
+        .expect("a lifecycle rule for uploads/");
+    assert_eq!(rule["Status"], "Enabled");
+    assert_eq!(rule["ExpirationInDays"], 1);
+    assert_eq!(rule["NoncurrentVersionExpiration"]["NoncurrentDays"], 1);
+    // Nothing the portal keeps lives there: checked files are under checked/.
+    assert!(!rules
+        .iter()
+        .any(|r| r["Prefix"] == "checked/" || r["Prefix"] == "documents/"));
 }

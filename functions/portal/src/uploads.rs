@@ -124,24 +124,44 @@ pub(crate) async fn offer(
     ))
 }
 
-/// A checked upload.
+/// A checked upload, under the key no upload form can reach.
 pub(crate) struct Checked {
     pub file_type: FileType,
     pub size: u64,
+    pub key: String,
 }
 
-/// The uploaded object under `key`, checked again after S3's own policy check: present, an
-/// allowed type of at most 10 MB whose first bytes match it. A refused object is deleted.
-pub(crate) async fn verify(app: &App, key: &str, field: &'static str) -> Result<Checked, ApiError> {
-    let file = app
-        .files
-        .inspect_upload(key)
-        .await?
-        .ok_or(ApiError::Conflict {
-            code: "upload_missing",
-            de: "Die Datei ist nicht angekommen. Bitte laden Sie sie noch einmal hoch.",
-            en: "The file did not arrive. Please upload it again.",
-        })?;
+/// Where a checked upload lives: `checked/…` instead of `uploads/…`. The presigned POSTs only
+/// ever name keys under `uploads/`, so nothing can replace a file after its check.
+pub(crate) fn checked_key(upload_key: &str) -> String {
+    format!(
+        "checked/{}",
+        upload_key.strip_prefix("uploads/").unwrap_or(upload_key)
+    )
+}
+
+fn missing() -> ApiError {
+    ApiError::Conflict {
+        code: "upload_missing",
+        de: "Die Datei ist nicht angekommen. Bitte laden Sie sie noch einmal hoch.",
+        en: "The file did not arrive. Please upload it again.",
+    }
+}
+
+/// Takes the uploaded object under `key` into the portal: copies it to `checked_key` (which no
+/// form can write, while the form for `key` stays valid for its ten minutes), checks the copy
+/// after S3's own policy check (present, an allowed type of at most 10 MB whose first bytes
+/// match it) and deletes the upload. What the portal records and later reads is exactly what
+/// it checked. A refused file is deleted; an abandoned upload expires by the bucket's
+/// lifecycle rule for `uploads/`.
+pub(crate) async fn accept(app: &App, key: &str, field: &'static str) -> Result<Checked, ApiError> {
+    let target = checked_key(key);
+    if !app.files.copy(key, &target).await? {
+        return Err(missing());
+    }
+    app.files.delete(key).await?;
+    let key = target.as_str();
+    let file = app.files.inspect_upload(key).await?.ok_or_else(missing)?;
     let verdict = match FileType::from_content_type(&file.content_type) {
         None => Err(wrong_type(field)),
         Some(_) if file.size > MAX_BYTES => Err(too_large(field)),
@@ -155,6 +175,7 @@ pub(crate) async fn verify(app: &App, key: &str, field: &'static str) -> Result<
         Some(file_type) => Ok(Checked {
             file_type,
             size: file.size,
+            key: key.to_string(),
         }),
     };
     if verdict.is_err() {

@@ -167,6 +167,9 @@ fn statement(out: &mut String, grant: &Permission) {
         Resource::UploadFiles => {
             "              Resource: !Sub \"${DocumentsBucket.Arn}/uploads/*\"\n"
         }
+        Resource::CheckedFiles => {
+            "              Resource: !Sub \"${DocumentsBucket.Arn}/checked/*\"\n"
+        }
         Resource::DocumentsBucket => "              Resource: !GetAtt DocumentsBucket.Arn\n",
         Resource::EventBus => "              Resource: !GetAtt PortalEventBus.Arn\n",
         Resource::MailIdentity => {

@@ -200,10 +200,12 @@ impl Eraser {
         let mut files = self
             .file_versions(&format!("documents/{}/", company.as_str()))
             .await?;
-        files.extend(
-            self.file_versions(&format!("uploads/{}/", company.as_str()))
-                .await?,
-        );
+        for prefix in ["uploads", "checked"] {
+            files.extend(
+                self.file_versions(&format!("{prefix}/{}/", company.as_str()))
+                    .await?,
+            );
+        }
         let mut erased = Erased {
             company_items: items.len(),
             memberships: members.len(),

@@ -61,8 +61,9 @@ pub async fn confirm(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRe
         return Err(not_open());
     }
     let me = caller.session.login.email.clone();
-    let key = uploads::key(&caller.company, &purpose(&doc), &upload_id);
-    let checked = uploads::verify(app, &key, "upload_id").await?;
+    let upload = uploads::key(&caller.company, &purpose(&doc), &upload_id);
+    let checked = uploads::accept(app, &upload, "upload_id").await?;
+    let key = checked.key.clone();
     let now = app.clock.now();
     let proof = Proof {
         submitted_at: now,

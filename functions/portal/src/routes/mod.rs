@@ -188,6 +188,9 @@ pub enum Resource {
     /// The customers' uploads under `uploads/` in the documents bucket. A function that issues
     /// presigned POSTs needs `s3:PutObject` here: S3 checks the signer's rights at upload time.
     UploadFiles,
+    /// The checked copies of uploads under `checked/`: what the portal records and reads. No
+    /// presigned POST can name a key there.
+    CheckedFiles,
     /// The documents bucket itself, for `s3:ListBucket` only: without it S3 answers a missing
     /// object with 403 instead of 404, and the portal could not tell "missing" from "denied".
     DocumentsBucket,

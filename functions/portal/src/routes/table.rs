@@ -477,7 +477,7 @@ routes! {
         summary: "check the uploaded proof of payment, mark the invoice, mail support",
         memory_mb: 128,
         timeout_s: 10,
-        aws_calls: 8,
+        aws_calls: 10,
         grants: &[
             Grant {
                 resource: Resource::PortalTable,
@@ -491,6 +491,10 @@ routes! {
             Grant {
                 resource: Resource::UploadFiles,
                 actions: &["s3:GetObject", "s3:DeleteObject"],
+            },
+            Grant {
+                resource: Resource::CheckedFiles,
+                actions: &["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
             },
             LIST_BUCKET,
             Grant {
@@ -854,7 +858,7 @@ routes! {
         summary: "write to support (mailed to SUPPORT_EMAIL)",
         memory_mb: 128,
         timeout_s: 10,
-        aws_calls: 7,
+        aws_calls: 9,
         grants: &[
             Grant {
                 resource: Resource::PortalTable,
@@ -863,6 +867,10 @@ routes! {
             Grant {
                 resource: Resource::UploadFiles,
                 actions: &["s3:GetObject", "s3:DeleteObject"],
+            },
+            Grant {
+                resource: Resource::CheckedFiles,
+                actions: &["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
             },
             LIST_BUCKET,
             Grant {

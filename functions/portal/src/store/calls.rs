@@ -64,7 +64,14 @@ impl Intercept for CallLog {
         let function = FUNCTION.try_with(|f| *f).unwrap_or("-");
         let request = context.request();
         let body = request.body().bytes().unwrap_or_default();
-        let calls = calls_of(metadata.service(), metadata.name(), request.uri(), body);
+        let copy_source = request.headers().get("x-amz-copy-source");
+        let calls = calls_of(
+            metadata.service(),
+            metadata.name(),
+            request.uri(),
+            body,
+            copy_source,
+        );
         let request = self
             .requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -81,7 +88,13 @@ impl Intercept for CallLog {
 
 /// (IAM action, resource) pairs of one SDK operation. A DynamoDB transaction needs the action
 /// of each of its items, so it yields one pair per item.
-fn calls_of(service: &str, operation: &str, uri: &str, body: &[u8]) -> Vec<(String, String)> {
+fn calls_of(
+    service: &str,
+    operation: &str,
+    uri: &str,
+    body: &[u8],
+    copy_source: Option<&str>,
+) -> Vec<(String, String)> {
     let service = service.to_ascii_lowercase();
     if service.contains("dynamodb") {
         let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
@@ -122,6 +135,16 @@ fn calls_of(service: &str, operation: &str, uri: &str, body: &[u8]) -> Vec<(Stri
             .split_once("://")
             .map_or(uri, |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p));
         let path = path.split('?').next().unwrap_or("");
+        // A copy needs GetObject on its source and PutObject on its target.
+        if let Some(source) = copy_source.filter(|_| operation == "CopyObject") {
+            return vec![
+                ("s3:PutObject".to_string(), format!("bucket/{path}")),
+                (
+                    "s3:GetObject".to_string(),
+                    format!("bucket/{}", source.trim_start_matches('/')),
+                ),
+            ];
+        }
         // HEAD needs the same permission as GET.
         let action = if operation == "HeadObject" {
             "GetObject"
@@ -155,7 +178,7 @@ mod tests {
     fn a_transaction_needs_the_action_of_each_item() {
         let body = br#"{"TransactItems":[{"Put":{"TableName":"auth"}},{"Update":{"TableName":"portal"}}]}"#;
         assert_eq!(
-            calls_of("DynamoDB", "TransactWriteItems", "http://x/", body),
+            calls_of("DynamoDB", "TransactWriteItems", "http://x/", body, None),
             vec![
                 ("dynamodb:PutItem".to_string(), "table/auth".to_string()),
                 (
@@ -170,7 +193,7 @@ mod tests {
     fn queries_on_an_index_name_the_index() {
         let body = br#"{"TableName":"portal","IndexName":"ByKind"}"#;
         assert_eq!(
-            calls_of("dynamodb", "Query", "http://x/", body),
+            calls_of("dynamodb", "Query", "http://x/", body, None),
             vec![(
                 "dynamodb:Query".to_string(),
                 "table/portal/index/ByKind".to_string()
@@ -185,12 +208,36 @@ mod tests {
                 "s3",
                 "GetObject",
                 "http://127.0.0.1:5555/docs/documents/a.pdf?x-id=GetObject",
-                b""
+                b"",
+                None
             ),
             vec![(
                 "s3:GetObject".to_string(),
                 "bucket/docs/documents/a.pdf".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn a_copy_needs_get_on_its_source_and_put_on_its_target() {
+        assert_eq!(
+            calls_of(
+                "s3",
+                "CopyObject",
+                "http://127.0.0.1:5555/docs/checked/k/a?x-id=CopyObject",
+                b"",
+                Some("docs/uploads/k/a")
+            ),
+            vec![
+                (
+                    "s3:PutObject".to_string(),
+                    "bucket/docs/checked/k/a".to_string()
+                ),
+                (
+                    "s3:GetObject".to_string(),
+                    "bucket/docs/uploads/k/a".to_string()
+                ),
+            ]
         );
     }
 }

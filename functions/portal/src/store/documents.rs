@@ -836,6 +836,35 @@ impl FileStore {
         }
     }
 
+    /// Copies the object under `from` to `to` (within the bucket); `false` when `from` is gone.
+    pub async fn copy(&self, from: &str, to: &str) -> Result<bool, StoreError> {
+        use aws_sdk_s3::operation::copy_object::CopyObjectError;
+        match self
+            .client()
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(format!("{}/{from}", self.bucket))
+            .key(to)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(err) => {
+                let missing = matches!(
+                    err.as_service_error(),
+                    Some(CopyObjectError::ObjectNotInActiveTierError(_))
+                ) || err
+                    .raw_response()
+                    .is_some_and(|r| r.status().as_u16() == 404);
+                if missing {
+                    Ok(false)
+                } else {
+                    Err(StoreError::from_sdk("copy object", err))
+                }
+            }
+        }
+    }
+
     pub async fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.client()
             .delete_object()

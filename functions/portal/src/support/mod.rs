@@ -127,12 +127,12 @@ pub async fn create(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
     let attachment = match attachment {
         None => None,
         Some(id) => {
-            let key = crate::uploads::key(&caller.company, ATTACHMENTS, &id);
-            let checked = crate::uploads::verify(app, &key, "attachment").await?;
+            let upload = crate::uploads::key(&caller.company, ATTACHMENTS, &id);
+            let checked = crate::uploads::accept(app, &upload, "attachment").await?;
             Some(Attachment {
                 file_type: checked.file_type,
                 size: checked.size,
-                key,
+                key: checked.key,
             })
         }
     };

@@ -252,6 +252,7 @@ fn calls_section() -> Section {
                 Resource::PortalIndex(i) => format!("PortalTable index {i}"),
                 Resource::DocumentFiles => "documents bucket".to_string(),
                 Resource::UploadFiles => "documents bucket, uploads/".to_string(),
+                Resource::CheckedFiles => "documents bucket, checked/".to_string(),
                 Resource::DocumentsBucket => "documents bucket (list, for 404s)".to_string(),
                 Resource::MailIdentity => "SES".to_string(),
                 Resource::EventBus => "EventBridge bus".to_string(),
