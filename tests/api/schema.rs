@@ -391,3 +391,46 @@ fn cloudfront_forwards_every_header_the_portal_reads() {
         "CloudFront forwards at most 10 listed headers"
     );
 }
+
+/// Each secret reaches exactly the functions whose route declares it: not the others (nor all
+/// of them through `Globals`), where anyone allowed `lambda:GetFunctionConfiguration` could
+/// read it.
+#[test]
+fn each_secret_is_in_the_environment_of_exactly_the_functions_that_declare_it() {
+    let text =
+        std::fs::read_to_string(devstack::workspace_root().join("infra/template.yaml")).unwrap();
+    let template: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let globals = &template["Globals"]["Function"]["Environment"]["Variables"];
+    for secret in [
+        portal::routes::EnvSecret::CursorKey,
+        portal::routes::EnvSecret::PaymentDataKey,
+    ] {
+        let variable = secret.variable();
+        assert!(globals[variable].is_null(), "{variable} is in Globals");
+        for route in ROUTES {
+            let name = format!("{}Function", devstack::infra::logical_name(route.function));
+            let has = !template["Resources"][name.as_str()]["Properties"]["Environment"]
+                ["Variables"][variable]
+                .is_null();
+            assert_eq!(
+                has,
+                route.secrets.contains(&secret),
+                "{variable} in {}'s environment",
+                route.function
+            );
+        }
+    }
+    let payment: Vec<&str> = ROUTES
+        .iter()
+        .filter(|r| {
+            r.secrets
+                .contains(&portal::routes::EnvSecret::PaymentDataKey)
+        })
+        .map(|r| r.function)
+        .collect();
+    assert_eq!(
+        payment,
+        ["account-payment-update"],
+        "only the function that seals IBANs"
+    );
+}

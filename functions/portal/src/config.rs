@@ -54,7 +54,8 @@ pub struct Config {
     /// with `S3_FORCE_PATH_STYLE=true`). The site's CSP `connect-src` must admit it.
     pub upload_url: String,
     /// Key of the HMAC that makes pagination cursors tamper-proof (at least 32 characters).
-    pub cursor_secret: SecretBytes,
+    /// `CURSOR_SECRET`, for the functions that page lists (see `routes::EnvSecret`).
+    pub cursor_secret: Option<SecretBytes>,
     /// Sender of all mails, e.g. `Kundenportal <portal@example.com>`.
     pub mail_from: String,
     pub ses_configuration_set: Option<String>,
@@ -275,8 +276,9 @@ impl Config {
             event_bus: resource_name("EVENT_BUS_NAME")?,
             documents_bucket,
             s3_force_path_style,
-            cursor_secret: match required("CURSOR_SECRET")? {
-                secret if secret.len() >= 32 => SecretBytes(secret.into_bytes()),
+            cursor_secret: match get("CURSOR_SECRET") {
+                None => None,
+                Some(secret) if secret.len() >= 32 => Some(SecretBytes(secret.into_bytes())),
                 _ => {
                     return Err(ConfigError::Invalid {
                         name: "CURSOR_SECRET",
@@ -369,7 +371,6 @@ mod tests {
             "EVENT_BUS_NAME",
             "DOCUMENTS_BUCKET",
             "MAIL_FROM",
-            "CURSOR_SECRET",
             "SUPPORT_EMAIL",
         ] {
             let mut env = complete();

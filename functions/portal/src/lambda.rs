@@ -36,6 +36,11 @@ async fn serve(route: &'static Route) -> Result<(), lambda_http::Error> {
             return Err(err.into());
         }
     };
+    if let Some(variable) = route.missing_secret(&app.config) {
+        let err = crate::ConfigError::Missing(variable);
+        tracing::error!(function, error = %err, "refusing to start");
+        return Err(err.into());
+    }
     lambda_http::run(service_fn(move |event: Request| async move {
         Ok::<_, Infallible>(handle(app, route, event).await)
     }))

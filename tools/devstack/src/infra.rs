@@ -73,7 +73,7 @@ fn function(out: &mut String, route: &Route) {
           - {{ id: CKV_AWS_115, comment: "Load is capped by the API stage throttle; see the note above Resources." }}
           - {{ id: CKV_AWS_116, comment: "Synchronous API Gateway invocations never reach a DLQ." }}
           - {{ id: CKV_AWS_117, comment: "Only AWS APIs are called; a VPC adds cost, not protection." }}
-          - {{ id: CKV_AWS_173, comment: "Only the cursor HMAC key and the origin-verification secret (see the note above Resources); encrypted at rest by Lambda." }}
+          - {{ id: CKV_AWS_173, comment: "{secrets} (see the note above Resources); encrypted at rest by Lambda." }}
     Properties:
       FunctionName: !Sub "${{AWS::StackName}}-{f}"
       CodeUri: ..
@@ -83,8 +83,10 @@ fn function(out: &mut String, route: &Route) {
       LoggingConfig:
         LogFormat: JSON
         LogGroup: !Ref {name}LogGroup
-"#,
+{environment}"#,
         description = description.replace('"', "\\\""),
+        secrets = secrets_note(route),
+        environment = environment(route),
         memory = route.memory_mb,
         timeout = route.timeout_s,
     )
@@ -144,6 +146,32 @@ fn function(out: &mut String, route: &Route) {
         )
         .unwrap();
     }
+}
+
+/// The checkov note on what secrets the function's environment holds.
+fn secrets_note(route: &Route) -> String {
+    let own: Vec<&str> = route.secrets.iter().map(|s| s.variable()).collect();
+    if own.is_empty() {
+        "Only the origin-verification secret".to_string()
+    } else {
+        format!("Only the origin-verification secret and {}", own.join(", "))
+    }
+}
+
+/// The function's own environment: the secrets it declares, and no other function's.
+fn environment(route: &Route) -> String {
+    if route.secrets.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("      Environment:\n        Variables:\n");
+    for secret in route.secrets {
+        out.push_str(&format!(
+            "          {}: !Sub \"{{{{resolve:secretsmanager:${{{}}}:SecretString}}}}\"\n",
+            secret.variable(),
+            secret.secret_resource()
+        ));
+    }
+    out
 }
 
 fn statement(out: &mut String, grant: &Permission) {

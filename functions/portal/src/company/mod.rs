@@ -502,7 +502,7 @@ pub const ACTIVITY_PAGE: usize = 25;
 /// `GET /api/account/activity?cursor=`: the company's recent activity, newest first.
 pub async fn activity(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let params = req.query_params(&["cursor"])?;
-    let secret = &app.config.cursor_secret.0;
+    let secret = &crate::documents::cursor_key(app)?.0;
     let list = format!("activity:{}", caller.company);
     let after = params
         .get("cursor")

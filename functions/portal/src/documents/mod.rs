@@ -21,6 +21,15 @@ use crate::store::documents::{Document, ListQuery};
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Value};
 
+/// The key of the pagination cursors. Every route that pages declares `EnvSecret::CursorKey`,
+/// so its function does not start without it; this is the same check, for the type system.
+pub(crate) fn cursor_key(app: &App) -> Result<&crate::config::SecretBytes, ApiError> {
+    app.config
+        .cursor_secret
+        .as_ref()
+        .ok_or_else(|| ApiError::internal("CURSOR_SECRET is not configured"))
+}
+
 /// The `{id}` of the route, validated before any AWS call; malformed ids are simply not found.
 pub(crate) fn document_id(req: &ApiRequest) -> Result<DocumentId, ApiError> {
     req.params
@@ -157,7 +166,7 @@ impl Filters {
 /// references such as order numbers; search results come as one page.
 pub async fn list(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiResponse, ApiError> {
     let mut filters = Filters::parse(&req)?;
-    let secret = &app.config.cursor_secret.0;
+    let secret = &cursor_key(app)?.0;
     let fingerprint = filters.fingerprint();
     let (documents, next) = match &filters.search {
         Some(term) => {

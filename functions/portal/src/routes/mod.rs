@@ -146,6 +146,41 @@ impl Limit {
     }
 }
 
+/// A secret a function needs from its environment. The template gives each to exactly the
+/// functions that declare it (not to all through `Globals`), and a function refuses to start
+/// without the ones it declares, naming the variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvSecret {
+    /// `CURSOR_SECRET`: seals the pagination cursors of lists.
+    CursorKey,
+    /// `PAYMENT_DATA_KEY`: seals stored bank details.
+    PaymentDataKey,
+}
+
+impl EnvSecret {
+    pub fn variable(self) -> &'static str {
+        match self {
+            EnvSecret::CursorKey => "CURSOR_SECRET",
+            EnvSecret::PaymentDataKey => "PAYMENT_DATA_KEY",
+        }
+    }
+
+    /// The template's Secrets Manager secret that holds it.
+    pub fn secret_resource(self) -> &'static str {
+        match self {
+            EnvSecret::CursorKey => "CursorSecret",
+            EnvSecret::PaymentDataKey => "PaymentDataKey",
+        }
+    }
+
+    fn present(self, config: &crate::Config) -> bool {
+        match self {
+            EnvSecret::CursorKey => config.cursor_secret.is_some(),
+            EnvSecret::PaymentDataKey => config.payment_data_key.is_some(),
+        }
+    }
+}
+
 pub struct Route {
     /// The name of the route's static (`AUTH_REQUEST`), set by the `routes!` macro: the
     /// binaries find their route by it.
@@ -162,6 +197,8 @@ pub struct Route {
     /// Counted in this order before the handler runs. A route that sends mail, publishes an
     /// event or creates stored items must declare at least one (a test holds the table to it).
     pub limits: &'static [Limit],
+    /// The secrets the handler uses (see `EnvSecret`).
+    pub secrets: &'static [EnvSecret],
     /// One line for the template's function description and the docs.
     pub summary: &'static str,
     pub memory_mb: u16,
@@ -321,12 +358,21 @@ impl Route {
         handler: Handler::Public(|app, req| Box::pin(fallback(app, req))),
         body: Body::Json,
         limits: &[],
+        secrets: &[],
         summary: "",
         memory_mb: 128,
         timeout_s: 5,
         aws_calls: 0,
         grants: &[],
     };
+
+    /// The first declared secret the configuration lacks: the function must not start then.
+    pub fn missing_secret(&self, config: &crate::Config) -> Option<&'static str> {
+        self.secrets
+            .iter()
+            .find(|s| !s.present(config))
+            .map(|s| s.variable())
+    }
 
     pub fn access(&self) -> Access {
         match self.handler {

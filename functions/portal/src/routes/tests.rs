@@ -131,3 +131,32 @@ fn a_known_path_with_another_method_lists_the_allowed_ones() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_function_without_a_secret_it_declares_must_not_start() {
+    let mut env: std::collections::HashMap<String, String> = [
+        ("PORTAL_BASE_URL", "https://portal.example.com"),
+        ("AUTH_TABLE", "auth"),
+        ("PORTAL_TABLE", "portal"),
+        ("EVENT_BUS_NAME", "bus"),
+        ("DOCUMENTS_BUCKET", "docs"),
+        ("MAIL_FROM", "Portal <portal@example.com>"),
+        ("SUPPORT_EMAIL", "support@example.com"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let config = crate::Config::from_map(&env).unwrap();
+    assert_eq!(
+        DOCUMENTS_LIST.missing_secret(&config),
+        Some("CURSOR_SECRET")
+    );
+    assert_eq!(
+        ACCOUNT_PAYMENT_UPDATE.missing_secret(&config),
+        Some("PAYMENT_DATA_KEY")
+    );
+    assert_eq!(DOCUMENTS_DETAIL.missing_secret(&config), None);
+    env.insert("CURSOR_SECRET".into(), "c".repeat(32));
+    let config = crate::Config::from_map(&env).unwrap();
+    assert_eq!(DOCUMENTS_LIST.missing_secret(&config), None);
+}
