@@ -60,9 +60,18 @@ async fn a_bank_account_is_stored_sealed_and_only_ever_shown_masked() {
     let raw = format!("{item:?}");
     assert!(!raw.contains("370400440532013000"), "{raw}");
     let sealed = item["iban_sealed"].as_s().unwrap();
-    let key = portal.env["PAYMENT_DATA_KEY"].as_bytes();
+    // Sealed under the value of the secret the template names (read here straight from the
+    // stand-in's Secrets Manager, as the function reads it at init).
+    let key = aws_sdk_secretsmanager::Client::new(&sdk)
+        .get_secret_value()
+        .secret_id(&portal.env["PAYMENT_DATA_KEY_SECRET_ARN"])
+        .send()
+        .await
+        .unwrap()
+        .secret_string
+        .unwrap();
     assert_eq!(
-        portal::domain::payment::sealed::open(key, company.as_str(), sealed).as_deref(),
+        portal::domain::payment::sealed::open(key.as_bytes(), company.as_str(), sealed).as_deref(),
         Some("DE89370400440532013000")
     );
     // Neither the logs nor the activity log show it.
@@ -137,7 +146,7 @@ async fn wrong_ibans_bics_and_a_missing_mandate_are_named_and_viewers_may_not_se
 
 #[tokio::test]
 async fn without_a_payment_data_key_nothing_is_stored_and_the_reason_is_given() {
-    let portal = TestPortal::spawn_with(&[("PAYMENT_DATA_KEY", "")]).await;
+    let portal = TestPortal::spawn_with(&[("PAYMENT_DATA_KEY_SECRET_ARN", "")]).await;
     let (mut browser, _, _) = portal
         .member_session("Ohne GmbH", Lang::De, Role::Owner)
         .await;
@@ -150,4 +159,34 @@ async fn without_a_payment_data_key_nothing_is_stored_and_the_reason_is_given() 
         browser.get("/api/account/payment").await.json["sepa"],
         Value::Null
     );
+}
+
+/// A key secret that is too short, or that cannot be read, stops the function's init with the
+/// variable's name and never the value (issue #19, item 4).
+#[tokio::test]
+async fn a_payment_key_secret_that_is_too_short_or_unreadable_stops_the_init_by_name() {
+    use portal::routes::RouteSecret;
+    let portal = TestPortal::spawn().await;
+    let sdk = devstack::local::sdk_config(portal_tests::moto_url());
+    let short = aws_sdk_secretsmanager::Client::new(&sdk)
+        .create_secret()
+        .name(portal_tests::unique("short-key"))
+        .secret_string("too-short-4711")
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
+    for arn in [short.clone(), format!("{short}-gone")] {
+        let mut env = portal.env.clone();
+        env.insert("PAYMENT_DATA_KEY_SECRET_ARN".into(), arn);
+        let mut config = portal::Config::from_map(&env).unwrap();
+        let err = portal::secrets::read_at_init(&mut config, &sdk, &[RouteSecret::PaymentDataKey])
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("PAYMENT_DATA_KEY_SECRET_ARN"), "{err}");
+        assert!(!err.contains("4711"), "{err}");
+        assert!(config.payment_data_key.is_none());
+    }
 }

@@ -110,3 +110,47 @@ async fn a_function_with_a_missing_variable_refuses_to_start_and_names_it() {
     );
     assert!(text.contains("AUTH_TABLE"), "{text}");
 }
+
+/// The function that seals IBANs reads its key at init from the secret its environment names
+/// (issue #19, item 4): it starts and answers with the stand-in's secret, and refuses to start,
+/// naming the variable, when the secret cannot be read. No other function is given the name.
+#[tokio::test]
+async fn the_payment_function_reads_its_key_from_secrets_manager_at_init() {
+    let portal = TestPortal::spawn().await;
+    let mut env = portal.env.clone();
+    env.insert("PORTAL_BASE_URL".into(), "http://127.0.0.1:8080".into());
+    assert!(
+        env["PAYMENT_DATA_KEY_SECRET_ARN"].starts_with("arn:aws:secretsmanager:"),
+        "the environment names the secret, it does not hold the key"
+    );
+    assert!(!env.contains_key("PAYMENT_DATA_KEY"));
+
+    let mut runtime = RuntimeApi::start().await;
+    let _function = spawn("account-payment-update", &env, &runtime);
+    match runtime
+        .invoke("req-1", &event("account-payment-update"))
+        .await
+    {
+        // Started (the key was read); the made-up session of the event is refused.
+        Outcome::Response(response) => assert_eq!(response["statusCode"], 401, "{response}"),
+        other => panic!("{other:?}"),
+    }
+
+    env.insert(
+        "PAYMENT_DATA_KEY_SECRET_ARN".into(),
+        format!("{}-gone", env["PAYMENT_DATA_KEY_SECRET_ARN"]),
+    );
+    let runtime = RuntimeApi::start().await;
+    let child = spawn("account-payment-update", &env, &runtime);
+    let output = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait_with_output())
+        .await
+        .expect("exits promptly")
+        .unwrap();
+    assert!(!output.status.success());
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(text.contains("PAYMENT_DATA_KEY_SECRET_ARN"), "{text}");
+}

@@ -402,8 +402,8 @@ fn each_secret_is_in_the_environment_of_exactly_the_functions_that_declare_it() 
     let template: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
     let globals = &template["Globals"]["Function"]["Environment"]["Variables"];
     for secret in [
-        portal::routes::EnvSecret::CursorKey,
-        portal::routes::EnvSecret::PaymentDataKey,
+        portal::routes::RouteSecret::CursorKey,
+        portal::routes::RouteSecret::PaymentDataKey,
     ] {
         let variable = secret.variable();
         assert!(globals[variable].is_null(), "{variable} is in Globals");
@@ -420,11 +420,35 @@ fn each_secret_is_in_the_environment_of_exactly_the_functions_that_declare_it() 
             );
         }
     }
+    // The IBAN key is in no function's configuration: its function gets the secret's ARN and
+    // may read that one secret (at init), nothing else.
+    assert!(
+        !text.contains("resolve:secretsmanager:${PaymentDataKey}"),
+        "the IBAN key must not be resolved into any environment"
+    );
+    let function = &template["Resources"]["AccountPaymentUpdateFunction"]["Properties"];
+    let arn = &function["Environment"]["Variables"]["PAYMENT_DATA_KEY_SECRET_ARN"];
+    assert_eq!(
+        serde_yaml::to_string(arn).unwrap().trim(),
+        "!Ref PaymentDataKey"
+    );
+    let statements = serde_yaml::to_string(&function["Policies"]).unwrap();
+    assert!(
+        statements.contains("secretsmanager:GetSecretValue")
+            && statements.contains("!Ref PaymentDataKey"),
+        "{statements}"
+    );
+    assert_eq!(
+        text.matches("Action: [secretsmanager:GetSecretValue]")
+            .count(),
+        1,
+        "only the payment function reads a secret"
+    );
     let payment: Vec<&str> = ROUTES
         .iter()
         .filter(|r| {
             r.secrets
-                .contains(&portal::routes::EnvSecret::PaymentDataKey)
+                .contains(&portal::routes::RouteSecret::PaymentDataKey)
         })
         .map(|r| r.function)
         .collect();

@@ -95,16 +95,20 @@ impl TestPortal {
             ("LOGIN_RESPONSE_FLOOR_MS", "0"),
             ("S3_FORCE_PATH_STYLE", "true"),
             ("CURSOR_SECRET", "local-test-cursor-secret-0123456789abcdef"),
-            (
-                "PAYMENT_DATA_KEY",
-                "local-test-payment-key-0123456789abcdef",
-            ),
             ("SUPPORT_EMAIL", "support@example.com"),
         ];
         all.extend_from_slice(overrides);
         let env = resources.function_env(&template(), &all);
         let clock = Clock::system();
-        let config = Config::from_map(&env).expect("test config is valid");
+        let mut config = Config::from_map(&env).expect("test config is valid");
+        // As each function at init: the payment key from its secret in the stand-in.
+        portal::secrets::read_at_init(
+            &mut config,
+            &sdk,
+            portal::routes::ROUTES.iter().flat_map(|r| r.secrets),
+        )
+        .await
+        .expect("the secrets read at init");
         let calls = portal::store::calls::CallLog::default();
         let app = App::with_call_log(config.clone(), &sdk, clock.clone(), Some(calls.clone()));
         let mut gateway = devstack::gateway::Gateway::new(

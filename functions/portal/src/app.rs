@@ -59,10 +59,14 @@ pub struct App {
 }
 
 impl App {
-    /// Reads and validates the configuration, then builds the SDK clients once.
-    pub async fn from_env() -> Result<App, ConfigError> {
-        let config = Config::from_env()?;
+    /// Reads and validates the configuration, reads the secrets `route` gets at init (see
+    /// [`crate::secrets`]), then builds the SDK clients once.
+    pub async fn from_env(route: &crate::routes::Route) -> Result<App, ConfigError> {
+        let mut config = Config::from_env()?;
         let sdk = lambda_sdk_config(|name| std::env::var(name).ok())?;
+        if let Some(read) = route.read_at_init {
+            read(&mut config, &sdk, route.secrets).await?;
+        }
         Ok(App::new(config, &sdk, Clock::system()))
     }
 

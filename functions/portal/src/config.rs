@@ -54,7 +54,7 @@ pub struct Config {
     /// with `S3_FORCE_PATH_STYLE=true`). The site's CSP `connect-src` must admit it.
     pub upload_url: String,
     /// Key of the HMAC that makes pagination cursors tamper-proof (at least 32 characters).
-    /// `CURSOR_SECRET`, for the functions that page lists (see `routes::EnvSecret`).
+    /// `CURSOR_SECRET`, for the functions that page lists (see `routes::RouteSecret`).
     pub cursor_secret: Option<SecretBytes>,
     /// Sender of all mails, e.g. `Kundenportal <portal@example.com>`.
     pub mail_from: String,
@@ -75,11 +75,30 @@ pub struct Config {
     pub payee: Option<crate::domain::payment::Payee>,
     /// e.g. `https://pay.example.com/?ref={number}&amount={amount}`; none when not set.
     pub payment_link_template: Option<String>,
-    /// Key that seals stored bank details (`PAYMENT_DATA_KEY`, ≥ 32 characters); without it the
-    /// portal stores none (the payment-details endpoint answers 503).
+    /// The Secrets Manager secret (ARN or name) holding the key that seals stored bank details
+    /// (`PAYMENT_DATA_KEY_SECRET_ARN`); only the function that stores them is given it.
+    pub payment_data_key_secret: Option<String>,
+    /// That key (≥ 32 characters), read from the secret at init by [`crate::secrets`], never
+    /// from the environment; without it the portal stores no bank details (the payment-details
+    /// endpoint answers 409 `payment_details_unavailable`).
     pub payment_data_key: Option<SecretBytes>,
     /// The payment provider's own page for card / PayPal (`PAYMENT_PROVIDER_URL`, https).
     pub payment_provider_url: Option<String>,
+}
+
+/// The key that seals bank details, as read from its secret: at least 32 characters.
+pub fn payment_data_key(value: &str) -> Result<SecretBytes, ConfigError> {
+    let value = value.trim();
+    if value.len() >= 32 {
+        Ok(SecretBytes(value.as_bytes().to_vec()))
+    } else {
+        Err(ConfigError::Invalid {
+            name: "PAYMENT_DATA_KEY_SECRET_ARN",
+            reason:
+                "the secret it names holds fewer than 32 characters (the template generates 64)"
+                    .into(),
+        })
+    }
 }
 
 impl Config {
@@ -182,16 +201,7 @@ impl Config {
             }
         }
 
-        let payment_data_key = match get("PAYMENT_DATA_KEY") {
-            None => None,
-            Some(key) if key.len() >= 32 => Some(SecretBytes(key.into_bytes())),
-            Some(_) => {
-                return Err(ConfigError::Invalid {
-                    name: "PAYMENT_DATA_KEY",
-                    reason: "expected at least 32 characters (e.g. `openssl rand -hex 32`)".into(),
-                })
-            }
-        };
+        let payment_data_key_secret = get("PAYMENT_DATA_KEY_SECRET_ARN");
         let payment_provider_url = get("PAYMENT_PROVIDER_URL");
         if let Some(url) = &payment_provider_url {
             if !url.starts_with("https://")
@@ -268,7 +278,8 @@ impl Config {
             upload_url,
             payee,
             payment_link_template,
-            payment_data_key,
+            payment_data_key_secret,
+            payment_data_key: None,
             payment_provider_url,
             base_url,
             auth_table: resource_name("AUTH_TABLE")?,

@@ -29,7 +29,7 @@ pub fn run(route: &'static Route) -> Result<(), lambda_http::Error> {
 async fn serve(route: &'static Route) -> Result<(), lambda_http::Error> {
     telemetry::init();
     let function = route.function;
-    let app: &'static App = match App::from_env().await {
+    let app: &'static App = match App::from_env(route).await {
         Ok(app) => Box::leak(Box::new(app)),
         Err(err) => {
             tracing::error!(function, error = %err, "refusing to start");

@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod pipeline;
 pub mod routes;
 pub mod schema;
+pub mod secrets;
 pub mod store;
 pub mod support;
 pub mod team;

@@ -15,6 +15,9 @@ pub struct ColdStart {
     pub init: Stats,
     pub first_invocation: Stats,
     pub warm: Stats,
+    /// How long reading secrets at init took (`secret read at init` in the function's log),
+    /// for the functions that read one.
+    pub secret_read: Option<Stats>,
 }
 
 /// What Lambda sets for a `provided.al2023` function (besides the function's own variables).
@@ -58,6 +61,7 @@ struct Samples {
     init: Vec<Duration>,
     first: Vec<Duration>,
     warm: Vec<Duration>,
+    secret_read: Vec<Duration>,
 }
 
 impl Samples {
@@ -67,6 +71,7 @@ impl Samples {
             init: Stats::of(&self.init),
             first_invocation: Stats::of(&self.first),
             warm: Stats::of(&self.warm),
+            secret_read: (!self.secret_read.is_empty()).then(|| Stats::of(&self.secret_read)),
         }
     }
 }
@@ -108,7 +113,8 @@ async fn once(
         .envs(lambda_environment(function, *memory_mb))
         .envs(env)
         .env("AWS_LAMBDA_RUNTIME_API", &runtime.address)
-        .stdout(std::process::Stdio::null())
+        // The log is read after the run (a few lines: the pipe's buffer holds them).
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .kill_on_drop(true)
         .spawn()
@@ -141,5 +147,23 @@ async fn once(
         }
     }
     let _ = child.kill().await;
+    if let Some(mut out) = child.stdout.take() {
+        use tokio::io::AsyncReadExt;
+        let mut log = String::new();
+        let _ = out.read_to_string(&mut log).await;
+        into.secret_read.extend(secret_reads(&log));
+    }
     Ok(())
+}
+
+/// The `read_us` of each `secret read at init` line of a function's JSON log.
+fn secret_reads(log: &str) -> impl Iterator<Item = Duration> + '_ {
+    log.lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|entry| entry.to_string().contains("secret read at init"))
+        .filter_map(|entry| {
+            let fields = entry.get("fields").unwrap_or(&entry);
+            fields.get("read_us").and_then(|v| v.as_u64())
+        })
+        .map(Duration::from_micros)
 }

@@ -49,16 +49,20 @@ impl Stack {
                     "local-bench-cursor-secret-0123456789abcdef",
                 ),
                 ("SUPPORT_EMAIL", "support@example.com"),
-                (
-                    "PAYMENT_DATA_KEY",
-                    "local-bench-payment-key-0123456789abcdef",
-                ),
                 ("LOGIN_RESPONSE_FLOOR_MS", "0"),
                 ("LOGIN_LIMIT_PER_IP", "100000"),
                 ("LOGIN_LIMIT_PER_EMAIL", "1000"),
             ],
         );
-        let config = portal::Config::from_map(&env).map_err(|e| DevError::msg(e.to_string()))?;
+        let mut config =
+            portal::Config::from_map(&env).map_err(|e| DevError::msg(e.to_string()))?;
+        portal::secrets::read_at_init(
+            &mut config,
+            &sdk,
+            portal::routes::ROUTES.iter().flat_map(|r| r.secrets),
+        )
+        .await
+        .map_err(|e| DevError::msg(e.to_string()))?;
         let calls = CallLog::default();
         let app =
             portal::App::with_call_log(config, &sdk, portal::Clock::system(), Some(calls.clone()));

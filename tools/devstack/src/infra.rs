@@ -3,7 +3,7 @@
 //! from the route's permissions (declared grants plus what its access and limits imply), its log group and its two alarms. `make template` rewrites the part
 //! between the markers; a test fails when the file and the route table disagree.
 
-use portal::routes::{Permission, Resource, Route, ROUTES};
+use portal::routes::{Permission, Resource, Route, SecretDelivery, ROUTES};
 use std::fmt::Write;
 
 pub const BEGIN: &str =
@@ -150,26 +150,44 @@ fn function(out: &mut String, route: &Route) {
 
 /// The checkov note on what secrets the function's environment holds.
 fn secrets_note(route: &Route) -> String {
-    let own: Vec<&str> = route.secrets.iter().map(|s| s.variable()).collect();
-    if own.is_empty() {
+    let own: Vec<&str> = route
+        .secrets
+        .iter()
+        .filter(|s| s.delivery() == SecretDelivery::Environment)
+        .map(|s| s.variable())
+        .collect();
+    let mut note = if own.is_empty() {
         "Only the origin-verification secret".to_string()
     } else {
         format!("Only the origin-verification secret and {}", own.join(", "))
+    };
+    for secret in route.secrets {
+        if secret.delivery() == SecretDelivery::ReadAtInit {
+            note.push_str(&format!(
+                "; {} only names a secret, read at init",
+                secret.variable()
+            ));
+        }
     }
+    note
 }
 
-/// The function's own environment: the secrets it declares, and no other function's.
+/// The function's own environment: the secrets it declares, and no other function's. A secret
+/// read at init appears only as its ARN (`!Ref` of a secret is its ARN).
 fn environment(route: &Route) -> String {
     if route.secrets.is_empty() {
         return String::new();
     }
     let mut out = String::from("      Environment:\n        Variables:\n");
     for secret in route.secrets {
-        out.push_str(&format!(
-            "          {}: !Sub \"{{{{resolve:secretsmanager:${{{}}}:SecretString}}}}\"\n",
-            secret.variable(),
-            secret.secret_resource()
-        ));
+        let value = match secret.delivery() {
+            SecretDelivery::Environment => format!(
+                "!Sub \"{{{{resolve:secretsmanager:${{{}}}:SecretString}}}}\"",
+                secret.secret_resource()
+            ),
+            SecretDelivery::ReadAtInit => format!("!Ref {}", secret.secret_resource()),
+        };
+        out.push_str(&format!("          {}: {value}\n", secret.variable()));
     }
     out
 }
@@ -200,6 +218,10 @@ fn statement(out: &mut String, grant: &Permission) {
         }
         Resource::DocumentsBucket => "              Resource: !GetAtt DocumentsBucket.Arn\n",
         Resource::EventBus => "              Resource: !GetAtt PortalEventBus.Arn\n",
+        Resource::Secret(logical_id) => {
+            index = format!("              Resource: !Ref {logical_id}\n");
+            &index
+        }
         Resource::MailIdentity => {
             r#"              Resource:
                 - !Sub "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderIdentity}"

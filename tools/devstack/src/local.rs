@@ -44,14 +44,16 @@ pub struct LocalResources {
     /// EventBridge buses; each also gets the rule that copies the portal's events to the log
     /// group `/aws/events/<bus>`, as in the template, which is where tests read them.
     pub event_buses: BTreeMap<String, String>,
+    /// Secrets Manager secrets by logical id: their ARNs (what `!Ref` of a secret gives).
+    pub secrets: BTreeMap<String, String>,
 }
 
 fn sdk_err(what: String) -> impl FnOnce(String) -> DevError {
     move |detail| DevError::msg(format!("{what}: {detail}"))
 }
 
-/// Creates every table, bucket and SES identity of the template in the stand-in. Idempotent:
-/// what exists already is kept.
+/// Creates every table, bucket, SES identity, event bus and secret of the template in the
+/// stand-in. Idempotent: what exists already is kept (a secret keeps its value, as on AWS).
 pub async fn ensure_resources(
     sdk: &SdkConfig,
     template: &Template,
@@ -69,6 +71,7 @@ pub async fn ensure_resources(
         tables: BTreeMap::new(),
         buckets: BTreeMap::new(),
         event_buses: BTreeMap::new(),
+        secrets: BTreeMap::new(),
     };
 
     for table in template.tables() {
@@ -225,6 +228,37 @@ pub async fn ensure_resources(
         }
         resources.event_buses.insert(logical_id, name);
     }
+    let secrets = aws_sdk_secretsmanager::Client::new(sdk);
+    for (logical_id, length) in template.secrets() {
+        let name = format!("{prefix}{logical_id}");
+        let arn = match secrets.describe_secret().secret_id(&name).send().await {
+            Ok(found) => found.arn,
+            Err(_) => {
+                // As GenerateSecretString does on AWS: a random value of the declared length.
+                let value = secrets
+                    .get_random_password()
+                    .password_length(length)
+                    .exclude_punctuation(true)
+                    .send()
+                    .await
+                    .map_err(|e| aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string())
+                    .map_err(sdk_err(format!("generating the value of secret {name}")))?
+                    .random_password
+                    .unwrap_or_default();
+                secrets
+                    .create_secret()
+                    .name(&name)
+                    .secret_string(value)
+                    .send()
+                    .await
+                    .map_err(|e| aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string())
+                    .map_err(sdk_err(format!("creating secret {name}")))?
+                    .arn
+            }
+        };
+        let arn = arn.ok_or_else(|| DevError::msg(format!("secret {name} has no ARN")))?;
+        resources.secrets.insert(logical_id, arn);
+    }
     Ok(resources)
 }
 
@@ -264,6 +298,7 @@ impl LocalResources {
                     .get(&target)
                     .or_else(|| self.buckets.get(&target))
                     .or_else(|| self.event_buses.get(&target))
+                    .or_else(|| self.secrets.get(&target))
                     .cloned()
                     .or_else(|| template.parameter_default(&target)),
                 EnvValue::Other => None,

@@ -142,6 +142,18 @@ impl Template {
             .collect()
     }
 
+    /// Every Secrets Manager secret with the length its `GenerateSecretString` asks for.
+    pub fn secrets(&self) -> Vec<(String, i64)> {
+        self.resources_of("AWS::SecretsManager::Secret")
+            .map(|(id, r)| {
+                let length = r["Properties"]["GenerateSecretString"]["PasswordLength"]
+                    .as_i64()
+                    .unwrap_or(32);
+                (id.to_string(), length)
+            })
+            .collect()
+    }
+
     pub fn email_identities(&self) -> Vec<String> {
         self.resources_of("AWS::SES::EmailIdentity")
             .filter_map(|(_, r)| self.resolve(&r["Properties"]["EmailIdentity"]))
@@ -176,10 +188,15 @@ impl Template {
     }
 
     /// The environment every function gets from `Globals.Function.Environment`.
+    /// The functions' environment: `Globals` and every function's own variables (the secrets
+    /// a route declares), merged, as one process that serves every route needs them.
     pub fn function_environment(&self) -> BTreeMap<String, EnvValue> {
-        self.doc["Globals"]["Function"]["Environment"]["Variables"]
-            .as_mapping()
-            .into_iter()
+        let own = self
+            .resources_of("AWS::Serverless::Function")
+            .map(|(_, f)| &f["Properties"]["Environment"]["Variables"]);
+        std::iter::once(&self.doc["Globals"]["Function"]["Environment"]["Variables"])
+            .chain(own)
+            .filter_map(Value::as_mapping)
             .flatten()
             .filter_map(|(k, v)| {
                 let value = match v {

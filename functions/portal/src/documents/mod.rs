@@ -21,7 +21,7 @@ use crate::store::documents::{Document, ListQuery};
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Value};
 
-/// The key of the pagination cursors. Every route that pages declares `EnvSecret::CursorKey`,
+/// The key of the pagination cursors. Every route that pages declares `RouteSecret::CursorKey`,
 /// so its function does not start without it; this is the same check, for the type system.
 pub(crate) fn cursor_key(app: &App) -> Result<&crate::config::SecretBytes, ApiError> {
     app.config

@@ -291,8 +291,8 @@ mod tests {
     }
 }
 
-/// Bank details stored for a company are sealed with AES-256-GCM under a key from configuration
-/// (`PAYMENT_DATA_KEY`), on top of the table's own encryption: a table export, a backup or a
+/// Bank details stored for a company are sealed with AES-256-GCM under the payment data key
+/// (read at init from its secret, see `crate::secrets`), on top of the table's own encryption: a table export, a backup or a
 /// person with read access to the table sees no IBAN. The company id is the associated data, so a
 /// sealed IBAN copied to another company's item does not open. Format: base64url(nonce ‖ ct).
 pub mod sealed {

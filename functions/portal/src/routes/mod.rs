@@ -146,37 +146,61 @@ impl Limit {
     }
 }
 
-/// A secret a function needs from its environment. The template gives each to exactly the
-/// functions that declare it (not to all through `Globals`), and a function refuses to start
-/// without the ones it declares, naming the variable.
+/// A secret a function needs. The template gives each to exactly the functions that declare it
+/// (not to all through `Globals`), and a function refuses to start without the ones it declares,
+/// naming the variable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnvSecret {
-    /// `CURSOR_SECRET`: seals the pagination cursors of lists.
+pub enum RouteSecret {
+    /// `CURSOR_SECRET`: seals the pagination cursors of lists (in the environment).
     CursorKey,
-    /// `PAYMENT_DATA_KEY`: seals stored bank details.
+    /// Seals stored bank details: read at init from the secret `PAYMENT_DATA_KEY_SECRET_ARN`
+    /// names, never in the environment.
     PaymentDataKey,
 }
 
-impl EnvSecret {
+/// How a secret reaches its function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretDelivery {
+    /// CloudFormation resolves the value into the function's environment at deploy time, where
+    /// whoever may call `lambda:GetFunctionConfiguration` on that function can read it. For keys
+    /// whose theft costs little (a forged pagination cursor only skips within the caller's own
+    /// documents).
+    Environment,
+    /// The environment names the secret (its ARN); the function reads the value at init with
+    /// `secretsmanager:GetSecretValue` (a grant implied by the declaration), so it is in no
+    /// function's configuration and reading it needs the function's own role. For keys that
+    /// protect personal data.
+    ReadAtInit,
+}
+
+impl RouteSecret {
+    /// The environment variable: the value itself, or the secret's ARN (see `delivery`).
     pub fn variable(self) -> &'static str {
         match self {
-            EnvSecret::CursorKey => "CURSOR_SECRET",
-            EnvSecret::PaymentDataKey => "PAYMENT_DATA_KEY",
+            RouteSecret::CursorKey => "CURSOR_SECRET",
+            RouteSecret::PaymentDataKey => "PAYMENT_DATA_KEY_SECRET_ARN",
+        }
+    }
+
+    pub const fn delivery(self) -> SecretDelivery {
+        match self {
+            RouteSecret::CursorKey => SecretDelivery::Environment,
+            RouteSecret::PaymentDataKey => SecretDelivery::ReadAtInit,
         }
     }
 
     /// The template's Secrets Manager secret that holds it.
     pub fn secret_resource(self) -> &'static str {
         match self {
-            EnvSecret::CursorKey => "CursorSecret",
-            EnvSecret::PaymentDataKey => "PaymentDataKey",
+            RouteSecret::CursorKey => "CursorSecret",
+            RouteSecret::PaymentDataKey => "PaymentDataKey",
         }
     }
 
     fn present(self, config: &crate::Config) -> bool {
         match self {
-            EnvSecret::CursorKey => config.cursor_secret.is_some(),
-            EnvSecret::PaymentDataKey => config.payment_data_key.is_some(),
+            RouteSecret::CursorKey => config.cursor_secret.is_some(),
+            RouteSecret::PaymentDataKey => config.payment_data_key.is_some(),
         }
     }
 }
@@ -197,8 +221,12 @@ pub struct Route {
     /// Counted in this order before the handler runs. A route that sends mail, publishes an
     /// event or creates stored items must declare at least one (a test holds the table to it).
     pub limits: &'static [Limit],
-    /// The secrets the handler uses (see `EnvSecret`).
-    pub secrets: &'static [EnvSecret],
+    /// The secrets the handler uses (see `RouteSecret`).
+    pub secrets: &'static [RouteSecret],
+    /// What reads the secrets delivered at init: set by the `routes!` macro from `secrets`,
+    /// never in the table. Only the statics of routes that read one point at the Secrets Manager
+    /// code, so only their binaries link it (the others' pointer is `None`).
+    pub read_at_init: Option<ReadAtInit>,
     /// One line for the template's function description and the docs.
     pub summary: &'static str,
     pub memory_mb: u16,
@@ -211,6 +239,27 @@ pub struct Route {
     /// IAM policy is generated from the permissions, and a test checks them against the calls
     /// the function really makes.
     pub grants: &'static [Grant],
+}
+
+/// Reads a route's secrets that are delivered at init into the configuration.
+pub type ReadAtInit =
+    for<'a> fn(
+        &'a mut crate::Config,
+        &'a aws_types::SdkConfig,
+        &'static [RouteSecret],
+    ) -> Pin<Box<dyn Future<Output = Result<(), crate::ConfigError>> + 'a>>;
+
+/// The reader a route with these secrets needs, decided at compile time (see
+/// `Route::read_at_init`).
+pub const fn read_at_init_for(secrets: &[RouteSecret]) -> Option<ReadAtInit> {
+    let mut i = 0;
+    while i < secrets.len() {
+        if matches!(secrets[i].delivery(), SecretDelivery::ReadAtInit) {
+            return Some(crate::secrets::read_declared);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The AWS resources a function can be granted.
@@ -235,6 +284,8 @@ pub enum Resource {
     MailIdentity,
     /// The stack's EventBridge bus for the billing system.
     EventBus,
+    /// A Secrets Manager secret of the template (its logical id) that a function reads at init.
+    Secret(&'static str),
 }
 
 /// IAM actions on one resource, as declared in the table.
@@ -259,6 +310,12 @@ impl Permission {
         self.actions.iter().eq(["s3:ListBucket"].iter())
             || (self.resource == Resource::UploadFiles
                 && self.actions.iter().eq(["s3:PutObject"].iter()))
+    }
+
+    /// Whether the permission serves the function's init (reading a secret) rather than its
+    /// requests: no request's calls show its use.
+    pub fn is_read_at_init(&self) -> bool {
+        matches!(self.resource, Resource::Secret(_))
     }
 }
 
@@ -312,16 +369,22 @@ macro_rules! routes {
         }
     )*) => {
         $(
-            // An entry that gives every field leaves `..Route::DEFAULTS` with nothing to do.
-            #[allow(clippy::needless_update)]
-            pub static $name: Route = Route {
-                name: stringify!($name),
-                function: $function,
-                method: $method,
-                path: $path,
-                handler: handler!($kind $(($roles))? => $handler),
-                $($field: $value,)*
-                ..Route::DEFAULTS
+            pub static $name: Route = {
+                // An entry that gives every field leaves `..Route::DEFAULTS` with nothing to do.
+                #[allow(clippy::needless_update)]
+                const DECLARED: Route = Route {
+                    name: stringify!($name),
+                    function: $function,
+                    method: $method,
+                    path: $path,
+                    handler: handler!($kind $(($roles))? => $handler),
+                    $($field: $value,)*
+                    ..Route::DEFAULTS
+                };
+                Route {
+                    read_at_init: $crate::routes::read_at_init_for(DECLARED.secrets),
+                    ..DECLARED
+                }
             };
         )*
         /// Every route. A Lambda binary references only its own route's static
@@ -359,6 +422,7 @@ impl Route {
         body: Body::Json,
         limits: &[],
         secrets: &[],
+        read_at_init: None,
         summary: "",
         memory_mb: 128,
         timeout_s: 5,
@@ -393,8 +457,23 @@ impl Route {
     pub fn permissions(&self) -> Vec<Permission> {
         let session = (self.access() != Access::Public).then_some(&SESSION);
         let counters = (!self.limits.is_empty()).then_some(&RATE_COUNTERS);
+        let secrets: Vec<Grant> = self
+            .secrets
+            .iter()
+            .filter(|s| s.delivery() == SecretDelivery::ReadAtInit)
+            .map(|s| Grant {
+                resource: Resource::Secret(s.secret_resource()),
+                actions: &["secretsmanager:GetSecretValue"],
+            })
+            .collect();
         let mut merged: BTreeMap<Resource, BTreeSet<&'static str>> = BTreeMap::new();
-        for grant in self.grants.iter().chain(session).chain(counters) {
+        for grant in self
+            .grants
+            .iter()
+            .chain(session)
+            .chain(counters)
+            .chain(&secrets)
+        {
             merged
                 .entry(grant.resource)
                 .or_default()

@@ -6,7 +6,7 @@
 //! below; a script hammering an endpoint does not. `docs/api.md` lists them.
 
 use super::{
-    Against, Body, Count, EnvSecret, Grant, Handler, Limit, Per, Resource, Route, Window,
+    Against, Body, Count, Grant, Handler, Limit, Per, Resource, Route, RouteSecret, Window,
     ALL_ROLES, LIST_BUCKET, OWNER, OWNER_BILLING,
 };
 use crate::{auth, company, contracts, documents, help, notifications, support, team};
@@ -285,7 +285,7 @@ routes! {
         method: "GET",
         path: "/api/documents",
         handler: company(ALL_ROLES) => documents::list,
-        secrets: &[EnvSecret::CursorKey],
+        secrets: &[RouteSecret::CursorKey],
         summary: "the filtered, paged document list (newest first)",
         memory_mb: 256,
         timeout_s: 10,
@@ -628,7 +628,7 @@ routes! {
         path: "/api/account/payment",
         handler: company(OWNER_BILLING) => company::payment::update,
         limits: &[CHANGES_PER_LOGIN],
-        secrets: &[EnvSecret::PaymentDataKey],
+        secrets: &[RouteSecret::PaymentDataKey],
         summary: "store a bank account for SEPA direct debit with If-Match (owner, billing; sealed, shown masked)",
         memory_mb: 128,
         timeout_s: 5,
@@ -646,7 +646,7 @@ routes! {
         method: "GET",
         path: "/api/account/activity",
         handler: company(OWNER_BILLING) => company::activity,
-        secrets: &[EnvSecret::CursorKey],
+        secrets: &[RouteSecret::CursorKey],
         summary: "the company's recent activity (owner, billing)",
         memory_mb: 256,
         timeout_s: 10,

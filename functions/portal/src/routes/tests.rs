@@ -153,10 +153,24 @@ fn a_function_without_a_secret_it_declares_must_not_start() {
     );
     assert_eq!(
         ACCOUNT_PAYMENT_UPDATE.missing_secret(&config),
-        Some("PAYMENT_DATA_KEY")
+        Some("PAYMENT_DATA_KEY_SECRET_ARN")
     );
     assert_eq!(DOCUMENTS_DETAIL.missing_secret(&config), None);
     env.insert("CURSOR_SECRET".into(), "c".repeat(32));
     let config = crate::Config::from_map(&env).unwrap();
     assert_eq!(DOCUMENTS_LIST.missing_secret(&config), None);
+}
+
+/// Only a route that reads a secret at init points at the Secrets Manager code, so the other
+/// binaries do not link it.
+#[test]
+fn only_routes_that_read_a_secret_at_init_carry_the_reader() {
+    for route in ROUTES {
+        let reads = route
+            .secrets
+            .iter()
+            .any(|s| s.delivery() == SecretDelivery::ReadAtInit);
+        assert_eq!(route.read_at_init.is_some(), reads, "{}", route.function);
+    }
+    assert!(ACCOUNT_PAYMENT_UPDATE.read_at_init.is_some());
 }

@@ -75,17 +75,21 @@ async fn run() -> Result<(), DevError> {
                 "local-dev-cursor-secret-not-for-production",
             ),
             ("SUPPORT_EMAIL", "support@example.com"),
-            (
-                "PAYMENT_DATA_KEY",
-                "local-dev-payment-key-not-for-production",
-            ),
             ("PAYMENT_PROVIDER_URL", "https://pay.example.com/konto"),
             ("PAYEE_NAME", "Kundenportal Demo GmbH"),
             ("PAYEE_IBAN", "DE89370400440532013000"),
             ("PAYEE_BIC", "COBADEFFXXX"),
         ],
     );
-    let config = portal::Config::from_map(&env).map_err(|e| DevError::msg(e.to_string()))?;
+    let mut config = portal::Config::from_map(&env).map_err(|e| DevError::msg(e.to_string()))?;
+    // One process serves every route: it reads every secret a function reads at init.
+    portal::secrets::read_at_init(
+        &mut config,
+        &sdk,
+        portal::routes::ROUTES.iter().flat_map(|r| r.secrets),
+    )
+    .await
+    .map_err(|e| DevError::msg(e.to_string()))?;
     write_lambda_env(&root.join(".local/lambda.env"), &env, &moto.url)?;
     let app = portal::App::new(config, &sdk, portal::Clock::system());
 
