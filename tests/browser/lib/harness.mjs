@@ -253,11 +253,24 @@ export async function launch() {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM=…`);
   }
-  return chromium.launch({
+  const options = {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     timeout: 2 * TIMEOUT,
-  });
+  };
+  // Chromium now and then dies within its first second on a loaded machine (seen once in a
+  // clean-clone run while two builds ran: "Target page, context or browser has been closed",
+  // and the same run passed right after). Starting the browser is not what these tests check,
+  // so it gets three tries; the last failure is reported with Chromium's whole message.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await chromium.launch(options);
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.log(`  … Chromium did not start (try ${attempt} of 3): ${String(error.message).split("\n")[0]}`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
 }
 
 /**
