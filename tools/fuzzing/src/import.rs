@@ -33,14 +33,14 @@ pub fn import_manifest(data: &[u8]) {
     match selector % 3 {
         0 => check::<CompanyRow, _>(&path, |row, c| validate_company(row, c).is_some()),
         1 => check::<LoginRow, _>(&path, |row, c| validate_login(row, c).is_some()),
-        _ => check::<DocumentRow, _>(&path, |row, c| validate_document(row, files, c).is_some()),
+        _ => check::<DocumentRow, _>(&path, |row, c| validate_document(row, c).is_some()),
     }
     let _ = std::fs::remove_file(&path);
 }
 
 /// Reads every row and validates the parsed ones: a row is either valid or named in an error,
 /// never silently dropped.
-fn check<R: DeserializeOwned, V: Fn(&R, &mut Checker) -> bool>(path: &Path, validate: V) {
+fn check<R: DeserializeOwned + 'static, V: Fn(&R, &mut Checker) -> bool>(path: &Path, validate: V) {
     let Ok(rows) = read_rows::<R>(path) else {
         return;
     };

@@ -8,9 +8,11 @@ pub mod erase;
 #[doc(hidden)]
 pub mod files;
 pub mod import;
-pub mod manifest;
-pub mod notify;
 pub mod pdf;
+
+/// The manifests and the "new invoice" mails are the import's (`portal_import`), shared with
+/// the inbox function.
+pub use portal_import::{manifest, notify};
 pub mod support;
 
 use portal::store::directory::Directory;
@@ -88,6 +90,22 @@ impl Stores {
             stores.notifier = Some(notify::Notifier::new(&sdk, &from, &base_url));
         }
         Ok(stores)
+    }
+}
+
+impl Stores {
+    /// What an import writes to.
+    pub fn targets(&self) -> portal_import::Targets<'_> {
+        portal_import::Targets {
+            directory: &self.directory,
+            documents: &self.documents,
+            files: &self.files,
+            companies: &self.companies,
+            contracts: &self.contracts,
+            notifications: &self.notifications,
+            notify_in_portal: self.notify_in_portal,
+            notifier: self.notifier.as_ref(),
+        }
     }
 }
 

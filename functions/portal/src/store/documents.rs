@@ -637,6 +637,17 @@ pub struct UploadedFile {
     pub head: Vec<u8>,
 }
 
+/// Metadata of an imported file: the ETag of the inbox object it was copied from.
+const SOURCE_ETAG: &str = "source-etag";
+
+/// What `x-amz-copy-source` escapes: everything but unreserved characters and `/`.
+const COPY_SOURCE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Presigned URLs live this long (SECURITY.md: at most 60 s).
 pub const PRESIGN_SECONDS: u64 = 60;
 
@@ -863,6 +874,73 @@ impl FileStore {
                 }
             }
         }
+    }
+
+    /// Copies `source_key` of `source_bucket` (the import inbox) to `key`, unless the object
+    /// there was copied from the same content before (its `source-etag` metadata equals the
+    /// source's ETag): a batch imported again copies nothing, and the bytes never pass through
+    /// the function. `None` when the source is missing, else whether it copied.
+    pub async fn copy_in(
+        &self,
+        source_bucket: &str,
+        source_key: &str,
+        key: &str,
+        content_type: &str,
+    ) -> Result<Option<bool>, StoreError> {
+        use aws_sdk_s3::operation::head_object::HeadObjectError;
+        let source = match self
+            .client()
+            .head_object()
+            .bucket(source_bucket)
+            .key(source_key)
+            .send()
+            .await
+        {
+            Ok(head) => head.e_tag().unwrap_or_default().trim_matches('"').to_string(),
+            Err(err) => {
+                return match err.into_service_error() {
+                    HeadObjectError::NotFound(_) => Ok(None),
+                    other => Err(StoreError::from_sdk("head object", other)),
+                }
+            }
+        };
+        let copied_from = match self
+            .client()
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(head) => head
+                .metadata()
+                .and_then(|m| m.get(SOURCE_ETAG))
+                .cloned(),
+            Err(err) => match err.into_service_error() {
+                HeadObjectError::NotFound(_) => None,
+                other => return Err(StoreError::from_sdk("head object", other)),
+            },
+        };
+        if copied_from.as_deref() == Some(source.as_str()) {
+            return Ok(Some(false));
+        }
+        let encoded: String = percent_encoding::utf8_percent_encode(
+            &format!("{source_bucket}/{source_key}"),
+            COPY_SOURCE,
+        )
+        .collect();
+        self.client()
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(encoded)
+            .key(key)
+            .content_type(content_type)
+            .metadata_directive(aws_sdk_s3::types::MetadataDirective::Replace)
+            .metadata(SOURCE_ETAG, source)
+            .send()
+            .await
+            .map_err(|e| StoreError::from_sdk("copy object", e))?;
+        Ok(Some(true))
     }
 
     pub async fn delete(&self, key: &str) -> Result<(), StoreError> {

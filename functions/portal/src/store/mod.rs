@@ -1,6 +1,7 @@
 //! Adapters to DynamoDB and SES. They turn items into domain types; no SDK type leaves here.
 
 pub mod auth;
+pub mod batches;
 pub mod calls;
 pub mod company;
 pub mod contracts;

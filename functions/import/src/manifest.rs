@@ -1,5 +1,7 @@
-//! Import manifests: CSV (header row, `,` or `;`) or JSONL (one JSON object per line), parsed
-//! and validated row by row into domain types. Every problem names file, line and field.
+//! Import manifests: CSV (header row, `,` or `;`) or JSONL (one JSON object per line), read as a
+//! stream and validated row by row into domain types (memory does not grow with the file). Every
+//! problem names file, line and field. The files a row names are checked by
+//! [`crate::files::FileSource`], in a folder or in the inbox alike.
 
 use portal::domain::documents::{
     Date, DocumentId, DocumentKind, DocumentNumber, DocumentStatus, Money,
@@ -14,7 +16,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Component, Path};
 
 /// Largest PDF or XML file an import accepts.
 pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
@@ -116,53 +119,89 @@ pub struct ValidLogin {
 pub struct ValidDocument {
     pub company: CompanyId,
     pub document: Document,
-    pub pdf: PathBuf,
-    pub xml: Option<PathBuf>,
+    /// The PDF's name inside the batch or files folder (checked: relative, no `..`).
+    pub pdf: String,
+    pub xml: Option<String>,
 }
 
 /// One manifest row with its line number, parsed or not.
 pub type Row<T> = (u64, Result<T, RowError>);
 
-/// Reads every row of a CSV or JSONL manifest with its line number.
-pub fn read_rows<T: DeserializeOwned>(path: &Path) -> Result<Vec<Row<T>>, String> {
+/// Every row of a CSV or JSONL manifest with its line number, collected (small manifests and
+/// the fuzz target; imports stream with [`rows`]).
+pub fn read_rows<T: DeserializeOwned + 'static>(path: &Path) -> Result<Vec<Row<T>>, String> {
+    Ok(rows(path)?.collect())
+}
+
+/// The rows of a CSV or JSONL manifest with their line numbers, read as a stream: only the
+/// current row is in memory. The format follows the extension (`.jsonl`, else CSV); a UTF-8 BOM
+/// is skipped; a CSV's delimiter is `;` when its header has more `;` than `,`.
+pub fn rows<T: DeserializeOwned + 'static>(
+    path: &Path,
+) -> Result<Box<dyn Iterator<Item = Row<T>>>, String> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: {e}"))?;
-    let text = text.trim_start_matches('\u{feff}');
-    let row_error = |line: u64, field: &str, message: String| RowError {
+    let mut reader = BufReader::with_capacity(
+        64 * 1024,
+        std::fs::File::open(path).map_err(|e| format!("{file}: {e}"))?,
+    );
+    if reader
+        .fill_buf()
+        .map_err(|e| format!("{file}: {e}"))?
+        .starts_with(b"\xEF\xBB\xBF")
+    {
+        reader.consume(3);
+    }
+    let row_error = move |line: u64, field: &str, message: String| RowError {
         file: file.clone(),
         line,
         field: field.to_string(),
         message,
     };
     if path.extension().and_then(|e| e.to_str()) == Some("jsonl") {
-        return Ok(text
-            .lines()
-            .enumerate()
-            .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(i, line)| {
-                let number = i as u64 + 1;
-                let mut de = serde_json::Deserializer::from_str(line);
-                let row =
-                    T::deserialize(&mut de).map_err(|e| row_error(number, "row", e.to_string()));
-                (number, row)
-            })
-            .collect());
+        return Ok(Box::new(
+            reader
+                .lines()
+                .enumerate()
+                .map(|(i, line)| (i as u64 + 1, line))
+                .filter(|(_, line)| !line.as_ref().is_ok_and(|l| l.trim().is_empty()))
+                .map(move |(number, line)| {
+                    let row = match line {
+                        Ok(line) => {
+                            let mut de = serde_json::Deserializer::from_str(&line);
+                            T::deserialize(&mut de)
+                                .map_err(|e| row_error(number, "row", e.to_string()))
+                        }
+                        Err(e) => Err(row_error(number, "row", e.to_string())),
+                    };
+                    (number, row)
+                }),
+        ));
     }
-    let delimiter = match text.lines().next() {
-        Some(header) if header.matches(';').count() > header.matches(',').count() => b';',
-        _ => b',',
+    let header = {
+        let buffered = reader
+            .fill_buf()
+            .map_err(|e| row_error(1, "row", e.to_string()).to_string())?;
+        let end = buffered
+            .iter()
+            .position(|b| *b == b'\n')
+            .unwrap_or(buffered.len());
+        String::from_utf8_lossy(&buffered[..end]).into_owned()
     };
-    let mut reader = csv::ReaderBuilder::new()
+    let delimiter = if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
+        .from_reader(Box::new(reader) as Box<dyn Read>);
+    let headers = csv
         .headers()
-        .map_err(|e| format!("{file}: {e}"))?
+        .map_err(|e| row_error(1, "row", e.to_string()).to_string())?
         .clone();
-    Ok(reader
-        .records()
-        .map(|record| match record {
+    Ok(Box::new(csv.into_records().map(move |record| {
+        match record {
             Ok(record) => {
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
                 let row = record
@@ -174,8 +213,8 @@ pub fn read_rows<T: DeserializeOwned>(path: &Path) -> Result<Vec<Row<T>>, String
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
                 (line, Err(row_error(line, "row", e.to_string())))
             }
-        })
-        .collect())
+        }
+    })))
 }
 
 /// Collects field errors of one row.
@@ -355,17 +394,13 @@ pub fn validate_login(row: &LoginRow, c: &mut Checker) -> Option<ValidLogin> {
     })
 }
 
-/// A file named in a manifest: relative, inside `folder`, no `..`.
-fn manifest_file(
-    folder: &Path,
-    name: &str,
-    c: &mut Checker,
-    field: &str,
-    magic: &[u8],
-) -> Option<PathBuf> {
-    let relative = Path::new(name.trim());
-    let inside = !name.trim().is_empty()
-        && relative
+/// A file named in a manifest: relative, inside the files folder or batch, no `..`. Whether it
+/// exists, its size and its first bytes are checked by [`crate::files::FileSource::check`].
+fn manifest_file(name: &str, c: &mut Checker, field: &str) -> Option<String> {
+    let name = name.trim();
+    let inside = !name.is_empty()
+        && !name.contains('\\')
+        && Path::new(name)
             .components()
             .all(|part| matches!(part, Component::Normal(_)));
     c.check(
@@ -373,48 +408,10 @@ fn manifest_file(
         if inside { Ok(()) } else { Err(()) },
         "must be a file name inside the files folder",
     )?;
-    let path = folder.join(relative);
-    let meta = std::fs::metadata(&path);
-    let size_ok = meta
-        .as_ref()
-        .map(|m| m.is_file() && m.len() <= MAX_FILE_BYTES);
-    match size_ok {
-        Err(_) => c.check::<(), ()>(
-            field,
-            Err(()),
-            &format!("file {} not found", path.display()),
-        ),
-        Ok(false) => c.check::<(), ()>(field, Err(()), "not a file, or larger than 20 MB"),
-        Ok(true) => Some(()),
-    }?;
-    let mut head = [0u8; 64];
-    let read = std::fs::File::open(&path)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-        .unwrap_or(0);
-    let start = head[..read]
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(&head[..read]);
-    let start = start.trim_ascii_start();
-    c.check(
-        field,
-        if start.starts_with(magic) {
-            Ok(())
-        } else {
-            Err(())
-        },
-        &format!(
-            "file does not start like a {} file",
-            String::from_utf8_lossy(magic)
-        ),
-    )?;
-    Some(path)
+    Some(name.to_string())
 }
 
-pub fn validate_document(
-    row: &DocumentRow,
-    files: &Path,
-    c: &mut Checker,
-) -> Option<ValidDocument> {
+pub fn validate_document(row: &DocumentRow, c: &mut Checker) -> Option<ValidDocument> {
     let company = c.check(
         "customer_id",
         CompanyId::parse(&row.company_id),
@@ -471,10 +468,10 @@ pub fn validate_document(
         DocumentStatus::from_code(row.status.trim()).ok_or(()),
         "open, paid, overdue or cancelled",
     );
-    let pdf = manifest_file(files, &row.pdf, c, "pdf", b"%PDF-");
+    let pdf = manifest_file(&row.pdf, c, "pdf");
     let xml = match optional(&row.xml) {
         None => Some(None),
-        Some(name) => manifest_file(files, name, c, "xml", b"<").map(Some),
+        Some(name) => manifest_file(name, c, "xml").map(Some),
     };
     let mut references = BTreeMap::new();
     for (name, value) in [("order", &row.order), ("commission", &row.commission)] {

@@ -16,7 +16,7 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    pub fn new(sdk: &aws_config::SdkConfig, from: &str, base_url: &str) -> Notifier {
+    pub fn new(sdk: &aws_types::SdkConfig, from: &str, base_url: &str) -> Notifier {
         Notifier {
             mailer: Mailer::with_sender(aws_sdk_sesv2_client(sdk), from, None),
             base_url: base_url.trim_end_matches('/').to_string(),
@@ -67,7 +67,7 @@ impl Notifier {
                 .await?;
             companies
                 .record_activity(
-                    &NewActivity::new(company, crate::now(), "invoice_notified")
+                    &NewActivity::new(company, crate::portal_now(), "invoice_notified")
                         .with("by", "portal-admin")
                         .with("to", address.as_str())
                         .with("document", document.id.as_str()),
@@ -110,6 +110,6 @@ impl Notifier {
     }
 }
 
-fn aws_sdk_sesv2_client(sdk: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
+fn aws_sdk_sesv2_client(sdk: &aws_types::SdkConfig) -> aws_sdk_sesv2::Client {
     aws_sdk_sesv2::Client::new(sdk)
 }
