@@ -11,6 +11,7 @@ pub mod lang;
 pub mod next;
 pub mod payment;
 pub mod phone;
+pub mod reply;
 pub mod secret;
 pub mod session;
 pub mod text;
