@@ -36,7 +36,15 @@ check-tools:
 ESBUILD     := node_modules/.bin/esbuild
 JS_ENTRIES  := $(wildcard site/js/pages/*.js)
 
+# Whose imprint, privacy notice, contact box, logo and colour the site shows: operator.toml when
+# the fork has one, else the marked demo values. `make deploy` (infra/deploy.py) sets
+# OPERATOR=operator.toml and OPERATOR_CHECK=--publish, which refuses demo values.
+OPERATOR       ?= $(if $(wildcard operator.toml),operator.toml,operator.demo.toml)
+OPERATOR_CHECK ?=
+
 site: $(STAMP_NPM) ## build the Zola site into site/public
+	@echo "▸ Checking $(OPERATOR) (imprint, privacy notice, contact box, logo, colour; tools/operator/check.py) …"
+	@python3 tools/operator/check.py $(OPERATOR_CHECK) --write site $(OPERATOR)
 	@echo "▸ Bundling and minifying the page scripts (esbuild) into site/static/js …"
 	@rm -rf site/static/js
 	@for lang in de en; do \
