@@ -8,6 +8,10 @@ credentials, in one command.
 3. the site built for the deployed origin (`make site SITE_BASE_URL=<PortalOrigin>`), uploaded
    to the site bucket (changed files only, stale files removed) and a CloudFront invalidation.
 
+Before anything is built, operator.toml (the imprint's and privacy notice's details) must pass
+`tools/operator/check.py --publish`: without it, with demo values, or with a missing field,
+nothing is deployed. The site states the deployed stack's region and log retention.
+
 Environment: STACK (default: samconfig.toml's stack_name), AWS_REGION / AWS_PROFILE as usual.
 The architecture is the `Architecture` parameter saved in samconfig.toml (arm64 by default).
 """
@@ -30,6 +34,10 @@ import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMCONFIG = ROOT / "samconfig.toml"
+# The operator's identity; operator.demo.toml is only for `make run` and never published.
+OPERATOR = ROOT / "operator.toml"
+OPERATOR_CHECK = ROOT / "tools" / "operator" / "check.py"
+OPERATOR_DATA = ROOT / "site" / "data" / "operator.json"
 
 
 def step(text):
@@ -90,6 +98,41 @@ def publish_site(bucket, distribution):
     print("  CloudFront invalidation of /* created (takes a minute or two)")
 
 
+def check_operator():
+    """Refuses to go on without the operator's own, complete details: the site would publish an
+    imprint and a privacy notice that are missing or made up."""
+    checked = subprocess.run(
+        [sys.executable, str(OPERATOR_CHECK.relative_to(ROOT)), "--publish", OPERATOR.name], cwd=ROOT
+    )
+    if checked.returncode != 0:
+        sys.exit(
+            "make deploy: refused: operator.toml must hold your own imprint and privacy details "
+            "(see the lines above and docs/operations.md, “Your identity: operator.toml”)"
+        )
+
+
+def stack_facts(stack, out):
+    """What the privacy notice states about this deployment: the stack's region (from its event
+    bus ARN) and how long its logs are kept (its LogRetentionDays parameter)."""
+    import boto3  # installed with aws-sam-cli
+
+    region = out["EventBusArn"].split(":")[3]
+    described = boto3.client("cloudformation", region_name=region).describe_stacks(StackName=stack)
+    parameters = {p["ParameterKey"]: p.get("ParameterValue") for p in described["Stacks"][0].get("Parameters", [])}
+    facts = {"SITE_AWS_REGION": region}
+    if parameters.get("LogRetentionDays"):
+        facts["SITE_LOG_RETENTION_DAYS"] = parameters["LogRetentionDays"]
+    return facts
+
+
+def built_for_publishing():
+    """The built site carries operator.toml's details, not the demo's: the last check before
+    anything is uploaded."""
+    data = json.loads(OPERATOR_DATA.read_text(encoding="utf-8")) if OPERATOR_DATA.is_file() else {}
+    if data.get("demo") is not False or data.get("source") != OPERATOR.name:
+        sys.exit(f"make deploy: refused: {OPERATOR_DATA.relative_to(ROOT)} was not built from operator.toml; nothing uploaded")
+
+
 def print_env(stack, params):
     """`make stack-env`: the variables portal-admin needs, from the stack's outputs."""
     import shlex
@@ -117,6 +160,9 @@ def main():
     arch = (params or {}).get("Architecture", "arm64")
     flag = {"arm64": "--arm64", "x86_64": "--x86-64"}[arch]
 
+    step("checking operator.toml (imprint and privacy notice)")
+    check_operator()
+
     step(f"cargo lambda build --release {flag} (architecture {arch}; change it with the Architecture parameter)")
     run("cargo", "lambda", "build", "--release", flag)
 
@@ -138,8 +184,11 @@ def main():
         print(f"  ! PortalBaseUrl is {params.get('PortalBaseUrl')!r}, but the portal's origin is {origin}.")
         print("    Set PortalBaseUrl to it in samconfig.toml and run `make deploy` again (docs/operations.md, step 5).")
 
-    step(f"building the site for {origin}")
-    run("make", "--no-print-directory", "site", env=dict(os.environ, SITE_BASE_URL=origin))
+    facts = stack_facts(stack, out)
+    step(f"building the site for {origin} with operator.toml (region {facts['SITE_AWS_REGION']})")
+    site_env = dict(os.environ, SITE_BASE_URL=origin, OPERATOR="operator.toml", OPERATOR_CHECK="--publish", **facts)
+    run("make", "--no-print-directory", "site", env=site_env)
+    built_for_publishing()
     step(f"uploading the site to s3://{out['SiteBucketName']}")
     publish_site(out["SiteBucketName"], out["DistributionId"])
     print(f"✔ deployed: {origin}")

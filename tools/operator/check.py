@@ -87,16 +87,16 @@ FIELDS = [
     Field("company.email", "email", "an address for quick contact by email (§ 5 DDG)", compare_with_demo=True),
     Field("company.phone", "phone", "a phone number for quick contact (§ 5 DDG), e.g. \"+49 30 1234567\"", compare_with_demo=True),
     Field("company.managing_directors", "names", "who represents the company: the managing directors (of an AG: the board), e.g. [\"Erika Muster\"]", compare_with_demo=True),
-    Field("company.register_court", "text", "the register court, e.g. \"Amtsgericht Charlottenburg\""),
+    Field("company.register_court", "text", "the register court, e.g. \"Amtsgericht Charlottenburg\"", compare_with_demo=True),
     Field("company.register_number", "text", "the register number, e.g. \"HRB 123456 B\"", compare_with_demo=True),
     Field("company.vat_id", "vat_id", "the VAT identification number (§ 27a UStG), e.g. \"DE123456789\"", compare_with_demo=True),
     Field("privacy.contact_email", "email", "where people send questions about their data (Art. 13 GDPR)", compare_with_demo=True),
     Field("privacy.officer", "text", "name of your data protection officer, if you have one (Art. 37 GDPR)", required=False, compare_with_demo=True),
     Field("privacy.officer_email", "email", "how to reach the data protection officer", required=False, compare_with_demo=True),
-    Field("privacy.supervisory_authority", "text", "the data protection authority responsible for you, e.g. \"Berliner Beauftragte für Datenschutz und Informationsfreiheit\"", required=False),
+    Field("privacy.supervisory_authority", "text", "the data protection authority responsible for you, e.g. \"Berliner Beauftragte für Datenschutz und Informationsfreiheit\"", required=False, compare_with_demo=True),
     Field("support.email", "email", "the support address customers write to", compare_with_demo=True),
     Field("support.phone", "phone", "the support phone number", compare_with_demo=True),
-    Field("support.hours", "bilingual", "when support answers, in German and English: { de = \"Mo–Fr 9–17 Uhr\", en = \"Mon–Fri 9 am–5 pm (CET)\" }"),
+    Field("support.hours", "bilingual", "when support answers, in German and English: { de = \"Mo–Fr 9–17 Uhr\", en = \"Mon–Fri 9 am–5 pm (CET)\" }", compare_with_demo=True),
     Field("brand.logo", "logo", "the logo's path in the site, a file under site/static/, e.g. \"/brand/logo.svg\"", compare_with_demo=True),
     Field("brand.primary_colour", "colour", "the accent colour of links and buttons as #rrggbb"),
 ]
@@ -314,7 +314,7 @@ def write_for_site(site, data, path, facts):
         phone = document[section]["phone"]
         document[section]["phone_link"] = ("+" if phone.startswith("+") else "") + re.sub(r"\D", "", phone)
     data_dir = site / "data"
-    data_dir.mkdir(exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "operator.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     colour = document["brand"]["primary_colour"].lower()
@@ -329,7 +329,9 @@ def write_for_site(site, data, path, facts):
         "  }\n"
         "}\n"
     )
-    (site / "static" / "css" / "operator.css").write_text(css, encoding="utf-8")
+    css_dir = site / "static" / "css"
+    css_dir.mkdir(parents=True, exist_ok=True)
+    (css_dir / "operator.css").write_text(css, encoding="utf-8")
 
 
 # ---- command line ---------------------------------------------------------------------------
