@@ -89,12 +89,15 @@ impl TestPortal {
             "{base_url}/_dev/s3/{}",
             resources.buckets["DocumentsBucket"]
         );
+        let inbox_uri = resources.inbox_uri();
         let mut all: Vec<(&str, &str)> = vec![
             ("PORTAL_BASE_URL", &base_url),
             ("UPLOAD_URL", &upload_url),
             ("LOGIN_RESPONSE_FLOOR_MS", "0"),
             ("S3_FORCE_PATH_STYLE", "true"),
             ("CURSOR_SECRET", "local-test-cursor-secret-0123456789abcdef"),
+            ("INBOX_URI", &inbox_uri),
+            ("OPS_EMAIL", "ops@example.com"),
             ("SUPPORT_EMAIL", "support@example.com"),
         ];
         all.extend_from_slice(overrides);
@@ -133,6 +136,22 @@ impl TestPortal {
             calls,
             tag,
         }
+    }
+
+    /// The import inbox over this portal's stores (what the `inbox-import` function runs),
+    /// driven directly by the test; `work` is its scratch folder.
+    pub fn inbox(&self) -> portal_import::inbox::Inbox<'_> {
+        let config =
+            portal_import::inbox::InboxConfig::from_lookup(|name| self.env.get(name).cloned())
+                .expect("INBOX_URI and OPS_EMAIL");
+        let work = std::env::temp_dir().join(unique("inbox-work"));
+        std::fs::create_dir_all(&work).unwrap();
+        portal_import::inbox::Inbox::new(
+            &self.app_for_seeding,
+            &local::sdk_config(moto_url()),
+            config,
+            work,
+        )
     }
 
     pub fn browser(&self) -> Browser {

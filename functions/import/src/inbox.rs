@@ -430,7 +430,10 @@ impl Inbox<'_> {
 
     /// The batch's manifests in import order, and the problems of its folder (two manifests of
     /// one kind).
-    async fn manifests(&self, batch: &str) -> Result<(Vec<(Kind, String)>, Vec<RowError>), ImportError> {
+    async fn manifests(
+        &self,
+        batch: &str,
+    ) -> Result<(Vec<(Kind, String)>, Vec<RowError>), ImportError> {
         let folder = self.folder(batch);
         let mut names = Vec::new();
         let mut pages = self
@@ -523,9 +526,10 @@ impl Inbox<'_> {
                     .to_vec(),
             )),
             Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => Ok(None),
-            Err(err) => Err(ImportError::Store(
-                portal::store::StoreError::from_sdk("get object", err),
-            )),
+            Err(err) => Err(ImportError::Store(portal::store::StoreError::from_sdk(
+                "get object",
+                err,
+            ))),
         }
     }
 
@@ -538,7 +542,9 @@ impl Inbox<'_> {
             .body(body.into())
             .send()
             .await
-            .map_err(|e| ImportError::Store(portal::store::StoreError::from_sdk("put object", e)))?;
+            .map_err(|e| {
+                ImportError::Store(portal::store::StoreError::from_sdk("put object", e))
+            })?;
         Ok(())
     }
 
@@ -667,7 +673,10 @@ fn summary_mail(
     result: &str,
 ) -> OutgoingMail {
     let (de_status, en_status) = if status == "failed" {
-        ("fehlgeschlagen, nichts importiert", "failed, nothing imported")
+        (
+            "fehlgeschlagen, nichts importiert",
+            "failed, nothing imported",
+        )
     } else {
         ("importiert", "imported")
     };
@@ -693,7 +702,11 @@ fn summary_mail(
         "Import {batch}: {de_status} / {en_status}\n\n{lines}\nProbleme / problems: {}\n{listed}\nAlles / everything: {result}\n",
         problems.len()
     );
-    OutgoingMail::plain(to.clone(), format!("Import {batch}: {de_status} / {en_status}"), text)
+    OutgoingMail::plain(
+        to.clone(),
+        format!("Import {batch}: {de_status} / {en_status}"),
+        text,
+    )
 }
 
 /// Records progress in the batch's item after each chunk.
@@ -711,7 +724,13 @@ impl Checkpoint for BatchCheckpoint<'_> {
             let mut counts = self.counts.clone();
             counts.insert(self.key.to_string(), summary.clone());
             self.store
-                .save(self.batch, Phase::Writing, self.manifest, line, &to_json(&counts))
+                .save(
+                    self.batch,
+                    Phase::Writing,
+                    self.manifest,
+                    line,
+                    &to_json(&counts),
+                )
                 .await?;
             Ok(())
         })
@@ -787,10 +806,7 @@ impl<'a> Inbox<'a> {
         Inbox {
             app,
             s3: portal::store::documents::s3_client(sdk, app.config.s3_force_path_style),
-            batches: BatchStore::new(
-                aws_sdk_dynamodb::Client::new(sdk),
-                &app.config.portal_table,
-            ),
+            batches: BatchStore::new(aws_sdk_dynamodb::Client::new(sdk), &app.config.portal_table),
             notifier: Some(Notifier::new(
                 sdk,
                 &app.config.mail_from,

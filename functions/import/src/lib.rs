@@ -61,7 +61,12 @@ pub enum Kind {
 
 impl Kind {
     /// In the order a batch imports them: a login, contract or document needs its customer.
-    pub const ALL: [Kind; 4] = [Kind::Companies, Kind::Logins, Kind::Contracts, Kind::Documents];
+    pub const ALL: [Kind; 4] = [
+        Kind::Companies,
+        Kind::Logins,
+        Kind::Contracts,
+        Kind::Documents,
+    ];
 
     /// The manifest's name in a batch, without extension.
     pub fn manifest_name(self) -> &'static str {
@@ -137,7 +142,7 @@ pub fn count(summary: &mut Summary, outcome: Outcome) {
 }
 
 /// Progress of the write pass (a bar on a terminal; nothing in a function).
-pub trait Progress {
+pub trait Progress: Sync {
     fn start(&self, _label: &str, _total: u64) {}
     fn step(&self, _rows: u64) {}
     fn finish(&self) {}
@@ -147,10 +152,10 @@ pub trait Progress {
 pub struct Quiet;
 impl Progress for Quiet {}
 
-pub type Saved<'a> = Pin<Box<dyn Future<Output = Result<(), ImportError>> + 'a>>;
+pub type Saved<'a> = Pin<Box<dyn Future<Output = Result<(), ImportError>> + Send + 'a>>;
 
 /// Where a long import records how far it got, after each chunk (the inbox's batch state).
-pub trait Checkpoint {
+pub trait Checkpoint: Sync {
     fn save<'a>(&'a self, line: u64, summary: &'a Summary) -> Saved<'a>;
 }
 
@@ -240,9 +245,10 @@ pub async fn validate(
             Ok(validation)
         }
         Kind::Logins => {
-            let mut validation = validate_rows::<LoginRow, _>(path, manifest::validate_login, |l| {
-                Some(format!("{}|{}", l.email.as_str(), l.company))
-            })?;
+            let mut validation =
+                validate_rows::<LoginRow, _>(path, manifest::validate_login, |l| {
+                    Some(format!("{}|{}", l.email.as_str(), l.company))
+                })?;
             check_companies::<LoginRow, _>(
                 targets,
                 path,
@@ -299,7 +305,7 @@ fn validate_rows<R, V>(
     key: impl Fn(&V) -> Option<String>,
 ) -> Result<Validation, ImportError>
 where
-    R: serde::de::DeserializeOwned + 'static,
+    R: serde::de::DeserializeOwned + Send + 'static,
 {
     let file = file_name(path);
     let mut validation = Validation::default();
@@ -353,7 +359,7 @@ async fn check_companies<R, V>(
     validation: &mut Validation,
 ) -> Result<(), ImportError>
 where
-    R: serde::de::DeserializeOwned + 'static,
+    R: serde::de::DeserializeOwned + Send + 'static,
 {
     let file = file_name(path);
     let mut known: HashMap<CompanyId, bool> = HashMap::new();
@@ -499,7 +505,10 @@ pub async fn write(
                 summary,
                 manifest::validate_contract,
                 |(company, contract)| async move {
-                    Ok((write_contract(targets, known, &company, &contract).await?, 0))
+                    Ok((
+                        write_contract(targets, known, &company, &contract).await?,
+                        0,
+                    ))
                 },
             )
             .await
@@ -537,7 +546,7 @@ async fn chunks<R, V, W, Fut>(
     write: W,
 ) -> Result<(), ImportError>
 where
-    R: serde::de::DeserializeOwned + 'static,
+    R: serde::de::DeserializeOwned + Send + 'static,
     W: Fn(V) -> Fut,
     Fut: Future<Output = Result<(Outcome, usize), ImportError>>,
 {

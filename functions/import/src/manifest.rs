@@ -129,16 +129,16 @@ pub type Row<T> = (u64, Result<T, RowError>);
 
 /// Every row of a CSV or JSONL manifest with its line number, collected (small manifests and
 /// the fuzz target; imports stream with [`rows`]).
-pub fn read_rows<T: DeserializeOwned + 'static>(path: &Path) -> Result<Vec<Row<T>>, String> {
+pub fn read_rows<T: DeserializeOwned + Send + 'static>(path: &Path) -> Result<Vec<Row<T>>, String> {
     Ok(rows(path)?.collect())
 }
 
 /// The rows of a CSV or JSONL manifest with their line numbers, read as a stream: only the
 /// current row is in memory. The format follows the extension (`.jsonl`, else CSV); a UTF-8 BOM
 /// is skipped; a CSV's delimiter is `;` when its header has more `;` than `,`.
-pub fn rows<T: DeserializeOwned + 'static>(
+pub fn rows<T: DeserializeOwned + Send + 'static>(
     path: &Path,
-) -> Result<Box<dyn Iterator<Item = Row<T>>>, String> {
+) -> Result<Box<dyn Iterator<Item = Row<T>> + Send>, String> {
     let file = path.display().to_string();
     let mut reader = BufReader::with_capacity(
         64 * 1024,
@@ -195,13 +195,13 @@ pub fn rows<T: DeserializeOwned + 'static>(
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .trim(csv::Trim::All)
-        .from_reader(Box::new(reader) as Box<dyn Read>);
+        .from_reader(Box::new(reader) as Box<dyn Read + Send>);
     let headers = csv
         .headers()
         .map_err(|e| row_error(1, "row", e.to_string()).to_string())?
         .clone();
-    Ok(Box::new(csv.into_records().map(move |record| {
-        match record {
+    Ok(Box::new(csv.into_records().map(
+        move |record| match record {
             Ok(record) => {
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
                 let row = record
@@ -213,8 +213,8 @@ pub fn rows<T: DeserializeOwned + 'static>(
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
                 (line, Err(row_error(line, "row", e.to_string())))
             }
-        }
-    })))
+        },
+    )))
 }
 
 /// Collects field errors of one row.

@@ -3,6 +3,7 @@
 //! from the route's permissions (declared grants plus what its access and limits imply), its log group and its two alarms. `make template` rewrites the part
 //! between the markers; a test fails when the file and the route table disagree.
 
+use portal::routes::triggered::{EnvSource, Trigger, Triggered, TRIGGERED};
 use portal::routes::{Permission, Resource, Route, SecretDelivery, ROUTES};
 use std::fmt::Write;
 
@@ -48,7 +49,127 @@ pub fn functions() -> String {
     for route in ROUTES {
         function(&mut out, route);
     }
+    for triggered in TRIGGERED {
+        triggered_function(&mut out, triggered);
+    }
     out
+}
+
+/// The inbox bucket's name, built from the stack id rather than `!Ref InboxBucket`: the bucket's
+/// notification refers to the function, so the function (its policy and environment) must not
+/// refer to the bucket resource, or CloudFormation finds a circular dependency.
+pub const INBOX_BUCKET_NAME: &str =
+    r#"!Join ["-", ["portal-inbox", !Select [2, !Split ["/", !Ref "AWS::StackId"]]]]"#;
+
+fn triggered_function(out: &mut String, triggered: &Triggered) {
+    let name = logical_name(triggered.function);
+    let f = triggered.function;
+    let mut environment = String::from("      Environment:\n        Variables:\n");
+    for (variable, source) in triggered.environment {
+        let value = match source {
+            EnvSource::InboxUri(prefix) => {
+                format!("!Sub [\"s3://${{Bucket}}/{prefix}\", {{ Bucket: {INBOX_BUCKET_NAME} }}]")
+            }
+            EnvSource::Parameter(parameter) => format!("!Ref {parameter}"),
+        };
+        environment.push_str(&format!("          {variable}: {value}\n"));
+    }
+    write!(
+        out,
+        r#"  {name}Function:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: rust-cargolambda
+      BuildProperties:
+        Binary: {f}
+      checkov:
+        skip:
+          - {{ id: CKV_AWS_115, comment: "One batch at a time by design (each batch is claimed in the table); concurrency is bounded by the operator's uploads." }}
+          - {{ id: CKV_AWS_116, comment: "A failed batch is reported by result.json, the summary mail and the ImportFailed alarm, and Lambda retries a failed invocation twice; a DLQ would hold only the marker's event." }}
+          - {{ id: CKV_AWS_117, comment: "Only AWS APIs are called; a VPC adds cost, not protection." }}
+          - {{ id: CKV_AWS_173, comment: "Only the origin-verification secret (see the note above Resources); encrypted at rest by Lambda." }}
+    Properties:
+      FunctionName: !Sub "${{AWS::StackName}}-{f}"
+      CodeUri: ..
+      Description: "{description}"
+      MemorySize: {memory}
+      Timeout: {timeout}
+      LoggingConfig:
+        LogFormat: JSON
+        LogGroup: !Ref {name}LogGroup
+{environment}"#,
+        description = triggered.summary.replace('"', "\\\""),
+        memory = triggered.memory_mb,
+        timeout = triggered.timeout_s,
+    )
+    .unwrap();
+    out.push_str("      Policies:\n        - Statement:\n");
+    let permissions: Vec<Permission> = triggered
+        .grants
+        .iter()
+        .map(|g| Permission {
+            resource: g.resource,
+            actions: g.actions.iter().copied().collect(),
+        })
+        .collect();
+    for permission in &permissions {
+        statement(out, permission);
+    }
+    out.push_str("      Events:\n");
+    match triggered.trigger {
+        Trigger::InboxObject { prefix, suffixes } => {
+            for (i, suffix) in suffixes.iter().enumerate() {
+                write!(
+                    out,
+                    r#"        Inbox{i}:
+          Type: S3
+          Properties:
+            Bucket: !Ref InboxBucket
+            Events: s3:ObjectCreated:*
+            Filter:
+              S3Key:
+                Rules:
+                  - {{ Name: prefix, Value: {prefix} }}
+                  - {{ Name: suffix, Value: "{suffix}" }}
+"#
+                )
+                .unwrap();
+            }
+        }
+    }
+    write!(
+        out,
+        r#"
+  {name}LogGroup:
+    Type: AWS::Logs::LogGroup
+    Metadata:
+      checkov:
+        skip:
+          - {{ id: CKV_AWS_158, comment: "Encrypted at rest by CloudWatch Logs; a KMS CMK adds cost, not protection (no secrets are logged)." }}
+    Properties:
+      LogGroupName: !Sub "/aws/lambda/${{AWS::StackName}}-{f}"
+      RetentionInDays: !Ref LogRetentionDays
+
+  {name}ErrorsAlarm:
+    Type: AWS::CloudWatch::Alarm
+    Condition: HasAlarms
+    Properties:
+      AlarmDescription: !Sub "${{AWS::StackName}}: {f} failed (function error)"
+      Namespace: AWS/Lambda
+      MetricName: Errors
+      Dimensions: [{{ Name: FunctionName, Value: !Ref {name}Function }}]
+      Statistic: Sum
+      Period: 300
+      EvaluationPeriods: 1
+      Threshold: 1
+      ComparisonOperator: GreaterThanOrEqualToThreshold
+      TreatMissingData: notBreaching
+      AlarmActions: [!Ref AlarmTopicArn]
+      OKActions: [!Ref AlarmTopicArn]
+
+"#
+    )
+    .unwrap();
 }
 
 fn function(out: &mut String, route: &Route) {
@@ -218,6 +339,19 @@ fn statement(out: &mut String, grant: &Permission) {
         }
         Resource::DocumentsBucket => "              Resource: !GetAtt DocumentsBucket.Arn\n",
         Resource::EventBus => "              Resource: !GetAtt PortalEventBus.Arn\n",
+        Resource::InboxFiles => {
+            index = format!(
+                "              Resource: !Sub [\"arn:${{AWS::Partition}}:s3:::${{Bucket}}/{}*\", {{ Bucket: {INBOX_BUCKET_NAME} }}]\n",
+                portal::routes::triggered::INBOX_PREFIX
+            );
+            &index
+        }
+        Resource::InboxBucket => {
+            index = format!(
+                "              Resource: !Sub [\"arn:${{AWS::Partition}}:s3:::${{Bucket}}\", {{ Bucket: {INBOX_BUCKET_NAME} }}]\n"
+            );
+            &index
+        }
         Resource::Secret(logical_id) => {
             index = format!("              Resource: !Ref {logical_id}\n");
             &index

@@ -11,6 +11,7 @@ pub mod moto;
 pub mod runtime_api;
 pub mod template;
 pub mod uploads;
+pub mod watch;
 
 /// Errors of the local stack; they end `make run` with a message that says what to do.
 #[derive(Debug, thiserror::Error)]

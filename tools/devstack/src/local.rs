@@ -281,6 +281,15 @@ pub async fn published_events(moto_url: &str) -> Result<Vec<serde_json::Value>, 
 }
 
 impl LocalResources {
+    /// `INBOX_URI` of the local stack: the template's inbox bucket, prefix `inbox/`.
+    pub fn inbox_uri(&self) -> String {
+        format!(
+            "s3://{}/{}",
+            self.buckets.get("InboxBucket").map_or("", String::as_str),
+            portal::routes::triggered::INBOX_PREFIX
+        )
+    }
+
     /// The functions' environment as the template defines it, with resources pointing at the
     /// local names, parameters at their defaults, and `overrides` on top (e.g. the base URL,
     /// which has no default).

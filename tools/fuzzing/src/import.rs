@@ -40,7 +40,10 @@ pub fn import_manifest(data: &[u8]) {
 
 /// Reads every row and validates the parsed ones: a row is either valid or named in an error,
 /// never silently dropped.
-fn check<R: DeserializeOwned + 'static, V: Fn(&R, &mut Checker) -> bool>(path: &Path, validate: V) {
+fn check<R: DeserializeOwned + Send + 'static, V: Fn(&R, &mut Checker) -> bool>(
+    path: &Path,
+    validate: V,
+) {
     let Ok(rows) = read_rows::<R>(path) else {
         return;
     };

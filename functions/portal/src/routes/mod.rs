@@ -286,6 +286,10 @@ pub enum Resource {
     EventBus,
     /// A Secrets Manager secret of the template (its logical id) that a function reads at init.
     Secret(&'static str),
+    /// The objects under `inbox/` of the import inbox bucket.
+    InboxFiles,
+    /// The import inbox bucket itself, for `s3:ListBucket` (a batch's folder).
+    InboxBucket,
 }
 
 /// IAM actions on one resource, as declared in the table.
@@ -410,6 +414,7 @@ macro_rules! handler {
 
 mod table;
 pub use table::*;
+pub mod triggered;
 
 impl Route {
     /// What a table entry leaves out.

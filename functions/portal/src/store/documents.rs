@@ -896,7 +896,11 @@ impl FileStore {
             .send()
             .await
         {
-            Ok(head) => head.e_tag().unwrap_or_default().trim_matches('"').to_string(),
+            Ok(head) => head
+                .e_tag()
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_string(),
             Err(err) => {
                 return match err.into_service_error() {
                     HeadObjectError::NotFound(_) => Ok(None),
@@ -912,10 +916,7 @@ impl FileStore {
             .send()
             .await
         {
-            Ok(head) => head
-                .metadata()
-                .and_then(|m| m.get(SOURCE_ETAG))
-                .cloned(),
+            Ok(head) => head.metadata().and_then(|m| m.get(SOURCE_ETAG)).cloned(),
             Err(err) => match err.into_service_error() {
                 HeadObjectError::NotFound(_) => None,
                 other => return Err(StoreError::from_sdk("head object", other)),

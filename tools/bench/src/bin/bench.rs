@@ -271,6 +271,8 @@ fn calls_section() -> Section {
                 Resource::MailIdentity => "SES".to_string(),
                 Resource::EventBus => "EventBridge bus".to_string(),
                 Resource::Secret(id) => format!("secret {id} (read at init)"),
+                Resource::InboxFiles => "inbox bucket, inbox/".to_string(),
+                Resource::InboxBucket => "inbox bucket (list)".to_string(),
             })
             .collect();
         md.push_str(&format!(

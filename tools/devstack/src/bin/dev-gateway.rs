@@ -64,6 +64,7 @@ async fn run() -> Result<(), DevError> {
         "{base_url}/_dev/s3/{}",
         resources.buckets["DocumentsBucket"]
     );
+    let inbox_uri = resources.inbox_uri();
     let env = resources.function_env(
         &template,
         &[
@@ -75,6 +76,8 @@ async fn run() -> Result<(), DevError> {
                 "local-dev-cursor-secret-not-for-production",
             ),
             ("SUPPORT_EMAIL", "support@example.com"),
+            ("INBOX_URI", &inbox_uri),
+            ("OPS_EMAIL", "ops@example.com"),
             ("PAYMENT_PROVIDER_URL", "https://pay.example.com/konto"),
             ("PAYEE_NAME", "Kundenportal Demo GmbH"),
             ("PAYEE_IBAN", "DE89370400440532013000"),
@@ -91,7 +94,9 @@ async fn run() -> Result<(), DevError> {
     .await
     .map_err(|e| DevError::msg(e.to_string()))?;
     write_lambda_env(&root.join(".local/lambda.env"), &env, &moto.url)?;
-    let app = portal::App::new(config, &sdk, portal::Clock::system());
+    let app = portal::App::new(config.clone(), &sdk, portal::Clock::system());
+    // What S3 notifications start on AWS: the inbox import, fed by a watcher of the bucket.
+    devstack::watch::spawn_inbox(config, &sdk, &env, root.join(".local/inbox-work"))?;
 
     println!("▸ Seeding demo data (companies, logins, documents with PDFs) …");
     let stores = portal_admin::Stores::new(
@@ -126,6 +131,7 @@ async fn run() -> Result<(), DevError> {
     println!("  Dokumente / documents:  {base_url}/portal/dokumente/");
     println!("  Unternehmen / company:  {base_url}/portal/unternehmen/");
     println!("  Dev-Postfach / mailbox: {base_url}/_dev/mail");
+    println!("  Import-Inbox:           {inbox_uri}<batch>/ (READY last; docs/operations.md)");
     println!("\n  Strg-C / Ctrl-C beendet alles. Login links are also printed here.\n");
 
     gateway::serve(listener, Arc::new(gw), async {
