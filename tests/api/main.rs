@@ -16,7 +16,6 @@ mod log_hygiene;
 mod login;
 mod payment;
 mod privacy;
-mod privacy;
 mod runtime;
 mod schema;
 mod sessions;
