@@ -22,6 +22,7 @@ import e2eRequests from "./specs/e2e-requests.mjs";
 import e2eContracts from "./specs/e2e-contracts.mjs";
 import e2ePayment from "./specs/e2e-payment.mjs";
 import e2eUploads from "./specs/e2e-uploads.mjs";
+import legalPages from "./specs/legal-pages.mjs";
 import accessibility from "./specs/a11y.mjs";
 import requestChecks from "./specs/requests.mjs";
 
@@ -79,6 +80,8 @@ async function main() {
     if (!launched) return finish(started);
 
     if (runs("e2e")) {
+      say("▸ Imprint and privacy notice from every kind of page (German and English)");
+      await legalPages(browser);
       say("▸ End-to-end, German");
       await e2eGerman(browser);
       say("▸ End-to-end, English");
