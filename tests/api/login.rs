@@ -17,6 +17,16 @@ async fn a_customer_logs_in_by_link_sees_who_they_are_and_logs_out() {
     assert_eq!(reply.status, 202);
     let mail = portal.mail(&email, 1).await;
     assert_eq!(mail.subject, "Ihr Anmeldelink für das Kundenportal");
+    // Every mail ends with the operator's imprint and privacy notice (issue #18, part 3).
+    for page in [
+        "/impressum/",
+        "/datenschutz/",
+        "/en/imprint/",
+        "/en/privacy/",
+    ] {
+        let url = format!("{}{page}", portal.base_url);
+        assert!(mail.body.contains(&url), "{url} in {}", mail.body);
+    }
     let link = mail.login_link().unwrap();
     assert!(
         link.starts_with(&format!("{}/anmelden/bestaetigen/#", portal.base_url)),

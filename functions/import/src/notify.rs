@@ -18,7 +18,8 @@ pub struct Notifier {
 impl Notifier {
     pub fn new(sdk: &aws_types::SdkConfig, from: &str, base_url: &str) -> Notifier {
         Notifier {
-            mailer: Mailer::with_sender(aws_sdk_sesv2_client(sdk), from, None),
+            mailer: Mailer::with_sender(aws_sdk_sesv2_client(sdk), from, None)
+                .with_legal_links(base_url),
             base_url: base_url.trim_end_matches('/').to_string(),
         }
     }

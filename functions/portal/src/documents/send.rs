@@ -130,6 +130,9 @@ pub fn compose(
     text.push_str(reply_hint);
     text.push('\n');
     html.push_str(&format!("<p>{}</p>", escape(reply_hint)));
+    let (legal_text, legal_html) = crate::store::mail::legal_footer(&app.config.base_url);
+    text.push_str(&legal_text);
+    html.push_str(&legal_html);
     let filename = download_name(doc.kind, &doc.number, lang, "pdf");
     MessageBuilder::new()
         .from((from_name.as_str(), from_address.as_str()))

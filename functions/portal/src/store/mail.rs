@@ -32,6 +32,39 @@ pub struct Mailer {
     recipe: Option<(aws_config::SdkConfig, Option<crate::store::calls::CallLog>)>,
     from: String,
     configuration_set: Option<String>,
+    /// The portal's origin: every mail ends with links to its imprint and privacy notice.
+    legal_links: Option<String>,
+}
+
+/// The end of every mail: the operator's imprint (§ 5 DDG) and privacy notice (Art. 13 GDPR),
+/// in both languages, as text and as HTML.
+pub fn legal_footer(base_url: &str) -> (String, String) {
+    let base = base_url.trim_end_matches('/');
+    let text = format!(
+        "\n\n-- \nImpressum: {base}/impressum/ · Datenschutz: {base}/datenschutz/\nImprint: {base}/en/imprint/ · Privacy: {base}/en/privacy/\n"
+    );
+    let link = |path: &str, label: &str| {
+        format!(
+            "<a href=\"{}{path}\">{label}</a>",
+            crate::http::escape_html(base)
+        )
+    };
+    let html = format!(
+        "<p style=\"font-size:small;color:#555\">{} · {}<br>{} · {}</p>",
+        link("/impressum/", "Impressum"),
+        link("/datenschutz/", "Datenschutz"),
+        link("/en/imprint/", "Imprint"),
+        link("/en/privacy/", "Privacy")
+    );
+    (text, html)
+}
+
+/// `html` with `footer` before its `</body>` (or at its end).
+pub fn with_html_footer(html: &str, footer: &str) -> String {
+    match html.rfind("</body>") {
+        Some(at) => format!("{}{footer}{}", &html[..at], &html[at..]),
+        None => format!("{html}{footer}"),
+    }
 }
 
 fn utf8(data: String) -> Result<Content, StoreError> {
@@ -49,6 +82,7 @@ impl Mailer {
             &config.mail_from,
             config.ses_configuration_set.clone(),
         )
+        .with_legal_links(&config.base_url)
     }
 
     pub fn with_sender(client: Client, from: &str, configuration_set: Option<String>) -> Self {
@@ -57,7 +91,14 @@ impl Mailer {
             recipe: None,
             from: from.to_string(),
             configuration_set,
+            legal_links: None,
         }
+    }
+
+    /// Ends every mail with the links to `base_url`'s imprint and privacy notice.
+    pub fn with_legal_links(mut self, base_url: &str) -> Self {
+        self.legal_links = Some(base_url.to_string());
+        self
     }
 
     /// A mailer whose SES client is built on first use: a function that never sends mail then
@@ -72,6 +113,7 @@ impl Mailer {
             recipe: Some((sdk.clone(), log)),
             from: config.mail_from.clone(),
             configuration_set: config.ses_configuration_set.clone(),
+            legal_links: Some(config.base_url.clone()),
         }
     }
 
@@ -116,6 +158,12 @@ impl Mailer {
     }
 
     pub async fn send(&self, mail: OutgoingMail) -> Result<(), StoreError> {
+        let mut mail = mail;
+        if let Some(base_url) = &self.legal_links {
+            let (text, html) = legal_footer(base_url);
+            mail.text.push_str(&text);
+            mail.html = with_html_footer(&mail.html, &html);
+        }
         let message = Message::builder()
             .subject(utf8(mail.subject)?)
             .body(
