@@ -1,6 +1,8 @@
 //! `portal-admin contracts resolve`: closes a pending contract change request once the billing
 //! system has applied it (`--done`) or refused it (`--rejected`); the company sees the result and
-//! may ask for that change again. Contracts themselves come in with `import contracts`.
+//! may ask for that change again (the ad-hoc path: requests close by themselves through the
+//! contracts import and the billing system's `ContractChangeResolved` event; all three share
+//! `portal::contracts::resolve_request`). Contracts themselves come in with `import contracts`.
 
 use crate::Stores;
 use portal::domain::ids::CompanyId;
@@ -25,10 +27,19 @@ pub async fn resolve(
     } else {
         RequestStatus::Rejected
     };
-    stores
-        .contracts
-        .resolve(&company, request, status, now)
+    let targets = portal::contracts::ResolveTargets {
+        contracts: &stores.contracts,
+        directory: &stores.directory,
+        notifications: &stores.notifications,
+        mail: stores.notifier.as_ref().map(|n| (n.mailer(), n.base_url())),
+    };
+    let resolution = portal::contracts::Resolution {
+        status,
+        reason: None,
+        by: "portal-admin",
+    };
+    portal::contracts::resolve_request(&targets, &company, request, &resolution, now)
         .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("company {company} has no pending contract request {request}"))
+        .map(|resolved| resolved.request)
+        .map_err(|e| e.to_string())
 }

@@ -1,7 +1,8 @@
 //! Contracts and subscriptions: what the company has (as the billing system reports it) and the
 //! changes it may ask for. A request is checked against the rules (`domain::contract`), stored
 //! as pending, recorded in the activity log, mailed to support and published on the event bus
-//! for the billing system, which applies it; its next import shows the result.
+//! for the billing system, which applies it. It closes by itself (`resolve`): when a contracts
+//! import shows the change, or when the billing system answers with `ContractChangeResolved`.
 
 use crate::app::App;
 use crate::auth::Caller;
@@ -14,6 +15,10 @@ use crate::store::contracts::{valid_contract_id, ContractRequest, RequestStatus}
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+pub mod resolve;
+pub mod resolved_event;
+pub use resolve::{resolve_request, Resolution, ResolveError, ResolveTargets, Resolved};
 
 /// The event the billing system subscribes to.
 pub const EVENT_TYPE: &str = "ContractChangeRequested";
@@ -207,6 +212,8 @@ pub async fn request(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRe
         text,
         &request.id,
         "contract_mail_failed",
+        // Replies by mail close these next (issue #18); until then support answers as before.
+        None,
     )
     .await;
     let lang = req.lang();

@@ -118,6 +118,16 @@ impl ChangeKind {
             ChangeKind::Cancel => "Kündigung zum Laufzeitende",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ChangeKind::SwitchToYearly => "switch to yearly billing",
+            ChangeKind::SwitchToMonthly => "switch to monthly billing",
+            ChangeKind::ChangeSeats => "change the number of seats",
+            ChangeKind::UpgradeToMulti => "upgrade to a multi licence",
+            ChangeKind::Cancel => "cancel at the end of the term",
+        }
+    }
 }
 
 /// Why a request is not possible, with the customer-facing reason.
@@ -298,6 +308,22 @@ pub fn check(
     }
 }
 
+/// Whether `contract`, as the billing system now reports it, shows the change asked for: the
+/// term switched, the seats asked for, a multi licence (with the seats, where a number was
+/// asked for), the cancellation. A change the billing system applied differently (other seats)
+/// does not count: support answers that request by hand.
+pub fn is_applied(contract: &Contract, kind: ChangeKind, seats: Option<u32>) -> bool {
+    match kind {
+        ChangeKind::SwitchToYearly => contract.term == Term::Yearly,
+        ChangeKind::SwitchToMonthly => contract.term == Term::Monthly,
+        ChangeKind::ChangeSeats => seats == Some(contract.seats),
+        ChangeKind::UpgradeToMulti => {
+            contract.licence == Licence::Multi && seats.is_none_or(|n| n == contract.seats)
+        }
+        ChangeKind::Cancel => contract.cancelled,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,5 +459,25 @@ mod tests {
             code(check(&single, ChangeKind::Cancel, Some(2), today)),
             "seats_not_allowed"
         );
+    }
+
+    #[test]
+    fn a_change_counts_as_applied_only_when_the_contract_shows_exactly_what_was_asked() {
+        let monthly = contract(Term::Monthly, Licence::Single, 1, false);
+        let yearly = contract(Term::Yearly, Licence::Single, 1, false);
+        assert!(is_applied(&yearly, ChangeKind::SwitchToYearly, None));
+        assert!(!is_applied(&monthly, ChangeKind::SwitchToYearly, None));
+        assert!(is_applied(&monthly, ChangeKind::SwitchToMonthly, None));
+        assert!(!is_applied(&yearly, ChangeKind::SwitchToMonthly, None));
+        let multi = contract(Term::Yearly, Licence::Multi, 8, false);
+        assert!(is_applied(&multi, ChangeKind::ChangeSeats, Some(8)));
+        assert!(!is_applied(&multi, ChangeKind::ChangeSeats, Some(9)));
+        assert!(is_applied(&multi, ChangeKind::UpgradeToMulti, None));
+        assert!(is_applied(&multi, ChangeKind::UpgradeToMulti, Some(8)));
+        assert!(!is_applied(&multi, ChangeKind::UpgradeToMulti, Some(5)));
+        assert!(!is_applied(&yearly, ChangeKind::UpgradeToMulti, None));
+        let cancelled = contract(Term::Yearly, Licence::Single, 1, true);
+        assert!(is_applied(&cancelled, ChangeKind::Cancel, None));
+        assert!(!is_applied(&yearly, ChangeKind::Cancel, None));
     }
 }

@@ -190,15 +190,19 @@ impl ContractStore {
         super::commit(&self.client, writes, "add contract request").await
     }
 
-    /// Closes a pending request as done or rejected (the billing system's answer). `None` when
-    /// there is no such pending request.
+    /// Closes a pending request as done or rejected, with support's or the billing system's
+    /// reason, and writes `activity(&request)` in the same transaction. Only a pending request
+    /// closes, so a repeated answer (an event delivered twice, an import run again) changes
+    /// nothing.
     pub async fn resolve(
         &self,
         company: &CompanyId,
         id: &str,
         status: RequestStatus,
+        reason: Option<&str>,
         now: u64,
-    ) -> Result<Option<ContractRequest>, StoreError> {
+        activity: impl FnOnce(&ContractRequest) -> NewActivity,
+    ) -> Result<Resolve, StoreError> {
         let output = self
             .client
             .get_item()
@@ -210,41 +214,60 @@ impl ContractStore {
             .await
             .map_err(|e| StoreError::from_sdk("get contract request", e))?;
         let Some(item) = output.item else {
-            return Ok(None);
+            return Ok(Resolve::Missing);
         };
         let mut request = request_from(id, &item)?;
         if request.status != RequestStatus::Pending {
-            return Ok(None);
+            return Ok(Resolve::AlreadyClosed(request.status));
         }
         let build = |e| StoreError::from_sdk("build", e);
-        let update = Update::builder()
+        let mut update = Update::builder()
             .table_name(&self.table)
             .key("pk", s(pk(company)))
             .key("sk", s(format!("contract-request#{id}")))
-            .update_expression("SET #status = :status, resolved_at = :now")
+            .update_expression(if reason.is_some() {
+                "SET #status = :status, resolved_at = :now, reason = :reason"
+            } else {
+                "SET #status = :status, resolved_at = :now"
+            })
             .condition_expression("#status = :pending")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":status", s(status.code()))
             .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":now", n(now))
-            .build()
-            .map_err(build)?;
+            .expression_attribute_values(":now", n(now));
+        if let Some(reason) = reason {
+            update = update.expression_attribute_values(":reason", s(reason));
+        }
+        let update = update.build().map_err(build)?;
         let release = Delete::builder()
             .table_name(&self.table)
             .key("pk", s(pk(company)))
             .key("sk", s(marker(&request.contract, request.kind)))
             .build()
             .map_err(build)?;
+        request.status = status;
         let writes = vec![
             TransactWriteItem::builder().update(update).build(),
             TransactWriteItem::builder().delete(release).build(),
+            activity(&request).transact_put(&self.table)?,
         ];
         if !super::commit(&self.client, writes, "resolve contract request").await? {
-            return Ok(None);
+            // Another answer closed it between the read and the write.
+            return Ok(Resolve::AlreadyClosed(RequestStatus::Pending));
         }
-        request.status = status;
-        Ok(Some(request))
+        Ok(Resolve::Closed(request))
     }
+}
+
+/// What [`ContractStore::resolve`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolve {
+    /// Closed now; the request with its new status.
+    Closed(ContractRequest),
+    /// The company has no request of that id.
+    Missing,
+    /// Already done or rejected (`Pending`: closed by a concurrent answer).
+    AlreadyClosed(RequestStatus),
 }
 
 fn contract_from(id: &str, item: &Item) -> Result<Contract, StoreError> {

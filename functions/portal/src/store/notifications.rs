@@ -1,5 +1,5 @@
 //! A login's notifications (`notify#<email>` / `n#<time, 12 digits>#<random>`): a new invoice, a
-//! support request whose status changed, a sign-in from a browser not seen before. `state`
+//! support request or a contract change request whose status changed, a sign-in from a browser not seen before. `state`
 //! holds how far they are read; `device#<hash>` the browsers seen (by a random device cookie,
 //! no fingerprinting). Notifications expire after 180 days, devices after 400.
 
@@ -20,6 +20,8 @@ pub enum Kind {
     NewInvoice,
     RequestStatus,
     NewDevice,
+    /// A contract change request was done or rejected (subject: its id, detail: the status).
+    ContractStatus,
 }
 
 impl Kind {
@@ -28,13 +30,19 @@ impl Kind {
             Kind::NewInvoice => "new_invoice",
             Kind::RequestStatus => "request_status",
             Kind::NewDevice => "new_device",
+            Kind::ContractStatus => "contract_status",
         }
     }
 
     fn from_code(code: &str) -> Option<Kind> {
-        [Kind::NewInvoice, Kind::RequestStatus, Kind::NewDevice]
-            .into_iter()
-            .find(|k| k.code() == code)
+        [
+            Kind::NewInvoice,
+            Kind::RequestStatus,
+            Kind::NewDevice,
+            Kind::ContractStatus,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
     }
 }
 
