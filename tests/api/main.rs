@@ -16,6 +16,7 @@ mod log_hygiene;
 mod login;
 mod payment;
 mod privacy;
+mod replies;
 mod runtime;
 mod schema;
 mod sessions;

@@ -416,6 +416,7 @@ fn each_secret_is_in_the_environment_of_exactly_the_functions_that_declare_it() 
     for secret in [
         portal::routes::RouteSecret::CursorKey,
         portal::routes::RouteSecret::PaymentDataKey,
+        portal::routes::RouteSecret::ReplyKey,
     ] {
         let variable = secret.variable();
         assert!(globals[variable].is_null(), "{variable} is in Globals");
@@ -450,12 +451,22 @@ fn each_secret_is_in_the_environment_of_exactly_the_functions_that_declare_it() 
             && statements.contains("!Ref PaymentDataKey"),
         "{statements}"
     );
+    // Only the functions that declare a secret read at init may read one (each its own).
+    let readers = ROUTES
+        .iter()
+        .filter(|r| {
+            r.secrets
+                .iter()
+                .any(|s| s.delivery() == portal::routes::SecretDelivery::ReadAtInit)
+        })
+        .count();
     assert_eq!(
         text.matches("Action: [secretsmanager:GetSecretValue]")
             .count(),
-        1,
-        "only the payment function reads a secret"
+        readers,
+        "only the functions that read a secret at init"
     );
+    assert!(!text.contains("resolve:secretsmanager:${ReplyKey}"));
     let payment: Vec<&str> = ROUTES
         .iter()
         .filter(|r| {

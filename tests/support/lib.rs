@@ -98,6 +98,7 @@ impl TestPortal {
             ("CURSOR_SECRET", "local-test-cursor-secret-0123456789abcdef"),
             ("INBOX_URI", &inbox_uri),
             ("OPS_EMAIL", "ops@example.com"),
+            ("REPLY_MAILBOX", "support@reply.example.net"),
             ("SUPPORT_EMAIL", "support@example.com"),
         ];
         all.extend_from_slice(overrides);

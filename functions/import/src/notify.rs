@@ -81,33 +81,14 @@ impl Notifier {
 }
 
 impl Notifier {
-    /// Tells the writer of a support request that it was answered or its status changed: a link
-    /// to the portal, never the answer itself (it may hold account details; the portal needs a
-    /// login to read it).
-    pub async fn request_answered(
-        &self,
-        to: &EmailAddress,
-        request: &portal::store::support::SupportRequest,
-        company: &str,
-    ) -> Result<(), StoreError> {
-        let link = format!("{}/portal/anfragen/", self.base_url);
-        let link_en = format!("{}/en/portal/requests/", self.base_url);
-        let subject = &request.subject;
-        let text = format!(
-            "Guten Tag,\n\nIhre Anfrage „{subject}“ ({company}) hat eine Antwort oder einen neuen Status. Sie lesen sie im Kundenportal:\n\n{link}\n\n---\n\nHello,\n\nyour request \"{subject}\" ({company}) has an answer or a new status. Read it in the customer portal:\n\n{link_en}\n"
-        );
-        let html = format!(
-            "<!doctype html><html lang=\"de\"><body><p>{}</p></body></html>",
-            portal::http::escape_html(&text).replace('\n', "<br>")
-        );
-        self.mailer
-            .send(OutgoingMail {
-                to: to.clone(),
-                subject: format!("Antwort auf Ihre Anfrage / Answer to your request: {subject}"),
-                text,
-                html,
-            })
-            .await
+    /// The mailer and the portal's origin, for the other mails of the same sender (support's
+    /// answers: `portal::support::answer`).
+    pub fn mailer(&self) -> &Mailer {
+        &self.mailer
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 }
 

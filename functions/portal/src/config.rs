@@ -75,6 +75,17 @@ pub struct Config {
     pub payee: Option<crate::domain::payment::Payee>,
     /// e.g. `https://pay.example.com/?ref={number}&amount={amount}`; none when not set.
     pub payment_link_template: Option<String>,
+    /// Where support's answers by mail arrive (`REPLY_MAILBOX`, e.g.
+    /// `support@reply.example.com`): mails to support then carry a signed reply address on that
+    /// mailbox; none without it.
+    pub reply_mailbox: Option<crate::domain::reply::ReplyMailbox>,
+    /// Who may answer by mail (`SUPPORT_SENDERS`, comma-separated addresses or `@domain`);
+    /// default: `SUPPORT_EMAIL`.
+    pub support_senders: Vec<crate::domain::reply::SupportSender>,
+    /// The secret (ARN) holding the key that signs reply addresses (`REPLY_KEY_SECRET_ARN`).
+    pub reply_key_secret: Option<String>,
+    /// That key, read at init by [`crate::secrets`].
+    pub reply_key: Option<crate::domain::reply::ReplyKey>,
     /// The Secrets Manager secret (ARN or name) holding the key that seals stored bank details
     /// (`PAYMENT_DATA_KEY_SECRET_ARN`); only the function that stores them is given it.
     pub payment_data_key_secret: Option<String>,
@@ -202,6 +213,30 @@ impl Config {
         }
 
         let payment_data_key_secret = get("PAYMENT_DATA_KEY_SECRET_ARN");
+        let reply_key_secret = get("REPLY_KEY_SECRET_ARN");
+        let reply_mailbox = get("REPLY_MAILBOX")
+            .map(|raw| {
+                crate::domain::reply::ReplyMailbox::parse(&raw).map_err(|_| ConfigError::Invalid {
+                    name: "REPLY_MAILBOX",
+                    reason: "expected an address without + (e.g. support@reply.example.com)".into(),
+                })
+            })
+            .transpose()?;
+        let support_senders = match get("SUPPORT_SENDERS") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .filter(|part| !part.trim().is_empty())
+                .map(|part| {
+                    crate::domain::reply::SupportSender::parse(part).map_err(|_| {
+                        ConfigError::Invalid {
+                            name: "SUPPORT_SENDERS",
+                            reason: format!("{:?} is neither an address nor @domain", part.trim()),
+                        }
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
         let payment_provider_url = get("PAYMENT_PROVIDER_URL");
         if let Some(url) = &payment_provider_url {
             if !url.starts_with("https://")
@@ -280,6 +315,10 @@ impl Config {
             payment_link_template,
             payment_data_key_secret,
             payment_data_key: None,
+            reply_mailbox,
+            support_senders,
+            reply_key_secret,
+            reply_key: None,
             payment_provider_url,
             base_url,
             auth_table: resource_name("AUTH_TABLE")?,

@@ -53,6 +53,20 @@ pub async fn read_at_init<'a>(
                     "secret read at init"
                 );
             }
+            RouteSecret::ReplyKey => {
+                let Some(id) = config.reply_key_secret.clone() else {
+                    continue;
+                };
+                let value = read(&client, secret, &id).await?;
+                config.reply_key = Some(
+                    crate::domain::reply::ReplyKey::new(value.trim().as_bytes()).map_err(|_| {
+                        ConfigError::Invalid {
+                            name: secret.variable(),
+                            reason: "the secret it names holds fewer than 32 characters".into(),
+                        }
+                    })?,
+                );
+            }
             RouteSecret::CursorKey => {}
         }
     }

@@ -3,27 +3,20 @@
 //! company's logins see in the portal (with a notification) and the writer gets by mail.
 
 use crate::Stores;
-use portal::domain::email::EmailAddress;
 use portal::domain::ids::CompanyId;
 use portal::domain::text::required_multiline_text;
-use portal::store::notifications::{Kind, NewNotification};
-use portal::store::support::{Answer, IndexEntry, Status};
+use portal::store::support::{IndexEntry, Status};
 
 /// Every company's requests, newest first (only `status` when given).
 pub async fn list(stores: &Stores, status: Option<Status>) -> Result<Vec<IndexEntry>, String> {
     stores.support.all(status).await.map_err(|e| e.to_string())
 }
 
-/// What `answer` did.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Answered {
-    pub status: Status,
-    pub notified: usize,
-    pub mailed: bool,
-}
+pub use portal::support::answer::Answered;
 
 /// Sets `status` (default: `answered` with a text, else required) and appends `text` as an
-/// answer; notifies the company's logins in the portal and mails the writer.
+/// answer; notifies the company's logins in the portal and mails the writer
+/// (`portal::support::answer`, as support's reply mails do).
 pub async fn answer(
     stores: &Stores,
     company: &str,
@@ -48,60 +41,13 @@ pub async fn answer(
         (None, Some(_)) => Status::Answered,
         (None, None) => return Err("give --text, --status or both".into()),
     };
-    let answer = text.map(|text| Answer { at: now, text });
-    let found = stores
-        .support
-        .answer(&company, id, status, answer.as_ref(), now)
+    let targets = portal::support::answer::AnswerTargets {
+        support: &stores.support,
+        directory: &stores.directory,
+        notifications: &stores.notifications,
+        mail: stores.notifier.as_ref().map(|n| (n.mailer(), n.base_url())),
+    };
+    portal::support::answer::answer(&targets, &company, id, text, status, now)
         .await
-        .map_err(|e| e.to_string())?;
-    if !found {
-        return Err(format!("company {company} has no request {id}"));
-    }
-    let request = stores
-        .support
-        .get(&company, id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("company {company} has no request {id}"))?;
-    let name = stores
-        .directory
-        .company_name(&company)
-        .await
-        .map_err(|e| e.to_string())?;
-    let team = stores
-        .directory
-        .team(&company)
-        .await
-        .map_err(|e| e.to_string())?;
-    for (member, _) in &team.members {
-        stores
-            .notifications
-            .add(&NewNotification {
-                to: member.clone(),
-                kind: Kind::RequestStatus,
-                at: now,
-                company: Some((company.clone(), name.clone())),
-                subject: request.id.clone(),
-                detail: status.code().to_string(),
-            })
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    let writer = EmailAddress::parse(&request.created_by).ok();
-    let still_member = writer
-        .as_ref()
-        .is_some_and(|w| team.members.iter().any(|(m, _)| m == w));
-    let mut mailed = false;
-    if let (Some(notifier), Some(writer), true) = (&stores.notifier, writer, still_member) {
-        notifier
-            .request_answered(&writer, &request, &name)
-            .await
-            .map_err(|e| e.to_string())?;
-        mailed = true;
-    }
-    Ok(Answered {
-        status,
-        notified: team.members.len(),
-        mailed,
-    })
+        .map_err(|e| e.to_string())
 }

@@ -104,6 +104,8 @@ pub async fn confirm(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRe
         text,
         doc.id.as_str(),
         "proof_mail_failed",
+        // Replies by mail close these next (issue #18); until then support answers as before.
+        None,
     )
     .await;
     let updated = Document {

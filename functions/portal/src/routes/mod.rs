@@ -156,6 +156,9 @@ pub enum RouteSecret {
     /// Seals stored bank details: read at init from the secret `PAYMENT_DATA_KEY_SECRET_ARN`
     /// names, never in the environment.
     PaymentDataKey,
+    /// Signs the reply addresses of mails to support (so an answer by mail attaches only to
+    /// the item it answers): read at init from the secret `REPLY_KEY_SECRET_ARN` names.
+    ReplyKey,
 }
 
 /// How a secret reaches its function.
@@ -179,13 +182,14 @@ impl RouteSecret {
         match self {
             RouteSecret::CursorKey => "CURSOR_SECRET",
             RouteSecret::PaymentDataKey => "PAYMENT_DATA_KEY_SECRET_ARN",
+            RouteSecret::ReplyKey => "REPLY_KEY_SECRET_ARN",
         }
     }
 
     pub const fn delivery(self) -> SecretDelivery {
         match self {
             RouteSecret::CursorKey => SecretDelivery::Environment,
-            RouteSecret::PaymentDataKey => SecretDelivery::ReadAtInit,
+            RouteSecret::PaymentDataKey | RouteSecret::ReplyKey => SecretDelivery::ReadAtInit,
         }
     }
 
@@ -194,6 +198,7 @@ impl RouteSecret {
         match self {
             RouteSecret::CursorKey => "CursorSecret",
             RouteSecret::PaymentDataKey => "PaymentDataKey",
+            RouteSecret::ReplyKey => "ReplyKey",
         }
     }
 
@@ -201,6 +206,7 @@ impl RouteSecret {
         match self {
             RouteSecret::CursorKey => config.cursor_secret.is_some(),
             RouteSecret::PaymentDataKey => config.payment_data_key.is_some(),
+            RouteSecret::ReplyKey => config.reply_key.is_some(),
         }
     }
 }

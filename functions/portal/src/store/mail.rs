@@ -158,13 +158,48 @@ impl Mailer {
     }
 
     pub async fn send(&self, mail: OutgoingMail) -> Result<(), StoreError> {
+        self.send_replying_to(mail, None).await
+    }
+
+    /// Like `send`, with a `Reply-To` (support's mails: the signed reply address that routes an
+    /// answer back into the portal).
+    pub async fn send_replying_to(
+        &self,
+        mail: OutgoingMail,
+        reply_to: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.send_with(mail, reply_to, false).await
+    }
+
+    /// An automatic answer (a bounce to support's refused reply), marked
+    /// `Auto-Submitted: auto-replied` (RFC 3834) so that no autoresponder answers it.
+    pub async fn send_auto_reply(&self, mail: OutgoingMail) -> Result<(), StoreError> {
+        self.send_with(mail, None, true).await
+    }
+
+    async fn send_with(
+        &self,
+        mail: OutgoingMail,
+        reply_to: Option<&str>,
+        auto_reply: bool,
+    ) -> Result<(), StoreError> {
         let mut mail = mail;
         if let Some(base_url) = &self.legal_links {
             let (text, html) = legal_footer(base_url);
             mail.text.push_str(&text);
             mail.html = with_html_footer(&mail.html, &html);
         }
-        let message = Message::builder()
+        let mut message = Message::builder();
+        if auto_reply {
+            message = message.headers(
+                aws_sdk_sesv2::types::MessageHeader::builder()
+                    .name("Auto-Submitted")
+                    .value("auto-replied")
+                    .build()
+                    .map_err(|e| StoreError::from_sdk("build mail", e))?,
+            );
+        }
+        let message = message
             .subject(utf8(mail.subject)?)
             .body(
                 Body::builder()
@@ -182,6 +217,7 @@ impl Mailer {
                     .build(),
             )
             .content(EmailContent::builder().simple(message).build())
+            .set_reply_to_addresses(reply_to.map(|r| vec![r.to_string()]))
             .set_configuration_set_name(self.configuration_set.clone())
             .send()
             .await

@@ -2,6 +2,9 @@
 //! text, optionally the document it is about), follow status and answers, and search them.
 //! Each request is mailed to `SUPPORT_EMAIL`; support answers with `portal-admin support`.
 
+pub mod answer;
+pub mod replies;
+
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::documents::DocumentId;
@@ -47,16 +50,51 @@ const ATTACHMENTS: &str = "support";
 /// Mails `SUPPORT_EMAIL` about something already stored (a request, a contract change, a proof
 /// of payment). A refused mail is logged with `metric` and not the caller's problem: what the
 /// mail is about is stored and support also finds it in its lists.
+///
+/// With `REPLY_MAILBOX` configured, the mail's `Reply-To` is the signed reply address of
+/// `reference`: support answers by replying (see `crate::support::replies`).
 pub(crate) async fn mail_support(
     app: &App,
     subject: String,
     text: String,
     about: &str,
     metric: &'static str,
+    reference: Option<crate::domain::reply::Reference>,
 ) {
+    let reply_to = reply_address(app, reference.as_ref());
+    let text = match &reply_to {
+        Some(_) => format!(
+            "{text}\nAntworten Sie einfach auf diese Mail; die Antwort erscheint im Portal. Erste Zeile #erledigt schließt, #offen öffnet wieder.\nReply to this mail to answer in the portal; a first line #done closes, #reopen opens again.\n"
+        ),
+        None => text,
+    };
     let mail = OutgoingMail::plain(app.config.support_email.clone(), subject, text);
-    if let Err(err) = app.mailer.send(mail).await {
+    if let Err(err) = app
+        .mailer
+        .send_replying_to(mail, reply_to.as_ref().map(|a| a.as_str()))
+        .await
+    {
         tracing::error!(error = %err, about, metric, "support not mailed");
+    }
+}
+
+/// The signed reply address for `reference`, when replies by mail are configured (and the
+/// address fits the 64 characters of a local part; else support answers in the portal's tools).
+fn reply_address(
+    app: &App,
+    reference: Option<&crate::domain::reply::Reference>,
+) -> Option<crate::domain::reply::ReplyAddress> {
+    let (reference, mailbox, key) = (
+        reference?,
+        app.config.reply_mailbox.as_ref()?,
+        app.config.reply_key.as_ref()?,
+    );
+    match crate::domain::reply::ReplyAddress::build(reference, mailbox, key) {
+        Ok(address) => Some(address),
+        Err(err) => {
+            tracing::warn!(error = %err, "no reply address: support answers without it");
+            None
+        }
     }
 }
 
@@ -189,6 +227,12 @@ pub async fn create(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
         mail_text,
         &request.id,
         "support_mail_failed",
+        crate::domain::reply::Reference::new(
+            crate::domain::reply::ReferenceKind::SupportRequest,
+            caller.company.clone(),
+            &request.id,
+        )
+        .ok(),
     )
     .await;
     Ok(ApiResponse::json(

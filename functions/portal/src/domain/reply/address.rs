@@ -183,7 +183,7 @@ impl ReplyMailbox {
 }
 
 /// The secret that signs reply addresses: at least 32 bytes, from the secret store.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ReplyKey(Vec<u8>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

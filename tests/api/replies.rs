@@ -1,0 +1,188 @@
+//! Support answers by replying to the mail (issue #18, part 2): a reply as SES would store it,
+//! taken by `portal::support::replies` with the stand-in's stores, reply key and mail.
+
+use portal::domain::ids::{CompanyId, Role};
+use portal::domain::lang::Lang;
+use portal::domain::reply::{Receipt, Reference, ReferenceKind, ReplyAddress, ReplyKey, Verdict};
+use portal::support::replies::{take, Outcome};
+use portal_tests::TestPortal;
+use serde_json::json;
+
+/// The reply key the functions read at init, straight from the stand-in's Secrets Manager.
+async fn reply_key(portal: &TestPortal) -> ReplyKey {
+    let sdk = devstack::local::sdk_config(portal_tests::moto_url());
+    let value = aws_sdk_secretsmanager::Client::new(&sdk)
+        .get_secret_value()
+        .secret_id(&portal.env["REPLY_KEY_SECRET_ARN"])
+        .send()
+        .await
+        .unwrap()
+        .secret_string
+        .unwrap();
+    ReplyKey::new(value.as_bytes()).unwrap()
+}
+
+async fn reply_address(portal: &TestPortal, company: &CompanyId, request: &str) -> String {
+    let mailbox = portal.app_for_seeding.config.reply_mailbox.clone().unwrap();
+    let reference =
+        Reference::new(ReferenceKind::SupportRequest, company.clone(), request).unwrap();
+    ReplyAddress::build(&reference, &mailbox, &reply_key(portal).await)
+        .unwrap()
+        .as_str()
+        .to_string()
+}
+
+fn passed(recipient: &str) -> Receipt {
+    Receipt {
+        recipients: vec![recipient.to_string()],
+        spf_verdict: Verdict::Pass,
+        dkim_verdict: Verdict::Pass,
+        dmarc_verdict: Verdict::Pass,
+        spam_verdict: Verdict::Pass,
+        virus_verdict: Verdict::Pass,
+        dmarc_policy: None,
+    }
+}
+
+/// A Thunderbird-like German reply: new text, an attribution line and the quoted request.
+fn reply_mail(from: &str, to: &str, new_text: &str) -> Vec<u8> {
+    format!(
+        "From: Support <{from}>\r\nTo: {to}\r\nSubject: Re: [Rechnung] Frage\r\nDate: Sat, 05 Dec 2026 10:00:00 +0100\r\nMessage-ID: <{}@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{new_text}\r\n\r\nAm 05.12.26 um 09:12 schrieb Kundenportal:\r\n> Anfrage aus dem Kundenportal\r\n> Zeile 1\r\n",
+        portal_tests::unique("m")
+    )
+    .into_bytes()
+}
+
+async fn new_request(portal: &TestPortal) -> (portal_tests::Browser, CompanyId, String, String) {
+    let (mut browser, company, email) = portal
+        .member_session("Antwort GmbH", Lang::De, Role::Owner)
+        .await;
+    let created = browser
+        .post(
+            "/api/support/requests",
+            &json!({ "category": "invoice", "subject": "Frage", "text": "Zeile 1" }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{created:?}");
+    let id = created.json["request"]["id"].as_str().unwrap().to_string();
+    (browser, company, email, id)
+}
+
+#[tokio::test]
+async fn support_answers_a_request_by_replying_and_closes_it_with_a_keyword() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, company, email, id) = new_request(&portal).await;
+    // The mail to support tells how to answer (its Reply-To is the signed address; moto does
+    // not keep Reply-To, so the address is built here the way the function builds it).
+    let mail = portal.mail_containing("support@example.com", &id).await;
+    assert!(mail.body.contains("#erledigt"), "{}", mail.body);
+    let address = reply_address(&portal, &company, &id).await;
+
+    let raw = reply_mail(
+        "support@example.com",
+        &address,
+        "Die Gutschrift ist unterwegs.",
+    );
+    let outcome = take(&portal.app_for_seeding, &raw, &passed(&address))
+        .await
+        .unwrap();
+    assert!(matches!(outcome, Outcome::Answered { .. }), "{outcome:?}");
+    let shown = browser.get(&format!("/api/support/requests/{id}")).await;
+    assert_eq!(shown.json["status"], "answered", "{shown:?}");
+    assert_eq!(
+        shown.json["answers"][0]["text"],
+        "Die Gutschrift ist unterwegs."
+    );
+    // The writer is told there is news (a link, not the answer).
+    let mut told = false;
+    for _ in 0..50 {
+        let mails = portal.mailbox.to(&email).await.unwrap();
+        told = mails
+            .iter()
+            .any(|m| m.subject.starts_with("Antwort auf Ihre Anfrage"));
+        if told {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(told, "the writer is mailed");
+
+    // "#erledigt" alone on the first line closes the request.
+    let raw = reply_mail(
+        "support@example.com",
+        &address,
+        "#erledigt\r\nGern geschehen.",
+    );
+    take(&portal.app_for_seeding, &raw, &passed(&address))
+        .await
+        .unwrap();
+    let shown = browser.get(&format!("/api/support/requests/{id}")).await;
+    assert_eq!(shown.json["status"], "closed");
+    assert_eq!(shown.json["answers"][1]["text"], "Gern geschehen.");
+}
+
+#[tokio::test]
+async fn forged_foreign_and_unauthenticated_replies_change_nothing() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, company, _, id) = new_request(&portal).await;
+    let address = reply_address(&portal, &company, &id).await;
+
+    // Another request's id under this signature: the tag does not verify.
+    let (_, other_company, _, other_id) = new_request(&portal).await;
+    let forged =
+        address
+            .replacen(&id, &other_id, 1)
+            .replacen(company.as_str(), other_company.as_str(), 1);
+    let raw = reply_mail("support@example.com", &forged, "Ich antworte woanders.");
+    let outcome = take(&portal.app_for_seeding, &raw, &passed(&forged))
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        Outcome::Refused {
+            reason: "forged_reference",
+            bounced: true
+        }
+    );
+
+    // Someone who is not support, with a valid address (e.g. a forwarded mail).
+    let raw = reply_mail("mallory@attacker.example", &address, "Alles erledigt!");
+    let outcome = take(&portal.app_for_seeding, &raw, &passed(&address))
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            outcome,
+            Outcome::Refused {
+                reason: "foreign_sender",
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
+
+    // Support's address, but DMARC failed: likely forged, and no bounce to a stranger.
+    let raw = reply_mail("support@example.com", &address, "Alles erledigt!");
+    let mut failed = passed(&address);
+    failed.dmarc_verdict = Verdict::Fail;
+    let outcome = take(&portal.app_for_seeding, &raw, &failed).await.unwrap();
+    assert_eq!(
+        outcome,
+        Outcome::Refused {
+            reason: "failed_authentication",
+            bounced: false
+        }
+    );
+
+    let shown = browser.get(&format!("/api/support/requests/{id}")).await;
+    assert_eq!(shown.json["status"], "open", "{shown:?}");
+    assert_eq!(shown.json["answers"], json!([]));
+    // The bounce explains the refusal to support's authenticated address.
+    let bounces = portal.mailbox.to("support@example.com").await.unwrap();
+    assert!(
+        bounces
+            .iter()
+            .any(|m| m.subject.contains("nicht übernommen")),
+        "a bounce to support"
+    );
+}
