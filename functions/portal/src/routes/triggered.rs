@@ -51,7 +51,7 @@ pub static INBOX_IMPORT: Triggered = Triggered {
     },
     summary: "imports a batch of the import inbox (customers, logins, contracts, documents) when its READY marker arrives",
     // Manifests stream from /tmp; memory holds chunks of 200 rows and 16 bytes per row for
-    // duplicates, so 512 MB carries batches of millions of rows (make bench: 100,000).
+    // duplicates, so memory grows by that much per row only (not yet measured in make bench).
     memory_mb: 512,
     timeout_s: 900,
     environment: &[
