@@ -76,12 +76,12 @@ lint-js: $(STAMP_NPM) ## ESLint (flat config): recommended rules and no import c
 	@node_modules/.bin/eslint .
 
 deploy-check: $(STAMP_PY) ## lint the CloudFormation templates (cfn-lint) and scan them for security gaps (checkov)
-	@echo "▸ cfn-lint infra/template.yaml infra/waf-us-east-1.yaml"
-	@$(VENV)/bin/cfn-lint infra/template.yaml infra/waf-us-east-1.yaml
+	@echo "▸ cfn-lint infra/template.yaml infra/waf-us-east-1.yaml infra/reply-receiving.yaml"
+	@$(VENV)/bin/cfn-lint infra/template.yaml infra/waf-us-east-1.yaml infra/reply-receiving.yaml
 	@echo "▸ python -m py_compile infra/*.py (the deploy scripts)"
 	@$(PY) -m py_compile infra/deploy.py infra/package_sizes.py
 	@echo "▸ checkov (exceptions are inline in the templates, each with its reason)"
-	@$(VENV)/bin/checkov -f infra/template.yaml -f infra/waf-us-east-1.yaml --framework cloudformation --quiet --compact --skip-download
+	@$(VENV)/bin/checkov -f infra/template.yaml -f infra/waf-us-east-1.yaml -f infra/reply-receiving.yaml --framework cloudformation --quiet --compact --skip-download
 
 edge-test: ## the CloudFront Function's tests (node:test)
 	@echo "▸ node --test tests/edge/ (infra/edge/viewer-request.js and its copy in the template)"

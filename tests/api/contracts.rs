@@ -212,3 +212,144 @@ async fn requests_against_the_rules_are_refused_with_a_reason_and_change_nothing
         .await;
     assert_eq!(foreign.status, 404);
 }
+
+/// The billing system closes requests without anyone running a tool (issue #18): a contracts
+/// manifest in the import inbox that shows a request carried out closes it as done, and the
+/// `ContractChangeResolved` event on the bus closes another as rejected with its reason. Each
+/// time the requester gets the in-portal notification.
+#[tokio::test]
+async fn the_billing_system_closes_requests_by_import_and_by_event() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, company, _email) = portal
+        .member_session("Abschluss GmbH", Lang::De, Role::Owner)
+        .await;
+    portal
+        .add_contract(&company, "M-1", Term::Monthly, Licence::Multi, 3)
+        .await;
+    portal
+        .add_contract(&company, "M-2", Term::Monthly, Licence::Multi, 2)
+        .await;
+    let asked = |contract: &'static str, seats: u32| {
+        let body = json!({ "kind": "change_seats", "seats": seats });
+        (format!("/api/contracts/{contract}/requests"), body)
+    };
+    let (path, body) = asked("M-1", 8);
+    let first = browser.post(&path, &body).await;
+    assert_eq!(first.status, 202, "{first:?}");
+    let first = first.json["request"]["id"].as_str().unwrap().to_string();
+    let (path, body) = asked("M-2", 50);
+    let second = browser.post(&path, &body).await;
+    let second = second.json["request"]["id"].as_str().unwrap().to_string();
+
+    // The nightly export shows M-1 with 8 seats, M-2 unchanged.
+    let manifest = format!(
+        "customer_id,contract_id,plan,licence,seats,term,price,currency,started,next_billing,ends,cancelled\n\
+         {c},M-1,Kundenportal Pro,multi,8,monthly,49.00,EUR,2026-01-01,2099-01-01,,false\n\
+         {c},M-2,Kundenportal Pro,multi,2,monthly,49.00,EUR,2026-01-01,2099-01-01,,false\n",
+        c = company.as_str()
+    );
+    let batch = portal_tests::unique("contracts");
+    let s3 = portal::store::documents::s3_client(
+        &devstack::local::sdk_config(portal_tests::moto_url()),
+        true,
+    );
+    for (name, body) in [
+        ("contracts.csv", manifest.into_bytes()),
+        ("READY", Vec::new()),
+    ] {
+        s3.put_object()
+            .bucket(&portal.resources.buckets["InboxBucket"])
+            .key(format!("inbox/{batch}/{name}"))
+            .body(body.into())
+            .send()
+            .await
+            .unwrap();
+    }
+    portal
+        .inbox()
+        .process(
+            &portal_import::inbox::Marker::Ready {
+                batch: batch.clone(),
+            },
+            std::time::Instant::now() + std::time::Duration::from_secs(600),
+        )
+        .await
+        .unwrap();
+    let result = s3
+        .get_object()
+        .bucket(&portal.resources.buckets["InboxBucket"])
+        .key(format!("inbox/{batch}/result.json"))
+        .send()
+        .await
+        .unwrap()
+        .body
+        .collect()
+        .await
+        .unwrap()
+        .into_bytes();
+    let result: serde_json::Value = serde_json::from_slice(&result).unwrap();
+    assert_eq!(
+        result["manifests"]["contracts"]["resolved"], 1,
+        "{result:#}"
+    );
+    let list = browser.get("/api/contracts").await;
+    let status_of = |id: &str| {
+        list.json["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["status"].clone())
+            .unwrap()
+    };
+    assert_eq!(status_of(&first), "done", "{list:?}");
+    assert_eq!(
+        status_of(&second),
+        "pending",
+        "carried out differently: support decides"
+    );
+
+    // The billing system refuses the other one on the bus.
+    let event = json!({
+        "version": "0", "id": "e1", "detail-type": "ContractChangeResolved", "source": "billing",
+        "account": "000000000000", "time": "2026-12-05T13:00:00Z", "region": "eu-central-1",
+        "resources": [],
+        "detail": { "customer": company.as_str(), "request": second, "status": "rejected",
+                    "reason": "Der Tarif erlaubt höchstens 20 Lizenzen." }
+    });
+    let handled = portal::contracts::resolved_event::handle(&portal.app_for_seeding, &event)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            handled,
+            portal::contracts::resolved_event::Handled::Resolved { .. }
+        ),
+        "{handled:?}"
+    );
+    // Delivered again (EventBridge retries): nothing more happens.
+    let again = portal::contracts::resolved_event::handle(&portal.app_for_seeding, &event)
+        .await
+        .unwrap();
+    assert!(matches!(
+        again,
+        portal::contracts::resolved_event::Handled::Ignored(_)
+    ));
+    let list = browser.get("/api/contracts").await;
+    let rejected = list.json["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == second.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(rejected["status"], "rejected", "{list:?}");
+    let notifications = browser.get("/api/notifications").await;
+    let statuses = notifications.json["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "contract_status")
+        .count();
+    assert_eq!(statuses, 2, "{notifications:?}");
+}

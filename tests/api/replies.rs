@@ -186,3 +186,143 @@ async fn forged_foreign_and_unauthenticated_replies_change_nothing() {
         "a bounce to support"
     );
 }
+
+/// Stores `raw` under `mail/` of the inbox bucket, as SES's receipt rule does; returns the key.
+async fn store_received(portal: &TestPortal, raw: &[u8]) -> String {
+    let key = format!(
+        "{}{}",
+        portal::routes::triggered::MAIL_PREFIX,
+        portal_tests::unique("ses")
+    );
+    portal::store::documents::s3_client(
+        &devstack::local::sdk_config(portal_tests::moto_url()),
+        true,
+    )
+    .put_object()
+    .bucket(&portal.resources.buckets["InboxBucket"])
+    .key(&key)
+    .body(raw.to_vec().into())
+    .send()
+    .await
+    .unwrap();
+    key
+}
+
+fn event_of(portal: &TestPortal, key: &str) -> aws_lambda_events::event::s3::S3Event {
+    serde_json::from_value(devstack::watch::s3_event(
+        &portal.resources.buckets["InboxBucket"],
+        key,
+        0,
+        "\"e\"",
+        1,
+    ))
+    .unwrap()
+}
+
+/// The deployed path: SES stores the reply under `mail/`, and its object's event (delivered
+/// twice, as S3 may) makes exactly one answer, with the receipt read from the headers SES put on
+/// top. The reply address is the one the support mail names.
+#[tokio::test]
+async fn a_reply_ses_stored_becomes_one_answer_however_often_its_event_arrives() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _company, _email, id) = new_request(&portal).await;
+    let mail = portal.mail_containing("support@example.com", &id).await;
+    let address = mail
+        .reply_address()
+        .expect("the support mail names its reply address");
+    let raw = devstack::watch::ses_stored_mail(
+        "support@example.com",
+        &address,
+        "Re: [Rechnung] Frage",
+        "Die Gutschrift ist unterwegs.",
+        &portal_tests::unique("id"),
+    );
+    let key = store_received(&portal, &raw).await;
+    let replies = portal.mail_replies();
+    let event = event_of(&portal, &key);
+    replies.handle(&event).await.unwrap();
+    replies.handle(&event).await.unwrap();
+    assert_eq!(
+        replies.take_stored(&key).await.unwrap(),
+        Outcome::TakenBefore
+    );
+    let shown = browser.get(&format!("/api/support/requests/{id}")).await;
+    assert_eq!(shown.json["status"], "answered", "{shown:?}");
+    assert_eq!(shown.json["answers"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        shown.json["answers"][0]["text"],
+        "Die Gutschrift ist unterwegs."
+    );
+}
+
+/// A mail under `mail/` whose top headers are not SES's (it did not come through the receipt
+/// rule) passes nothing, whatever it claims about itself: refused, no answer.
+#[tokio::test]
+async fn a_stored_mail_without_ses_verdicts_on_top_is_refused() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _company, _email, id) = new_request(&portal).await;
+    let address = portal
+        .mail_containing("support@example.com", &id)
+        .await
+        .reply_address()
+        .unwrap();
+    let mut raw = b"Authentication-Results: mx.elsewhere.example; spf=pass; dkim=pass; dmarc=pass\r\nX-SES-Spam-Verdict: PASS\r\n".to_vec();
+    raw.extend(reply_mail(
+        "support@example.com",
+        &address,
+        "Untergeschoben.",
+    ));
+    let key = store_received(&portal, &raw).await;
+    let outcome = portal.mail_replies().take_stored(&key).await.unwrap();
+    assert_eq!(
+        outcome,
+        Outcome::Refused {
+            reason: "failed_authentication",
+            bounced: false
+        }
+    );
+    let shown = browser.get(&format!("/api/support/requests/{id}")).await;
+    assert_eq!(shown.json["status"], "open", "{shown:?}");
+}
+
+/// The local stack: a reply stored as SES stores it (what the dev mailbox's reply button does)
+/// is answered within seconds by the watcher that stands in for the bucket notification.
+#[tokio::test]
+async fn the_local_stack_answers_a_stored_reply_within_seconds() {
+    let portal = TestPortal::spawn().await;
+    devstack::watch::spawn_replies(
+        portal.app_for_seeding.config.clone(),
+        &devstack::local::sdk_config(portal_tests::moto_url()),
+        portal.resources.buckets["InboxBucket"].clone(),
+    )
+    .unwrap();
+    let (mut browser, _company, _email, id) = new_request(&portal).await;
+    let address = portal
+        .mail_containing("support@example.com", &id)
+        .await
+        .reply_address()
+        .unwrap();
+    // The watcher's first listing only notes what is there already.
+    tokio::time::sleep(devstack::watch::INTERVAL * 2).await;
+    let raw = devstack::watch::ses_stored_mail(
+        "support@example.com",
+        &address,
+        "Re: Frage",
+        "#erledigt\nIst erledigt.",
+        &portal_tests::unique("id"),
+    );
+    store_received(&portal, &raw).await;
+    let started = std::time::Instant::now();
+    loop {
+        let shown = browser.get(&format!("/api/support/requests/{id}")).await;
+        if shown.json["status"] == "closed" {
+            assert_eq!(shown.json["answers"][0]["text"], "Ist erledigt.");
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "answered within seconds: {shown:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}

@@ -432,6 +432,21 @@ fn each_secret_is_in_the_environment_of_exactly_the_functions_that_declare_it() 
                 route.function
             );
         }
+        for triggered in portal::routes::triggered::TRIGGERED {
+            let name = format!(
+                "{}Function",
+                devstack::infra::logical_name(triggered.function)
+            );
+            let has = !template["Resources"][name.as_str()]["Properties"]["Environment"]
+                ["Variables"][variable]
+                .is_null();
+            assert_eq!(
+                has,
+                triggered.secrets.contains(&secret),
+                "{variable} in {}'s environment",
+                triggered.function
+            );
+        }
     }
     // The IBAN key is in no function's configuration: its function gets the secret's ARN and
     // may read that one secret (at init), nothing else.
@@ -459,7 +474,15 @@ fn each_secret_is_in_the_environment_of_exactly_the_functions_that_declare_it() 
                 .iter()
                 .any(|s| s.delivery() == portal::routes::SecretDelivery::ReadAtInit)
         })
-        .count();
+        .count()
+        + portal::routes::triggered::TRIGGERED
+            .iter()
+            .filter(|t| {
+                t.secrets
+                    .iter()
+                    .any(|s| s.delivery() == portal::routes::SecretDelivery::ReadAtInit)
+            })
+            .count();
     assert_eq!(
         text.matches("Action: [secretsmanager:GetSecretValue]")
             .count(),

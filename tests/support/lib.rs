@@ -155,6 +155,21 @@ impl TestPortal {
         )
     }
 
+    /// The replies by mail over this portal's stores (what the `mail-reply` function runs),
+    /// driven directly by the test.
+    pub fn mail_replies(&self) -> portal::support::replies::MailReplies<'_> {
+        let sdk = local::sdk_config(moto_url());
+        portal::support::replies::MailReplies {
+            app: &self.app_for_seeding,
+            s3: portal::store::documents::s3_client(&sdk, true),
+            bucket: self.resources.buckets["InboxBucket"].clone(),
+            received: portal::store::received::ReceivedMails::new(
+                aws_sdk_dynamodb::Client::new(&sdk),
+                &self.app_for_seeding.config.portal_table,
+            ),
+        }
+    }
+
     pub fn browser(&self) -> Browser {
         Browser::new(&self.base_url)
     }

@@ -683,9 +683,16 @@ fn summary_mail(
     let mut lines = String::new();
     for (name, c) in counts {
         lines.push_str(&format!(
-            "{name}: {} new / neu, {} updated / geändert, {} unchanged / unverändert, {} skipped / übersprungen, {} mails\n",
+            "{name}: {} new / neu, {} updated / geändert, {} unchanged / unverändert, {} skipped / übersprungen, {} mails",
             c.created, c.updated, c.unchanged, c.skipped, c.notified
         ));
+        if c.resolved > 0 {
+            lines.push_str(&format!(
+                ", {} change requests done / Änderungswünsche erledigt",
+                c.resolved
+            ));
+        }
+        lines.push('\n');
     }
     let mut listed: String = problems
         .iter()

@@ -110,11 +110,28 @@ pub struct Summary {
     pub skipped: usize,
     /// "New invoice" mails sent.
     pub notified: usize,
+    /// Contract change requests the imported contracts show as carried out, now closed as
+    /// done (the requester is told).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub resolved: usize,
     #[serde(skip)]
     pub errors: Vec<RowError>,
     /// Set when the deadline stopped the run: every row up to this line is written.
     #[serde(skip)]
     pub stopped_after: Option<u64>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// What writing one row caused besides the row itself.
+#[derive(Debug, Default, Clone, Copy)]
+struct Effects {
+    /// "New invoice" mails sent.
+    notified: usize,
+    /// Change requests closed.
+    resolved: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -475,24 +492,24 @@ pub async fn write(
                 checkpoint,
                 summary,
                 manifest::validate_company,
-                |company| async move { Ok((write_company(targets, &company).await?, 0)) },
+                |company| async move {
+                    Ok((write_company(targets, &company).await?, Effects::default()))
+                },
             )
             .await
         }
-        Kind::Logins => {
-            chunks::<LoginRow, _, _, _>(
-                path,
-                &file,
-                bad_lines,
-                options,
-                progress,
-                checkpoint,
-                summary,
-                manifest::validate_login,
-                |login| async move { Ok((write_login(targets, &login).await?, 0)) },
-            )
-            .await
-        }
+        Kind::Logins => chunks::<LoginRow, _, _, _>(
+            path,
+            &file,
+            bad_lines,
+            options,
+            progress,
+            checkpoint,
+            summary,
+            manifest::validate_login,
+            |login| async move { Ok((write_login(targets, &login).await?, Effects::default())) },
+        )
+        .await,
         Kind::Contracts => {
             let known = &contracts;
             chunks::<ContractRow, _, _, _>(
@@ -505,10 +522,7 @@ pub async fn write(
                 summary,
                 manifest::validate_contract,
                 |(company, contract)| async move {
-                    Ok((
-                        write_contract(targets, known, &company, &contract).await?,
-                        0,
-                    ))
+                    write_contract(targets, known, &company, &contract).await
                 },
             )
             .await
@@ -548,7 +562,7 @@ async fn chunks<R, V, W, Fut>(
 where
     R: serde::de::DeserializeOwned + Send + 'static,
     W: Fn(V) -> Fut,
-    Fut: Future<Output = Result<(Outcome, usize), ImportError>>,
+    Fut: Future<Output = Result<(Outcome, Effects), ImportError>>,
 {
     let mut rows = manifest::rows::<R>(path).map_err(ImportError::Read)?;
     let mut chunk = Vec::with_capacity(CHUNK);
@@ -572,15 +586,16 @@ where
             return Ok(());
         };
         let written = chunk.len() as u64;
-        let outcomes: Vec<Result<(Outcome, usize), ImportError>> =
+        let outcomes: Vec<Result<(Outcome, Effects), ImportError>> =
             stream::iter(chunk.drain(..).map(&write))
                 .buffer_unordered(options.parallel.max(1))
                 .collect()
                 .await;
         for outcome in outcomes {
-            let (outcome, notified) = outcome?;
+            let (outcome, effects) = outcome?;
             count(summary, outcome);
-            summary.notified += notified;
+            summary.notified += effects.notified;
+            summary.resolved += effects.resolved;
         }
         progress.step(written);
         if last_line > options.resume_after {
@@ -652,31 +667,48 @@ async fn write_login(
     })
 }
 
-type KnownContracts = Mutex<HashMap<CompanyId, Vec<portal::domain::contract::Contract>>>;
+/// Per company: its contracts and its pending change requests, read once per import.
+type KnownContracts = Mutex<
+    HashMap<
+        CompanyId,
+        (
+            Vec<portal::domain::contract::Contract>,
+            Vec<portal::store::contracts::ContractRequest>,
+        ),
+    >,
+>;
 
+/// Writes the contract, then closes as done every pending change request of it that the
+/// contract now shows carried out (`domain::contract::is_applied`), as support would by hand:
+/// the requester gets the notification and the mail. A request the billing system carried out
+/// differently stays pending for support.
 async fn write_contract(
     targets: &Targets<'_>,
     known: &KnownContracts,
     company: &CompanyId,
     contract: &portal::domain::contract::Contract,
-) -> Result<Outcome, ImportError> {
+) -> Result<(Outcome, Effects), ImportError> {
     let cached = known
         .lock()
         .map_err(|_| ImportError::Read("contracts cache poisoned".into()))?
         .get(company)
         .cloned();
-    let existing = match cached {
+    let (existing, requests) = match cached {
         Some(existing) => existing,
         None => {
-            let (existing, _) = targets.contracts.all(company).await?;
+            let (existing, requests) = targets.contracts.all(company).await?;
+            let pending: Vec<_> = requests
+                .into_iter()
+                .filter(|r| r.status == portal::store::contracts::RequestStatus::Pending)
+                .collect();
             if let Ok(mut known) = known.lock() {
-                known.insert(company.clone(), existing.clone());
+                known.insert(company.clone(), (existing.clone(), pending.clone()));
             }
-            existing
+            (existing, pending)
         }
     };
     let old = existing.iter().find(|c| c.id == contract.id);
-    Ok(match old {
+    let outcome = match old {
         Some(old) if old == contract => Outcome::Unchanged,
         old => {
             let updated = old.is_some();
@@ -690,7 +722,58 @@ async fn write_contract(
                 Outcome::Created
             }
         }
-    })
+    };
+    // Also for an unchanged contract: a request made after the change arrived, or one an
+    // earlier import could not close, is closed now.
+    let mut resolved = 0;
+    for request in requests.iter().filter(|r| {
+        r.contract == contract.id && portal::domain::contract::is_applied(contract, r.kind, r.seats)
+    }) {
+        let resolve_targets = portal::contracts::ResolveTargets {
+            contracts: targets.contracts,
+            directory: targets.directory,
+            notifications: targets.notifications,
+            mail: targets.notifier.map(|n| (n.mailer(), n.base_url())),
+        };
+        let resolution = portal::contracts::Resolution {
+            status: portal::store::contracts::RequestStatus::Done,
+            reason: None,
+            by: "import",
+        };
+        match portal::contracts::resolve_request(
+            &resolve_targets,
+            company,
+            &request.id,
+            &resolution,
+            portal_now(),
+        )
+        .await
+        {
+            Ok(_) => resolved += 1,
+            // Closed meanwhile (support, the billing system's event): nothing left to do.
+            Err(portal::contracts::ResolveError::NotPending(..))
+            | Err(portal::contracts::ResolveError::NoSuchRequest(..)) => {}
+            Err(portal::contracts::ResolveError::Store(err)) => return Err(err.into()),
+            Err(portal::contracts::ResolveError::StillPending) => {}
+        }
+    }
+    if resolved > 0 {
+        if let Ok(mut known) = known.lock() {
+            if let Some((_, pending)) = known.get_mut(company) {
+                pending.retain(|r| {
+                    !(r.contract == contract.id
+                        && portal::domain::contract::is_applied(contract, r.kind, r.seats))
+                });
+            }
+        }
+    }
+    Ok((
+        outcome,
+        Effects {
+            notified: 0,
+            resolved,
+        },
+    ))
 }
 
 /// Seconds since 1970 (UTC): what imports stamp their writes with.
@@ -708,7 +791,7 @@ async fn write_document_row(
     files: &FileSource,
     members: &Mutex<Members>,
     row: &manifest::ValidDocument,
-) -> Result<(Outcome, usize), ImportError> {
+) -> Result<(Outcome, Effects), ImportError> {
     let mut changed = false;
     for (extension, name, content_type) in [
         ("pdf", Some(&row.pdf), "application/pdf"),
@@ -735,7 +818,13 @@ async fn write_document_row(
             notify_members(targets, members, &row.company, &row.document).await?;
         }
     }
-    Ok((outcome, notified))
+    Ok((
+        outcome,
+        Effects {
+            notified,
+            resolved: 0,
+        },
+    ))
 }
 
 /// Writes one document with its files given as bytes (demo data, tests): files first (skipped

@@ -1,5 +1,6 @@
 // Notifications page: the signed-in person's notifications, newest first, unread ones marked,
 // one sentence per kind (new invoice → the documents page, request status → the requests page,
+// contract change request closed → the contracts page,
 // new sign-in → what to do if it was someone else), and "mark all as read". Viewing the page
 // marks nothing: the marks stay until the person says so. Needs a session, not a company; a
 // link about another company than the active one switches to that company first.
@@ -81,6 +82,12 @@ export function notificationsPage() {
       const text = t(variant("note_request"), { date, company: companyName, status: requestStatusLabel(detail) });
       const href = `${root.dataset.requestsUrl}?id=${encodeURIComponent(subject)}`;
       content = [el("p", { className: "note-text" }, link(href, text, companyId))];
+    } else if (note.kind === "contract_status") {
+      // A change request closed: done or rejected (contract request ids also start with their time).
+      const date = dayOfTime(subject.slice(0, 12));
+      const status = detail === "done" || detail === "rejected" ? t(`crs_${detail}`) : detail;
+      const text = t(variant("note_contract"), { date, company: companyName, status });
+      content = [el("p", { className: "note-text" }, link(root.dataset.contractsUrl, text, companyId))];
     } else if (note.kind === "new_device") {
       content = [
         el("p", { className: "note-text", textContent: subject ? t("note_device", { browser: subject }) : t("note_device_plain") }),

@@ -106,6 +106,8 @@ export default {
   ev_data_exported: "Daten heruntergeladen",
   ev_billing_imported: "Rechnungsdaten übernommen",
   ev_invoice_notified: "Hinweis auf neue Rechnung versendet",
+  ev_contract_change_requested: "Vertragsänderung beantragt",
+  ev_contract_change_resolved: "Vertragsänderung abgeschlossen",
   ev_support_requested: "Anfrage an den Support gesendet",
   ev_payment_details_updated: "Bankverbindung für Lastschrift hinterlegt",
   ev_payment_proof_submitted: "Zahlungsnachweis eingereicht",
@@ -152,6 +154,8 @@ export default {
   note_invoice_plain: "Neue Rechnung {number}",
   note_request: "Ihre Anfrage vom {date} für {company} ist jetzt: {status}",
   note_request_plain: "Ihre Anfrage vom {date} ist jetzt: {status}",
+  note_contract: "Ihr Änderungswunsch vom {date} für {company} ist jetzt: {status}",
+  note_contract_plain: "Ihr Änderungswunsch vom {date} ist jetzt: {status}",
   note_device: "Neue Anmeldung mit {browser}",
   note_device_plain: "Neue Anmeldung mit einem weiteren Browser",
   // Contracts (contracts-page.js; the page's fixed texts are in its template)

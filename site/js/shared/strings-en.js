@@ -106,6 +106,8 @@ export default {
   ev_data_exported: "Data downloaded",
   ev_billing_imported: "Billing data imported",
   ev_invoice_notified: "New-invoice notice sent",
+  ev_contract_change_requested: "Contract change requested",
+  ev_contract_change_resolved: "Contract change closed",
   ev_support_requested: "Request sent to support",
   ev_payment_details_updated: "Bank account for direct debit saved",
   ev_payment_proof_submitted: "Proof of payment submitted",
@@ -152,6 +154,8 @@ export default {
   note_invoice_plain: "New invoice {number}",
   note_request: "Your request of {date} for {company} is now: {status}",
   note_request_plain: "Your request of {date} is now: {status}",
+  note_contract: "Your change request of {date} for {company} is now: {status}",
+  note_contract_plain: "Your change request of {date} is now: {status}",
   note_device: "New sign-in with {browser}",
   note_device_plain: "New sign-in with another browser",
   // Contracts (contracts-page.js; the page's fixed texts are in its template)

@@ -33,11 +33,21 @@ pub struct Gateway {
     /// Browser uploads at `/_dev/s3/<bucket>` (the local `UPLOAD_URL`), checked like S3 checks
     /// presigned POSTs and passed on to moto (see `crate::uploads`).
     pub local_s3: Option<crate::uploads::LocalS3>,
+    /// Where the dev mailbox's "reply as support" stores a reply as SES would: the inbox
+    /// bucket's `mail/` (see `crate::watch::ses_stored_mail`).
+    pub local_replies: Option<LocalReplies>,
     printed: Mutex<HashSet<String>>,
     requests: AtomicU64,
 }
 
 type Reply = Response<Full<Bytes>>;
+
+/// The inbox bucket and who replies (support's address) for the dev mailbox's reply button.
+pub struct LocalReplies {
+    pub s3: aws_sdk_s3::Client,
+    pub bucket: String,
+    pub from: String,
+}
 
 impl Gateway {
     pub fn new(app: App, site_dir: PathBuf, mailbox: Option<Mailbox>) -> Self {
@@ -48,6 +58,7 @@ impl Gateway {
             trust_forwarded_for: false,
             print_login_mails: false,
             local_s3: None,
+            local_replies: None,
             printed: Mutex::new(HashSet::new()),
             requests: AtomicU64::new(0),
         }
@@ -67,6 +78,8 @@ impl Gateway {
         } else if let (Some(bucket), Some(s3)) = (path.strip_prefix("/_dev/s3/"), &self.local_s3) {
             let bucket = bucket.to_string();
             self.s3_upload(req, &bucket, s3).await
+        } else if path == "/_dev/mail/reply" && req.method() == Method::POST {
+            self.mail_reply(req).await
         } else if path == "/_dev/mail" || path == "/_dev/mail/" || path == "/_dev/mail.json" {
             self.mail_page(&path).await
         } else {
@@ -180,6 +193,58 @@ impl Gateway {
                     );
                 }
             }
+        }
+    }
+
+    /// The dev mailbox's reply form: the reply is stored as SES's receipt rule would store it,
+    /// and the local `mail-reply` handler takes it within a few seconds.
+    async fn mail_reply(&self, req: hyper::Request<Incoming>) -> Reply {
+        let Some(replies) = &self.local_replies else {
+            return plain(StatusCode::NOT_FOUND, "replies by mail are not set up");
+        };
+        let Ok(body) = Limited::new(req.into_body(), 64 * 1024).collect().await else {
+            return plain(StatusCode::PAYLOAD_TOO_LARGE, "form too large");
+        };
+        let form: std::collections::HashMap<String, String> =
+            form_urlencoded::parse(&body.to_bytes())
+                .into_owned()
+                .collect();
+        let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+        let id = format!(
+            "local{:x}{:x}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+            self.requests.fetch_add(1, Ordering::Relaxed)
+        );
+        let raw = crate::watch::ses_stored_mail(
+            &replies.from,
+            field("to"),
+            field("subject"),
+            field("text"),
+            &id,
+        );
+        let stored = replies
+            .s3
+            .put_object()
+            .bucket(&replies.bucket)
+            .key(format!("{}{id}", portal::routes::triggered::MAIL_PREFIX))
+            .body(raw.into())
+            .send()
+            .await;
+        match stored {
+            Ok(_) => {
+                let mut response = plain(StatusCode::SEE_OTHER, "stored");
+                response
+                    .headers_mut()
+                    .insert("location", HeaderValue::from_static("/_dev/mail"));
+                response
+            }
+            Err(err) => plain(
+                StatusCode::BAD_GATEWAY,
+                &aws_sdk_s3::error::DisplayErrorContext(err).to_string(),
+            ),
         }
     }
 

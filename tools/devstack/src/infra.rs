@@ -70,10 +70,32 @@ fn triggered_function(out: &mut String, triggered: &Triggered) {
             EnvSource::InboxUri(prefix) => {
                 format!("!Sub [\"s3://${{Bucket}}/{prefix}\", {{ Bucket: {INBOX_BUCKET_NAME} }}]")
             }
+            EnvSource::InboxBucket => INBOX_BUCKET_NAME.to_string(),
             EnvSource::Parameter(parameter) => format!("!Ref {parameter}"),
         };
         environment.push_str(&format!("          {variable}: {value}\n"));
     }
+    for secret in triggered.secrets {
+        environment.push_str(&format!(
+            "          {}: !Ref {}\n",
+            secret.variable(),
+            secret.secret_resource()
+        ));
+    }
+    if triggered.environment.is_empty() && triggered.secrets.is_empty() {
+        environment.clear();
+    }
+    // Why checkov's reserved-concurrency and dead-letter-queue checks do not fit, per trigger.
+    let reasons = match triggered.trigger {
+        Trigger::InboxObject { .. } => (
+            "Concurrency is bounded by what arrives in the inbox bucket (the operator's batches, support's replies), and each batch or mail is claimed in the table, so parallel runs do no harm.",
+            "A failure is reported by the function itself (result.json, the summary mail and the ImportFailed alarm for a batch; a refusal mail or the Errors alarm for a reply), and Lambda retries a failed invocation twice; a DLQ would hold only the S3 event.",
+        ),
+        Trigger::BusEvent { .. } => (
+            "Concurrency is bounded by what the billing system publishes; each event changes one request once (a closed request is not closed again), so parallel runs do no harm.",
+            "The rule retries a failed delivery for a day (RetryPolicy) and the Errors alarm reports failures; an event that cannot apply is logged and dropped by design.",
+        ),
+    };
     write!(
         out,
         r#"  {name}Function:
@@ -84,10 +106,10 @@ fn triggered_function(out: &mut String, triggered: &Triggered) {
         Binary: {f}
       checkov:
         skip:
-          - {{ id: CKV_AWS_115, comment: "One batch at a time by design (each batch is claimed in the table); concurrency is bounded by the operator's uploads." }}
-          - {{ id: CKV_AWS_116, comment: "A failed batch is reported by result.json, the summary mail and the ImportFailed alarm, and Lambda retries a failed invocation twice; a DLQ would hold only the marker's event." }}
+          - {{ id: CKV_AWS_115, comment: "{concurrency}" }}
+          - {{ id: CKV_AWS_116, comment: "{dead_letters}" }}
           - {{ id: CKV_AWS_117, comment: "Only AWS APIs are called; a VPC adds cost, not protection." }}
-          - {{ id: CKV_AWS_173, comment: "Only the origin-verification secret (see the note above Resources); encrypted at rest by Lambda." }}
+          - {{ id: CKV_AWS_173, comment: "Only the origin-verification secret (see the note above Resources) and the ARNs of secrets read at init; encrypted at rest by Lambda." }}
     Properties:
       FunctionName: !Sub "${{AWS::StackName}}-{f}"
       CodeUri: ..
@@ -99,20 +121,14 @@ fn triggered_function(out: &mut String, triggered: &Triggered) {
         LogGroup: !Ref {name}LogGroup
 {environment}"#,
         description = triggered.summary.replace('"', "\\\""),
+        concurrency = reasons.0,
+        dead_letters = reasons.1,
         memory = triggered.memory_mb,
         timeout = triggered.timeout_s,
     )
     .unwrap();
     out.push_str("      Policies:\n        - Statement:\n");
-    let permissions: Vec<Permission> = triggered
-        .grants
-        .iter()
-        .map(|g| Permission {
-            resource: g.resource,
-            actions: g.actions.iter().copied().collect(),
-        })
-        .collect();
-    for permission in &permissions {
+    for permission in &triggered.permissions() {
         statement(out, permission);
     }
     out.push_str("      Events:\n");
@@ -130,11 +146,38 @@ fn triggered_function(out: &mut String, triggered: &Triggered) {
               S3Key:
                 Rules:
                   - {{ Name: prefix, Value: {prefix} }}
-                  - {{ Name: suffix, Value: "{suffix}" }}
 "#
                 )
                 .unwrap();
+                // S3 refuses an empty suffix rule: "" stands for every key under the prefix.
+                if !suffix.is_empty() {
+                    writeln!(
+                        out,
+                        "                  - {{ Name: suffix, Value: \"{suffix}\" }}"
+                    )
+                    .unwrap();
+                }
             }
+        }
+        Trigger::BusEvent {
+            source,
+            detail_type,
+        } => {
+            write!(
+                out,
+                r#"        Bus:
+          Type: EventBridgeRule
+          Properties:
+            EventBusName: !Ref PortalEventBus
+            Pattern:
+              source: ["{source}"]
+              detail-type: ["{detail_type}"]
+            RetryPolicy:
+              MaximumRetryAttempts: 10
+              MaximumEventAgeInSeconds: 86400
+"#
+            )
+            .unwrap();
         }
     }
     write!(
@@ -343,6 +386,13 @@ fn statement(out: &mut String, grant: &Permission) {
             index = format!(
                 "              Resource: !Sub [\"arn:${{AWS::Partition}}:s3:::${{Bucket}}/{}*\", {{ Bucket: {INBOX_BUCKET_NAME} }}]\n",
                 portal::routes::triggered::INBOX_PREFIX
+            );
+            &index
+        }
+        Resource::InboxMail => {
+            index = format!(
+                "              Resource: !Sub [\"arn:${{AWS::Partition}}:s3:::${{Bucket}}/{}*\", {{ Bucket: {INBOX_BUCKET_NAME} }}]\n",
+                portal::routes::triggered::MAIL_PREFIX
             );
             &index
         }

@@ -27,6 +27,16 @@ impl Mail {
         Some(self.body[start..end].replace("&amp;", "&"))
     }
 
+    /// The signed reply address a mail to support names (`reply address: …`), if any.
+    pub fn reply_address(&self) -> Option<String> {
+        let start = self.body.find("reply address: ")? + "reply address: ".len();
+        let address: String = self.body[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '<' && *c != '&')
+            .collect();
+        address.contains('@').then_some(address)
+    }
+
     /// The 8-digit login code in the mail, if any (printed as `1234 5678`).
     pub fn login_code(&self) -> Option<String> {
         let b = self.body.as_bytes();
@@ -191,6 +201,18 @@ pub fn render_html(mails: &[Mail]) -> String {
                 escape(name),
                 escape(content_type),
                 size
+            ));
+        }
+        if let Some(address) = mail.reply_address() {
+            // SES receiving, emulated: the reply lands under mail/ of the inbox bucket as SES
+            // stores it, and the local mail-reply handler takes it (crate::watch).
+            out.push_str(&format!(
+                "<form method=\"post\" action=\"/_dev/mail/reply\" class=\"stack\">\
+<input type=\"hidden\" name=\"to\" value=\"{}\"><input type=\"hidden\" name=\"subject\" value=\"Re: {}\">\
+<label>Als Support antworten · reply as support<textarea name=\"text\" rows=\"3\" required></textarea></label>\
+<button type=\"submit\">Antwort senden · send reply</button></form>",
+                escape(&address),
+                escape(&mail.subject)
             ));
         }
         if let Some(code) = mail.login_code() {

@@ -19,12 +19,18 @@ pub enum Outcome {
     InitError(String),
 }
 
+/// An invocation waiting for the function: request id, event, deadline (ms since the epoch).
+type Queued = (String, Bytes, u64);
+
+/// The deadline of invocations without a limit of their own (far in the future).
+const NO_DEADLINE_MS: u64 = 9_999_999_999_999;
+
 pub struct RuntimeApi {
     /// `host:port`, for `AWS_LAMBDA_RUNTIME_API`.
     pub address: String,
     /// When a binary first asked for an invocation (its init is done); `take_first_poll` resets.
     first_poll: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
-    events: Arc<Mutex<VecDeque<(String, Bytes)>>>,
+    events: Arc<Mutex<VecDeque<Queued>>>,
     ready: Arc<Notify>,
     outcomes: mpsc::UnboundedReceiver<Outcome>,
 }
@@ -35,7 +41,7 @@ impl RuntimeApi {
             .await
             .unwrap();
         let address = listener.local_addr().unwrap().to_string();
-        let events: Arc<Mutex<VecDeque<(String, Bytes)>>> = Arc::default();
+        let events: Arc<Mutex<VecDeque<Queued>>> = Arc::default();
         let ready = Arc::new(Notify::new());
         let (sender, outcomes) = mpsc::unbounded_channel();
         let first_poll: Arc<std::sync::Mutex<Option<std::time::Instant>>> = Arc::default();
@@ -68,10 +74,15 @@ impl RuntimeApi {
                                     .get_or_insert_with(std::time::Instant::now);
                                 loop {
                                     let waiting = rd.notified();
-                                    if let Some((id, event)) = ev.lock().await.pop_front() {
+                                    if let Some((id, event, deadline_ms)) =
+                                        ev.lock().await.pop_front()
+                                    {
                                         break Response::builder()
                                             .header("lambda-runtime-aws-request-id", id)
-                                            .header("lambda-runtime-deadline-ms", "9999999999999")
+                                            .header(
+                                                "lambda-runtime-deadline-ms",
+                                                deadline_ms.to_string(),
+                                            )
                                             .header("lambda-runtime-invoked-function-arn", "arn:aws:lambda:eu-central-1:000000000000:function:test")
                                             .header("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000")
                                             .body(Full::new(event))
@@ -124,14 +135,39 @@ impl RuntimeApi {
 
     /// Queues one invocation and waits for the function's answer.
     pub async fn invoke(&mut self, request_id: &str, event: &serde_json::Value) -> Outcome {
-        self.events
-            .lock()
-            .await
-            .push_back((request_id.to_string(), Bytes::from(event.to_string())));
-        self.ready.notify_waiters();
+        self.queue(request_id, event, NO_DEADLINE_MS).await;
         tokio::time::timeout(std::time::Duration::from_secs(60), self.outcomes.recv())
             .await
             .expect("the function answers within 60 s")
             .expect("runtime API still running")
+    }
+
+    /// Queues one invocation with `timeout` as its deadline, as Lambda sets a function's
+    /// timeout, and waits for the answer; `None` when the function did not answer in time (on
+    /// Lambda the invocation would have been stopped).
+    pub async fn invoke_within(
+        &mut self,
+        request_id: &str,
+        event: &serde_json::Value,
+        timeout: std::time::Duration,
+    ) -> Option<Outcome> {
+        let deadline = std::time::SystemTime::now() + timeout;
+        let deadline_ms = deadline
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        self.queue(request_id, event, deadline_ms).await;
+        tokio::time::timeout(timeout, self.outcomes.recv())
+            .await
+            .ok()
+            .flatten()
+    }
+
+    async fn queue(&self, request_id: &str, event: &serde_json::Value, deadline_ms: u64) {
+        self.events.lock().await.push_back((
+            request_id.to_string(),
+            Bytes::from(event.to_string()),
+            deadline_ms,
+        ));
+        self.ready.notify_waiters();
     }
 }

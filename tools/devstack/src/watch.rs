@@ -2,7 +2,12 @@
 //! `INTERVAL` and, for each new object whose key fits a trigger of `portal::routes::triggered`,
 //! hands the function's handler the event S3 would deliver (`s3_event`, version 2.1 of the
 //! documented "event message structure": keys URL-encoded with `+` for a space). Only this one
-//! behaviour is emulated; the handler is the deployed one (`portal_import::inbox`).
+//! behaviour is emulated; the handlers are the deployed ones (`portal_import::inbox`,
+//! `portal::support::replies`).
+//!
+//! SES receiving, which moto does not do either: `ses_stored_mail` writes a reply as SES's
+//! receipt rule stores it (its S3 action), with the headers SES puts on top; the dev mailbox's
+//! "reply as support" button uses it.
 
 use portal::routes::triggered::{Trigger, Triggered};
 use std::collections::HashSet;
@@ -95,6 +100,7 @@ pub fn fits(trigger: &Trigger, key: &str) -> bool {
         Trigger::InboxObject { prefix, suffixes } => {
             key.starts_with(prefix) && suffixes.iter().any(|s| key.ends_with(s))
         }
+        Trigger::BusEvent { .. } => false,
     }
 }
 
@@ -114,7 +120,9 @@ pub async fn watch<F, Fut>(
     let mut first = true;
     let mut sequencer = 0u64;
     loop {
-        let Trigger::InboxObject { prefix, .. } = triggered.trigger;
+        let Trigger::InboxObject { prefix, .. } = triggered.trigger else {
+            return;
+        };
         let mut pages = s3
             .list_objects_v2()
             .bucket(&bucket)
@@ -148,6 +156,101 @@ pub async fn watch<F, Fut>(
     }
 }
 
+/// A mail as SES's S3 action stores it: SES's `Received` line naming the envelope recipient,
+/// its spam and virus verdicts and its `Authentication-Results` (all passing, as for a support
+/// sender whose domain publishes SPF, DKIM and DMARC), then the sender's message.
+pub fn ses_stored_mail(from: &str, to: &str, subject: &str, text: &str, id: &str) -> Vec<u8> {
+    let domain = from.rsplit('@').next().unwrap_or("example.com");
+    let date = now_iso8601();
+    let body: String = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    format!(
+        "Return-Path: <{from}>\r\n\
+Received: from mail.{domain} (mail.{domain} [192.0.2.10])\r\n by inbound-smtp.{region}.amazonaws.com with SMTP id {id}\r\n for {to};\r\n {date}\r\n\
+X-SES-Spam-Verdict: PASS\r\n\
+X-SES-Virus-Verdict: PASS\r\n\
+Received-SPF: pass (spfCheck: domain of {domain} designates 192.0.2.10 as permitted sender) client-ip=192.0.2.10; envelope-from={from}; helo=mail.{domain};\r\n\
+Authentication-Results: amazonses.com;\r\n spf=pass (spfCheck: domain of {domain} designates 192.0.2.10 as permitted sender) client-ip=192.0.2.10; envelope-from={from}; helo=mail.{domain};\r\n dkim=pass header.i=@{domain};\r\n dmarc=pass header.from={domain};\r\n\
+X-SES-RECEIPT: local\r\n\
+From: {from}\r\n\
+To: {to}\r\n\
+Subject: {subject}\r\n\
+Message-ID: <{id}@mail.{domain}>\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+Content-Transfer-Encoding: 8bit\r\n\
+\r\n\
+{body}\r\n",
+        region = crate::local::REGION,
+        subject = subject.replace(['\r', '\n'], " "),
+    )
+    .into_bytes()
+}
+
+/// Starts the replies by mail of the local stack: the `mail-reply` function's handler
+/// (`portal::support::replies`) over `config`'s stores, fed by `watch` on `mail/` of the inbox
+/// bucket `bucket`. `config` must hold the reply mailbox and key.
+pub fn spawn_replies(
+    config: portal::Config,
+    sdk: &aws_types::SdkConfig,
+    bucket: String,
+) -> Result<(), crate::DevError> {
+    use portal::support::replies::MailReplies;
+    let received = portal::store::received::ReceivedMails::new(
+        aws_sdk_dynamodb::Client::new(sdk),
+        &config.portal_table,
+    );
+    let s3 = portal::store::documents::s3_client(sdk, true);
+    let app: &'static portal::App = Box::leak(Box::new(portal::App::new(
+        config,
+        sdk,
+        portal::Clock::system(),
+    )));
+    let replies: &'static MailReplies<'static> = Box::leak(Box::new(MailReplies {
+        app,
+        s3: s3.clone(),
+        bucket: bucket.clone(),
+        received,
+    }));
+    spawn_watcher(
+        s3,
+        bucket,
+        &portal::routes::triggered::MAIL_REPLY,
+        move |event| async move {
+            match serde_json::from_value::<aws_lambda_events::event::s3::S3Event>(event) {
+                Ok(event) => {
+                    if let Err(err) = replies.handle(&event).await {
+                        eprintln!("mail-reply: {err}");
+                    }
+                }
+                Err(err) => eprintln!("mail-reply: unreadable event: {err}"),
+            }
+        },
+    )
+}
+
+/// `watch` on its own thread with a single-threaded runtime, as the function runs on Lambda:
+/// the handler's futures need not be `Send`.
+fn spawn_watcher<F, Fut>(
+    s3: aws_sdk_s3::Client,
+    bucket: String,
+    triggered: &'static Triggered,
+    deliver: F,
+) -> Result<(), crate::DevError>
+where
+    F: Fn(serde_json::Value) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(crate::DevError::io(format!(
+            "starting the runtime of {}",
+            triggered.function
+        )))?;
+    std::thread::spawn(move || runtime.block_on(watch(s3, bucket, triggered, deliver)));
+    Ok(())
+}
+
 /// Starts the import inbox of the local stack: the function's handler (`portal_import::inbox`)
 /// over `config`'s stores, fed by `watch`. `env` holds `INBOX_URI` and `OPS_EMAIL`, as the
 /// function's environment does. Returns the inbox, for callers that also drive it directly.
@@ -171,35 +274,25 @@ pub fn spawn_inbox(
     let inbox: &'static Inbox<'static> =
         Box::leak(Box::new(Inbox::new(app, sdk, inbox_config, work_dir)));
     let s3 = portal::store::documents::s3_client(sdk, true);
-    // On its own thread with a single-threaded runtime, as the function runs on Lambda
-    // (`portal_import::inbox::run`): the handler's futures need not be `Send`.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(crate::DevError::io(
-            "starting the inbox's runtime".to_string(),
-        ))?;
-    std::thread::spawn(move || {
-        runtime.block_on(watch(
-            s3,
-            bucket,
-            &portal::routes::triggered::INBOX_IMPORT,
-            move |event| async move {
-                match serde_json::from_value::<aws_lambda_events::event::s3::S3Event>(event) {
-                    Ok(event) => {
-                        let deadline = std::time::Instant::now()
-                            + Duration::from_secs(u64::from(
-                                portal::routes::triggered::INBOX_IMPORT.timeout_s,
-                            ));
-                        if let Err(err) = inbox.handle(&event, deadline).await {
-                            eprintln!("inbox-import: {err}");
-                        }
+    spawn_watcher(
+        s3,
+        bucket,
+        &portal::routes::triggered::INBOX_IMPORT,
+        move |event| async move {
+            match serde_json::from_value::<aws_lambda_events::event::s3::S3Event>(event) {
+                Ok(event) => {
+                    let deadline = std::time::Instant::now()
+                        + Duration::from_secs(u64::from(
+                            portal::routes::triggered::INBOX_IMPORT.timeout_s,
+                        ));
+                    if let Err(err) = inbox.handle(&event, deadline).await {
+                        eprintln!("inbox-import: {err}");
                     }
-                    Err(err) => eprintln!("inbox-import: unreadable event: {err}"),
                 }
-            },
-        ))
-    });
+                Err(err) => eprintln!("inbox-import: unreadable event: {err}"),
+            }
+        },
+    )?;
     Ok(inbox)
 }
 
@@ -247,5 +340,51 @@ mod tests {
         assert!(fits(&trigger, "inbox/b1/3.continue"));
         assert!(!fits(&trigger, "inbox/b1/result.json"));
         assert!(!fits(&trigger, "inbound/b1/READY"));
+        let replies = portal::routes::triggered::MAIL_REPLY.trigger;
+        assert!(fits(&replies, "mail/0f1e2d3c4b5a"));
+        assert!(!fits(&replies, "inbox/b1/READY"));
+    }
+
+    /// The emulated stored mail has what AWS documents SES adds on receipt (a `Received` line
+    /// by inbound-smtp naming the recipient, `X-SES-Spam-Verdict`, `X-SES-Virus-Verdict`,
+    /// `Received-SPF`, `Authentication-Results` of `amazonses.com`) above the sender's own
+    /// headers, and the portal reads the receipt from it.
+    #[test]
+    fn the_emulated_stored_mail_carries_ses_receipt_headers() {
+        let raw = ses_stored_mail(
+            "support@example.com",
+            "support+r.10001.x.y@reply.example.com",
+            "Re: Ihre Anfrage",
+            "Danke, erledigt.\nGruß",
+            "abc123",
+        );
+        let text = String::from_utf8(raw.clone()).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let names: Vec<&str> = head
+            .lines()
+            .filter(|l| !l.starts_with(' '))
+            .filter_map(|l| l.split_once(':').map(|(n, _)| n))
+            .collect();
+        let position = |name: &str| names.iter().position(|n| *n == name).unwrap();
+        for ses in [
+            "Received",
+            "X-SES-Spam-Verdict",
+            "X-SES-Virus-Verdict",
+            "Received-SPF",
+            "Authentication-Results",
+        ] {
+            assert!(
+                position(ses) < position("From"),
+                "{ses} comes before the sender's headers"
+            );
+        }
+        assert!(head.contains("by inbound-smtp."));
+        assert!(body.contains("Danke, erledigt.\r\nGruß"));
+        let receipt = portal::domain::reply::Receipt::from_stored_mail(&raw);
+        assert!(receipt.authenticated());
+        assert_eq!(
+            receipt.recipients,
+            vec!["support+r.10001.x.y@reply.example.com"]
+        );
     }
 }

@@ -324,12 +324,13 @@ async fn main() -> ExitCode {
                 eprintln!("skipped {error}");
             }
             println!(
-                "done: {} created, {} updated, {} unchanged, {} skipped, {} notification mail(s)",
+                "done: {} created, {} updated, {} unchanged, {} skipped, {} notification mail(s), {} change request(s) done",
                 summary.created,
                 summary.updated,
                 summary.unchanged,
                 summary.skipped,
-                summary.notified
+                summary.notified,
+                summary.resolved
             );
             ExitCode::SUCCESS
         }

@@ -296,6 +296,8 @@ pub enum Resource {
     InboxFiles,
     /// The import inbox bucket itself, for `s3:ListBucket` (a batch's folder).
     InboxBucket,
+    /// The replies SES stored under `mail/` of the inbox bucket.
+    InboxMail,
 }
 
 /// IAM actions on one resource, as declared in the table.

@@ -3,7 +3,8 @@
 //! bucket notification and its policy are generated from here (`make template`); the handler
 //! lives in the crate that owns the work (the import inbox: `portal_import::inbox`).
 
-use super::{Grant, Resource};
+use super::{Grant, Permission, Resource, RouteSecret, SecretDelivery};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What starts the function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +16,12 @@ pub enum Trigger {
         prefix: &'static str,
         suffixes: &'static [&'static str],
     },
+    /// An event on the stack's EventBridge bus with this `source` and `detail-type` (an
+    /// EventBridge rule; locally, tests hand the handler the event the rule would deliver).
+    BusEvent {
+        source: &'static str,
+        detail_type: &'static str,
+    },
 }
 
 /// Where an environment variable of its own comes from.
@@ -22,6 +29,8 @@ pub enum Trigger {
 pub enum EnvSource {
     /// `s3://<the inbox bucket>/<prefix>`.
     InboxUri(&'static str),
+    /// The inbox bucket's name.
+    InboxBucket,
     /// A template parameter.
     Parameter(&'static str),
 }
@@ -36,7 +45,35 @@ pub struct Triggered {
     /// Seconds; Lambda allows up to 900.
     pub timeout_s: u16,
     pub environment: &'static [(&'static str, EnvSource)],
+    /// Secrets it reads at init (their ARN in its environment, `GetSecretValue` implied).
+    pub secrets: &'static [RouteSecret],
     pub grants: &'static [Grant],
+}
+
+impl Triggered {
+    /// The declared grants plus reading its secrets, merged per resource.
+    pub fn permissions(&self) -> Vec<Permission> {
+        let secrets: Vec<Grant> = self
+            .secrets
+            .iter()
+            .filter(|s| s.delivery() == SecretDelivery::ReadAtInit)
+            .map(|s| Grant {
+                resource: Resource::Secret(s.secret_resource()),
+                actions: &["secretsmanager:GetSecretValue"],
+            })
+            .collect();
+        let mut merged: BTreeMap<Resource, BTreeSet<&'static str>> = BTreeMap::new();
+        for grant in self.grants.iter().chain(&secrets) {
+            merged
+                .entry(grant.resource)
+                .or_default()
+                .extend(grant.actions.iter().copied());
+        }
+        merged
+            .into_iter()
+            .map(|(resource, actions)| Permission { resource, actions })
+            .collect()
+    }
 }
 
 /// The prefix of batches in the inbox bucket (`INBOX_URI`).
@@ -58,6 +95,7 @@ pub static INBOX_IMPORT: Triggered = Triggered {
         ("INBOX_URI", EnvSource::InboxUri(INBOX_PREFIX)),
         ("OPS_EMAIL", EnvSource::Parameter("OpsEmail")),
     ],
+    secrets: &[],
     grants: &[
         Grant {
             resource: Resource::PortalTable,
@@ -100,5 +138,81 @@ pub static INBOX_IMPORT: Triggered = Triggered {
     ],
 };
 
+/// The prefix under which SES stores the replies it receives (the receipt rule's S3 action;
+/// `infra/reply-receiving.yaml`).
+pub const MAIL_PREFIX: &str = "mail/";
+
+/// Support's answers by mail: each mail SES stores is taken as a reply to the item its signed
+/// address names (`portal::support::replies`).
+pub static MAIL_REPLY: Triggered = Triggered {
+    function: "mail-reply",
+    trigger: Trigger::InboxObject {
+        prefix: MAIL_PREFIX,
+        suffixes: &[""],
+    },
+    summary: "takes support's replies by mail (stored by SES under mail/ of the inbox bucket) as answers to the requests their signed addresses name",
+    memory_mb: 256,
+    timeout_s: 60,
+    environment: &[("INBOX_BUCKET", EnvSource::InboxBucket)],
+    secrets: &[RouteSecret::ReplyKey],
+    grants: &[
+        // The request and its company (read), the answer and the request's status (write),
+        // the in-portal notification, the members to notify, and the marker that makes each
+        // stored mail count once.
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &[
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:Query",
+            ],
+        },
+        Grant {
+            resource: Resource::InboxMail,
+            actions: &["s3:GetObject"],
+        },
+        // The answer's mail to the customer, and the short refusal back to support.
+        Grant {
+            resource: Resource::MailIdentity,
+            actions: &["ses:SendEmail"],
+        },
+    ],
+};
+
+/// The billing system's answer to a contract change request closes it
+/// (`portal::contracts::resolved_event`).
+pub static EVENTS_CONTRACT_RESOLVED: Triggered = Triggered {
+    function: "events-contract-resolved",
+    trigger: Trigger::BusEvent {
+        source: crate::contracts::resolved_event::SOURCE,
+        detail_type: crate::contracts::resolved_event::EVENT_TYPE,
+    },
+    summary: "closes a contract change request as done or rejected when the billing system publishes ContractChangeResolved",
+    memory_mb: 256,
+    timeout_s: 30,
+    environment: &[],
+    secrets: &[],
+    grants: &[
+        // The request (read), its status and the activity entry (one transaction), the
+        // company's members and name, their notifications.
+        Grant {
+            resource: Resource::PortalTable,
+            actions: &[
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:Query",
+            ],
+        },
+        // The mail to the member who asked.
+        Grant {
+            resource: Resource::MailIdentity,
+            actions: &["ses:SendEmail"],
+        },
+    ],
+};
+
 /// Every event-triggered function.
-pub static TRIGGERED: &[&Triggered] = &[&INBOX_IMPORT];
+pub static TRIGGERED: &[&Triggered] = &[&INBOX_IMPORT, &MAIL_REPLY, &EVENTS_CONTRACT_RESOLVED];

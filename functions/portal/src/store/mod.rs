@@ -11,6 +11,7 @@ pub mod events;
 pub mod feedback;
 pub mod mail;
 pub mod notifications;
+pub mod received;
 pub mod support;
 
 use aws_sdk_dynamodb::types::AttributeValue;

@@ -63,8 +63,10 @@ pub(crate) async fn mail_support(
 ) {
     let reply_to = reply_address(app, reference.as_ref());
     let text = match &reply_to {
-        Some(_) => format!(
-            "{text}\nAntworten Sie einfach auf diese Mail; die Antwort erscheint im Portal. Erste Zeile #erledigt schließt, #offen öffnet wieder.\nReply to this mail to answer in the portal; a first line #done closes, #reopen opens again.\n"
+        // The address is also in the text, for helpdesks that answer the sender, not Reply-To.
+        Some(address) => format!(
+            "{text}\nAntworten Sie einfach auf diese Mail; die Antwort erscheint im Portal. Erste Zeile #erledigt schließt, #offen öffnet wieder.\nReply to this mail to answer in the portal; a first line #done closes, #reopen opens again.\nAntwortadresse / reply address: {}\n",
+            address.as_str()
         ),
         None => text,
     };

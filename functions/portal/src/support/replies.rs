@@ -26,6 +26,8 @@ pub enum Outcome {
     },
     /// Refused for `reason` (a `Refusal` code); `bounced` when the sender was told.
     Refused { reason: &'static str, bounced: bool },
+    /// The stored mail was taken before (its event delivered again).
+    TakenBefore,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +38,8 @@ pub enum ReplyError {
     Answer(#[from] AnswerError),
     #[error("storage: {0}")]
     Store(#[from] crate::store::StoreError),
+    #[error("reading the stored mail {key}: {reason}")]
+    Read { key: String, reason: String },
 }
 
 /// The policy replies are checked under, from the configuration: `REPLY_MAILBOX`, the reply key,
@@ -161,4 +165,157 @@ async fn refuse(app: &App, rejection: Rejection) -> Result<Outcome, ReplyError> 
         reason,
         bounced: true,
     })
+}
+
+/// The largest stored mail read: SES bounces mails over 30 MB before storing them; anything
+/// larger here was not written by SES.
+const MAX_STORED_MAIL_BYTES: i64 = 31 * 1024 * 1024;
+
+/// The function `mail-reply` (`routes::triggered::MAIL_REPLY`): SES stores each reply under
+/// `mail/` of the inbox bucket, and the object's event brings it here.
+pub struct MailReplies<'a> {
+    pub app: &'a App,
+    pub s3: aws_sdk_s3::Client,
+    /// The inbox bucket.
+    pub bucket: String,
+    pub received: crate::store::received::ReceivedMails,
+}
+
+impl MailReplies<'_> {
+    /// Takes every stored mail of one event notification; an error in one does not stop the
+    /// others, and makes the invocation fail so that Lambda retries it (the mails taken
+    /// already are then skipped).
+    pub async fn handle(
+        &self,
+        event: &aws_lambda_events::event::s3::S3Event,
+    ) -> Result<(), ReplyError> {
+        let mut failure = None;
+        for record in &event.records {
+            let (Some(bucket), Some(key)) = (&record.s3.bucket.name, &record.s3.object.key) else {
+                continue;
+            };
+            let key = decode_key(key);
+            if *bucket != self.bucket || !key.starts_with(crate::routes::triggered::MAIL_PREFIX) {
+                tracing::warn!(bucket = %bucket, key = %key, "not a stored reply; ignored");
+                continue;
+            }
+            match self.take_stored(&key).await {
+                Ok(outcome) => tracing::info!(key = %key, ?outcome, "stored mail taken"),
+                Err(err) => {
+                    tracing::error!(key = %key, error = %err, "stored mail not taken");
+                    failure = Some(err);
+                }
+            }
+        }
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// Takes the mail SES stored at `key`, once however often its event arrives.
+    pub async fn take_stored(&self, key: &str) -> Result<Outcome, ReplyError> {
+        if !self.received.claim(key, self.app.clock.now()).await? {
+            return Ok(Outcome::TakenBefore);
+        }
+        let result = async {
+            let raw = self.read(key).await?;
+            let receipt = Receipt::from_stored_mail(&raw);
+            take(self.app, &raw, &receipt).await
+        }
+        .await;
+        if result.is_err() {
+            // A failure to read or store is worth a retry; the record would block it.
+            self.received.release(key).await?;
+        }
+        result
+    }
+
+    async fn read(&self, key: &str) -> Result<Vec<u8>, ReplyError> {
+        let failed = |reason: String| ReplyError::Read {
+            key: key.to_string(),
+            reason,
+        };
+        let output = self
+            .s3
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| failed(aws_sdk_s3::error::DisplayErrorContext(e).to_string()))?;
+        if output.content_length().unwrap_or(0) > MAX_STORED_MAIL_BYTES {
+            return Err(failed("larger than SES stores".into()));
+        }
+        Ok(output
+            .body
+            .collect()
+            .await
+            .map_err(|e| failed(e.to_string()))?
+            .to_vec())
+    }
+}
+
+/// An S3 event's key as stored (S3 URL-encodes keys in events, spaces as `+`).
+fn decode_key(encoded: &str) -> String {
+    let spaced = encoded.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// The Lambda function `mail-reply`.
+pub fn run() -> Result<(), lambda_http::Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve())
+}
+
+async fn serve() -> Result<(), lambda_http::Error> {
+    use crate::routes::triggered::MAIL_REPLY;
+    use lambda_http::lambda_runtime::{service_fn, LambdaEvent};
+    crate::telemetry::init();
+    let started = async {
+        let mut config = crate::Config::from_env()?;
+        let sdk = crate::app::lambda_sdk_config(|name| std::env::var(name).ok())?;
+        crate::secrets::read_at_init(&mut config, &sdk, MAIL_REPLY.secrets).await?;
+        if config.reply_mailbox.is_none() {
+            return Err(crate::config::ConfigError::Missing("REPLY_MAILBOX"));
+        }
+        if config.reply_key.is_none() {
+            return Err(crate::config::ConfigError::Missing("REPLY_KEY_SECRET_ARN"));
+        }
+        let bucket = std::env::var("INBOX_BUCKET")
+            .ok()
+            .filter(|b| !b.trim().is_empty())
+            .ok_or(crate::config::ConfigError::Missing("INBOX_BUCKET"))?;
+        Ok((config, sdk, bucket))
+    }
+    .await;
+    let (config, sdk, bucket) = match started {
+        Ok(parts) => parts,
+        Err(err) => {
+            tracing::error!(function = MAIL_REPLY.function, error = %err, "refusing to start");
+            return Err(err.into());
+        }
+    };
+    let s3 = crate::store::documents::s3_client(&sdk, config.s3_force_path_style);
+    let received = crate::store::received::ReceivedMails::new(
+        aws_sdk_dynamodb::Client::new(&sdk),
+        &config.portal_table,
+    );
+    let app: &'static App = Box::leak(Box::new(App::new(config, &sdk, crate::Clock::system())));
+    let replies: &'static MailReplies<'static> = Box::leak(Box::new(MailReplies {
+        app,
+        s3,
+        bucket,
+        received,
+    }));
+    lambda_http::lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<aws_lambda_events::event::s3::S3Event>| async move {
+            replies
+                .handle(&event.payload)
+                .await
+                .map_err(|e| lambda_http::Error::from(e.to_string()))
+        },
+    ))
+    .await
 }

@@ -273,6 +273,7 @@ fn calls_section() -> Section {
                 Resource::Secret(id) => format!("secret {id} (read at init)"),
                 Resource::InboxFiles => "inbox bucket, inbox/".to_string(),
                 Resource::InboxBucket => "inbox bucket (list)".to_string(),
+                Resource::InboxMail => "inbox bucket, mail/".to_string(),
             })
             .collect();
         md.push_str(&format!(

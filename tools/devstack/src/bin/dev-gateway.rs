@@ -78,6 +78,9 @@ async fn run() -> Result<(), DevError> {
             ("SUPPORT_EMAIL", "support@example.com"),
             ("INBOX_URI", &inbox_uri),
             ("OPS_EMAIL", "ops@example.com"),
+            ("INBOX_BUCKET", &resources.buckets["InboxBucket"]),
+            // Replies by mail, with SES receiving emulated (`devstack::watch`).
+            ("REPLY_MAILBOX", "support@reply.example.com"),
             ("PAYMENT_PROVIDER_URL", "https://pay.example.com/konto"),
             ("PAYEE_NAME", "Kundenportal Demo GmbH"),
             ("PAYEE_IBAN", "DE89370400440532013000"),
@@ -96,7 +99,13 @@ async fn run() -> Result<(), DevError> {
     write_lambda_env(&root.join(".local/lambda.env"), &env, &moto.url)?;
     let app = portal::App::new(config.clone(), &sdk, portal::Clock::system());
     // What S3 notifications start on AWS: the inbox import, fed by a watcher of the bucket.
-    devstack::watch::spawn_inbox(config, &sdk, &env, root.join(".local/inbox-work"))?;
+    devstack::watch::spawn_inbox(config.clone(), &sdk, &env, root.join(".local/inbox-work"))?;
+    // And the replies SES stores under mail/, fed by a watcher the same way.
+    devstack::watch::spawn_replies(
+        config.clone(),
+        &sdk,
+        resources.buckets["InboxBucket"].clone(),
+    )?;
 
     println!("▸ Seeding demo data (companies, logins, documents with PDFs) …");
     let stores = portal_admin::Stores::new(
@@ -124,6 +133,11 @@ async fn run() -> Result<(), DevError> {
     let mut gw = gateway::Gateway::new(app, site_dir, Some(Mailbox::new(&moto.url)));
     gw.print_login_mails = true;
     gw.local_s3 = Some(devstack::uploads::LocalS3::new(&moto.url));
+    gw.local_replies = Some(gateway::LocalReplies {
+        s3: portal::store::documents::s3_client(&sdk, true),
+        bucket: resources.buckets["InboxBucket"].clone(),
+        from: "support@example.com".into(),
+    });
 
     println!("\n{}", portal_admin::demo::describe());
     println!("  Portal & Hilfe-Center:  {base_url}/");
@@ -132,6 +146,7 @@ async fn run() -> Result<(), DevError> {
     println!("  Unternehmen / company:  {base_url}/portal/unternehmen/");
     println!("  Dev-Postfach / mailbox: {base_url}/_dev/mail");
     println!("  Import-Inbox:           {inbox_uri}<batch>/ (READY last; docs/operations.md)");
+    println!("  Antworten per Mail:     support's mails in the dev mailbox have a reply button");
     println!("\n  Strg-C / Ctrl-C beendet alles. Login links are also printed here.\n");
 
     gateway::serve(listener, Arc::new(gw), async {

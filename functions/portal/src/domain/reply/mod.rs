@@ -68,6 +68,7 @@
 pub mod address;
 mod attachments;
 pub mod quotes;
+pub mod stored;
 
 pub use address::{
     AddressError, AddressRefusal, KeyTooShort, Reference, ReferenceKind, ReplyAddress, ReplyKey,
