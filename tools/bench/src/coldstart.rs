@@ -21,7 +21,7 @@ pub struct ColdStart {
 }
 
 /// What Lambda sets for a `provided.al2023` function (besides the function's own variables).
-fn lambda_environment(function: &str, memory_mb: u16) -> Vec<(String, String)> {
+pub fn lambda_environment(function: &str, memory_mb: u16) -> Vec<(String, String)> {
     [
         ("AWS_LAMBDA_FUNCTION_NAME", function.to_string()),
         ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory_mb.to_string()),

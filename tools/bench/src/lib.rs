@@ -3,6 +3,7 @@
 
 pub mod coldstart;
 pub mod cost;
+pub mod inbox;
 pub mod list;
 pub mod load;
 pub mod scenario;

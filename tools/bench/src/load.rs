@@ -100,7 +100,7 @@ pub struct ImportResult {
     pub peak_rss_mb: f64,
 }
 
-fn peak_rss_kb(pid: u32) -> Option<u64> {
+pub fn peak_rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()

@@ -28,29 +28,41 @@ fn env_number(name: &str, default: u64) -> u64 {
 /// The deployable zips of `make package`, unpacked: the cold starts run exactly what Lambda
 /// would run. Returns the folder with `<function>/bootstrap`.
 fn unpack_packages(root: &Path) -> Result<PathBuf, DevError> {
-    let packages = root.join("target/lambda-x86_64");
-    let out = root.join("target/bench-functions");
-    for route in ROUTES {
-        let zip = packages.join(route.function).join("bootstrap.zip");
-        if !zip.is_file() {
-            return Err(DevError::msg(format!(
-                "{} is missing: run `make package`",
-                zip.display()
-            )));
-        }
-        let dir = out.join(route.function);
-        std::fs::create_dir_all(&dir).map_err(DevError::io(dir.display().to_string()))?;
-        let status = std::process::Command::new("python3")
-            .args(["-c", "import os,sys,zipfile; zipfile.ZipFile(sys.argv[1]).extract('bootstrap', sys.argv[2]); os.chmod(os.path.join(sys.argv[2], 'bootstrap'), 0o755)"])
-            .arg(&zip)
-            .arg(&dir)
-            .status()
-            .map_err(DevError::io("python3 (unzip)"))?;
-        if !status.success() {
-            return Err(DevError::msg(format!("could not unpack {}", zip.display())));
-        }
+    let functions = ROUTES.iter().map(|r| r.function).chain(
+        portal::routes::triggered::TRIGGERED
+            .iter()
+            .map(|t| t.function),
+    );
+    for function in functions {
+        unpack(root, function)?;
     }
-    Ok(out)
+    Ok(root.join("target/bench-functions"))
+}
+
+/// `function`'s zip of `make package` unpacked to `target/bench-functions/<function>/bootstrap`.
+fn unpack(root: &Path, function: &str) -> Result<PathBuf, DevError> {
+    let zip = root
+        .join("target/lambda-x86_64")
+        .join(function)
+        .join("bootstrap.zip");
+    if !zip.is_file() {
+        return Err(DevError::msg(format!(
+            "{} is missing: run `make package`",
+            zip.display()
+        )));
+    }
+    let dir = root.join("target/bench-functions").join(function);
+    std::fs::create_dir_all(&dir).map_err(DevError::io(dir.display().to_string()))?;
+    let status = std::process::Command::new("python3")
+        .args(["-c", "import os,sys,zipfile; zipfile.ZipFile(sys.argv[1]).extract('bootstrap', sys.argv[2]); os.chmod(os.path.join(sys.argv[2], 'bootstrap'), 0o755)"])
+        .arg(&zip)
+        .arg(&dir)
+        .status()
+        .map_err(DevError::io("python3 (unzip)"))?;
+    if !status.success() {
+        return Err(DevError::msg(format!("could not unpack {}", zip.display())));
+    }
+    Ok(dir.join("bootstrap"))
 }
 
 /// The benchmark's own release tools (`cargo lambda build --lambda-dir target/lambda-tools`).
@@ -297,6 +309,18 @@ fn calls_section() -> Section {
 async fn run() -> Result<(), DevError> {
     let root = workspace_root();
     std::fs::create_dir_all(root.join("target")).map_err(DevError::io("target"))?;
+    // `BENCH_ONLY=inbox`: the inbox section alone, printed and not written, for work on the
+    // import (`target/bench-functions/inbox-import/bootstrap` may be any build then).
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("inbox") {
+        if unpack(&root, portal::routes::triggered::INBOX_IMPORT.function).is_err() {
+            println!(
+                "  (no package: using target/bench-functions/inbox-import/bootstrap as it is)"
+            );
+        }
+        let section = inbox_section(&root).await;
+        println!("\n{}", section.markdown);
+        return Ok(());
+    }
     let mut sections = Vec::new();
     sections.push(package_section(&root)?);
 
@@ -542,7 +566,98 @@ async fn run() -> Result<(), DevError> {
     sections.push(Section { title: "Cost", markdown: md, json: serde_json::json!({ "prices": cost::PRICES_AS_OF, "scenario": scenario, "months": costs }), goal_met: None });
 
     drop(stack);
+    sections.push(inbox_section(&root).await);
     write_report(&root, &sections)
+}
+
+/// The import inbox with a 10,000- and a 100,000-document batch (`BENCH_INBOX_DOCUMENTS`
+/// changes the larger), on its own moto: 100,000 documents make moto's process grow, which
+/// would slow every section measured after it. An error is reported as the section's result,
+/// not as the bench's end.
+async fn inbox_section(root: &Path) -> Section {
+    println!(
+        "▸ Import inbox: the release inbox-import function with 10,000 and 100,000 documents …"
+    );
+    let large = env_number("BENCH_INBOX_DOCUMENTS", 100_000) as usize;
+    let runs = match inbox_runs(root, &[10_000.min(large), large]).await {
+        Ok(runs) => runs,
+        Err(err) => {
+            return Section {
+                title: "Import inbox",
+                markdown: format!("The run failed: {err}\n\n{}\n", verdict(false)),
+                json: serde_json::json!({ "goal_met": false, "error": err.to_string() }),
+                goal_met: Some(false),
+            }
+        }
+    };
+    let met = runs.iter().all(portal_bench::inbox::InboxRun::met);
+    let mut md = format!("A batch dropped into the inbox bucket (a customers manifest with one new customer per 100 documents, a documents manifest naming 1,000 distinct PDFs in turn, then `READY`), imported by the release `inbox-import` binary through a Runtime API as Lambda runs it: {} MB declared, its {} s timeout as each invocation's deadline, and every `<n>.continue` marker the function leaves delivered as the bucket's notification would. Against moto on this machine, so the rate is moto's: on AWS the same calls go to S3 and DynamoDB. Goal: every row imported, no invocation over the timeout, peak memory (the process's high-water mark) within the declared size and not growing with the batch.\n\n| documents | customers | seconds | rows/s | invocations | longest invocation s | peak memory MB | status |\n|---:|---:|---:|---:|---:|---:|---:|---|\n",
+        portal::routes::triggered::INBOX_IMPORT.memory_mb,
+        portal::routes::triggered::INBOX_IMPORT.timeout_s);
+    for r in &runs {
+        md.push_str(&format!(
+            "| {} | {} | {:.0} | {:.0} | {} | {:.0} | {:.1} | {} ({} created) |\n",
+            r.documents,
+            r.customers,
+            r.seconds,
+            r.rows_per_second,
+            r.invocations,
+            r.longest_invocation_s,
+            r.peak_rss_mb,
+            r.status,
+            r.created
+        ));
+    }
+    md.push_str(&format!("\n{}\n", verdict(met)));
+    Section {
+        title: "Import inbox",
+        markdown: md,
+        json: serde_json::json!({ "goal_met": met, "runs": runs }),
+        goal_met: Some(met),
+    }
+}
+
+async fn inbox_runs(
+    root: &Path,
+    sizes: &[usize],
+) -> Result<Vec<portal_bench::inbox::InboxRun>, DevError> {
+    let moto = devstack::moto::MotoServer::start(
+        &devstack::moto::default_binary(),
+        None,
+        &root.join("target/bench-inbox-moto.log"),
+    )?;
+    let sdk = devstack::local::sdk_config(&moto.url);
+    let template = devstack::template::Template::load(&root.join("infra/template.yaml"))?;
+    let resources = devstack::local::ensure_resources(&sdk, &template, "inbox-").await?;
+    let inbox_uri = resources.inbox_uri();
+    let mut env = resources.function_env(
+        &template,
+        &[
+            ("PORTAL_BASE_URL", "https://portal.example.com"),
+            ("S3_FORCE_PATH_STYLE", "true"),
+            ("INBOX_URI", &inbox_uri),
+            ("OPS_EMAIL", "ops@example.com"),
+            ("SUPPORT_EMAIL", "support@example.com"),
+        ],
+    );
+    env.insert("AWS_ENDPOINT_URL".into(), moto.url.clone());
+    let s3 = portal::store::documents::s3_client(&sdk, true);
+    let binary = root.join("target/bench-functions/inbox-import/bootstrap");
+    let (bucket, prefix) = portal_import::inbox::parse_s3_uri(&inbox_uri)
+        .ok_or_else(|| DevError::msg(format!("not an inbox URI: {inbox_uri}")))?;
+    let inbox = portal_bench::inbox::Inbox {
+        binary: &binary,
+        env: &env,
+        s3: &s3,
+        bucket: &bucket,
+        prefix: &prefix,
+    };
+    let mut runs = Vec::new();
+    for (i, documents) in sizes.iter().enumerate() {
+        runs.push(inbox.run(&format!("bench{i}"), *documents).await?);
+    }
+    moto.stop();
+    Ok(runs)
 }
 
 fn write_report(root: &Path, sections: &[Section]) -> Result<(), DevError> {
