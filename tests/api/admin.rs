@@ -447,9 +447,20 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
         .add_document(&stays, "R-9", "2026-01-01", Some(b"%PDF-1.4\n"), None)
         .await;
 
-    portal
+    let request = portal
         .add_support_request(&gone, &only_gone, "Weg damit")
         .await;
+    // A file support sent with an answer goes too.
+    portal
+        .add_answer_file(&gone, &request, "Antwort.pdf", b"%PDF-1.4 answer\n")
+        .await;
+    let answer_file = portal::store::support::answer_file_key(
+        &gone,
+        &request,
+        "sample",
+        0,
+        portal::domain::upload::FileType::Pdf,
+    );
     // A proof of payment its people uploaded goes too; support can fetch it before.
     let upload = format!("uploads/{gone}/proof/x/0123456789abcdef0123456789abcdef");
     portal
@@ -492,7 +503,7 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
 
     let dry = stores.eraser.erase(&gone, true).await.unwrap();
     assert_eq!((dry.memberships, dry.logins), (2, 1), "{dry:?}");
-    assert!(dry.company_items >= 4 && dry.file_versions >= 3, "{dry:?}");
+    assert!(dry.company_items >= 4 && dry.file_versions >= 4, "{dry:?}");
     let app = &portal.app_for_seeding;
     assert!(
         app.directory.get_company(&gone).await.unwrap().is_some(),
@@ -534,6 +545,10 @@ async fn erasing_a_customer_removes_its_data_files_and_logins_but_nothing_of_oth
     assert!(
         !app.files.exists(&upload).await.unwrap(),
         "uploads are erased"
+    );
+    assert!(
+        !app.files.exists(&answer_file).await.unwrap(),
+        "answer files are erased"
     );
     // The other company is untouched.
     assert_eq!(app.directory.team(&stays).await.unwrap().members.len(), 1);

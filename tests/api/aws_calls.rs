@@ -125,7 +125,7 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
         } else {
             doc.id.as_str().to_string()
         };
-        let mut path = route.path.replace("{id}", &id);
+        let mut path = route.path.replace("{id}", &id).replace("{file}", "0-0");
         // A filter, so that the lists take their index path.
         if matches!(route.function, "documents-list" | "documents-export") {
             path.push_str("?kind=invoice");
@@ -197,6 +197,8 @@ async fn every_function_is_granted_exactly_the_resources_it_uses_within_its_call
             Some(Resource::UploadFiles)
         } else if r.starts_with(&format!("bucket/{bucket}/checked/")) {
             Some(Resource::CheckedFiles)
+        } else if r.starts_with(&format!("bucket/{bucket}/answers/")) {
+            Some(Resource::AnswerFiles)
         } else if r == "identity" {
             Some(Resource::MailIdentity)
         } else if r == format!("event-bus/{}", portal.env["EVENT_BUS_NAME"]) {

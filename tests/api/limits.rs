@@ -62,7 +62,7 @@ async fn every_declared_limit_answers_429_when_its_counter_is_full() {
         } else {
             doc.id.as_str().to_string()
         };
-        let path = route.path.replace("{id}", &id);
+        let path = route.path.replace("{id}", &id).replace("{file}", "0-0");
         for limit in route.limits {
             let email = body["email"]
                 .as_str()

@@ -326,3 +326,155 @@ async fn the_local_stack_answers_a_stored_reply_within_seconds() {
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
 }
+
+/// Support replies with a PDF (issue #18): the file is kept with the answer, the customer
+/// downloads it under the sender's file name, and nobody of another company reaches it.
+#[tokio::test]
+async fn a_file_sent_with_a_reply_is_downloaded_from_the_answer_by_its_company_only() {
+    let portal = TestPortal::spawn().await;
+    let (mut browser, _company, _email, id) = new_request(&portal).await;
+    let address = portal
+        .mail_containing("support@example.com", &id)
+        .await
+        .reply_address()
+        .unwrap();
+    let pdf = b"%PDF-1.4\n% Gutschrift\n%%EOF\n";
+    let raw = devstack::watch::ses_stored_mail_with_files(
+        "support@example.com",
+        &address,
+        "Re: Frage",
+        "Anbei die Gutschrift.",
+        &[("Gutschrift März.pdf", "application/pdf", pdf)],
+        &portal_tests::unique("id"),
+    );
+    let key = store_received(&portal, &raw).await;
+    let outcome = portal.mail_replies().take_stored(&key).await.unwrap();
+    assert!(matches!(outcome, Outcome::Answered { .. }), "{outcome:?}");
+
+    let shown = browser.get(&format!("/api/support/requests/{id}")).await;
+    let files = &shown.json["answers"][0]["files"];
+    assert_eq!(files.as_array().unwrap().len(), 1, "{shown:?}");
+    assert_eq!(files[0]["name"], "Gutschrift März.pdf");
+    assert_eq!(files[0]["content_type"], "application/pdf");
+    assert_eq!(files[0]["size"], pdf.len());
+    assert!(files[0].get("key").is_none(), "the bucket key stays inside");
+    let file = files[0]["id"].as_str().unwrap();
+    let reply = browser
+        .get(&format!("/api/support/requests/{id}/files/{file}"))
+        .await;
+    assert_eq!(reply.status, 303, "{reply:?}");
+    let download = reqwest::get(reply.header("location").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        download.headers()["content-disposition"].to_str().unwrap(),
+        "attachment; filename=\"Gutschrift M_rz.pdf\"; filename*=UTF-8''Gutschrift%20M%C3%A4rz.pdf"
+    );
+    assert_eq!(download.bytes().await.unwrap().as_ref(), pdf);
+
+    // Another place, a malformed one, and another company's member: 404 alike.
+    for place in ["0-1", "1-0", "x-0", "0-", "00000-0"] {
+        let reply = browser
+            .get(&format!("/api/support/requests/{id}/files/{place}"))
+            .await;
+        assert_eq!(reply.status, 404, "{place}: {reply:?}");
+    }
+    let (mut stranger, _, _) = portal
+        .member_session("Fremd GmbH", Lang::De, Role::Owner)
+        .await;
+    let reply = stranger
+        .get(&format!("/api/support/requests/{id}/files/{file}"))
+        .await;
+    assert_eq!(reply.status, 404, "{reply:?}");
+}
+
+/// Support closes a contract change by replying to its mail (issue #18): `#abgelehnt` with the
+/// reason below it rejects (the requester's mail gives the reason), `#erledigt` marks it done,
+/// and a reply without either is bounced with what to write instead.
+#[tokio::test]
+async fn support_decides_a_contract_change_by_replying_to_its_mail() {
+    use portal::domain::contract::{Licence, Term};
+    let portal = TestPortal::spawn().await;
+    let (mut browser, company, email) = portal
+        .member_session("Vertrag per Mail GmbH", Lang::De, Role::Owner)
+        .await;
+    portal
+        .add_contract(&company, "P-1", Term::Monthly, Licence::Multi, 3)
+        .await;
+    let asked = browser
+        .post(
+            "/api/contracts/P-1/requests",
+            &json!({ "kind": "change_seats", "seats": 80 }),
+        )
+        .await;
+    assert_eq!(asked.status, 202, "{asked:?}");
+    let id = asked.json["request"]["id"].as_str().unwrap().to_string();
+    let mail = portal.mail_containing("support@example.com", &id).await;
+    assert!(
+        mail.body.contains("#abgelehnt"),
+        "the mail says how: {}",
+        mail.body
+    );
+    let address = mail.reply_address().expect("a reply address");
+    assert!(address.starts_with("support+c."), "{address}");
+    let replies = portal.mail_replies();
+    let reply = |text: &str| {
+        devstack::watch::ses_stored_mail(
+            "support@example.com",
+            &address,
+            "Re: Vertragsänderung",
+            text,
+            &portal_tests::unique("id"),
+        )
+    };
+
+    // Without a decision: bounced with what to write, nothing changes.
+    let before = portal.mail_count("support@example.com").await;
+    let key = store_received(&portal, &reply("Schauen wir uns an.")).await;
+    assert_eq!(
+        replies.take_stored(&key).await.unwrap(),
+        Outcome::Refused {
+            reason: "decision_missing",
+            bounced: true
+        }
+    );
+    let bounce = portal.mail("support@example.com", before + 1).await;
+    assert!(bounce.body.contains("#abgelehnt"), "{}", bounce.body);
+
+    let key = store_received(
+        &portal,
+        &reply("#abgelehnt\nHöchstens 50 Lizenzen im Tarif."),
+    )
+    .await;
+    let outcome = replies.take_stored(&key).await.unwrap();
+    assert!(
+        matches!(&outcome, Outcome::Resolved { request, .. } if *request == id),
+        "{outcome:?}"
+    );
+    let list = browser.get("/api/contracts").await;
+    let request = list.json["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(request["status"], "rejected", "{list:?}");
+    let told = portal
+        .mail_containing(&email, "Höchstens 50 Lizenzen")
+        .await;
+    assert!(
+        told.subject.contains("Vertrag") || told.body.contains("abgelehnt"),
+        "{told:?}"
+    );
+
+    // Decided already: a second reply changes nothing.
+    let key = store_received(&portal, &reply("#erledigt")).await;
+    assert_eq!(
+        replies.take_stored(&key).await.unwrap(),
+        Outcome::Refused {
+            reason: "not_pending",
+            bounced: false
+        }
+    );
+}

@@ -301,8 +301,8 @@ impl TestPortal {
     }
 
     /// What every route's sample request needs besides documents and members: a support
-    /// request (written by `by`; its id is returned) and the monthly single-licence contract
-    /// `V-1`.
+    /// request (written by `by`; its id is returned) whose answer holds one PDF (file `0-0`),
+    /// and the monthly single-licence contract `V-1`.
     pub async fn add_route_samples(&self, company: &CompanyId, by: &str) -> String {
         self.add_contract(
             company,
@@ -312,7 +312,41 @@ impl TestPortal {
             1,
         )
         .await;
-        self.add_support_request(company, by, "Matrix").await
+        let request = self.add_support_request(company, by, "Matrix").await;
+        self.add_answer_file(company, &request, "Gutschrift.pdf", b"%PDF-1.4\n")
+            .await;
+        request
+    }
+
+    /// Stores `bytes` as a PDF of a new answer to `request`, as support's reply mail does.
+    pub async fn add_answer_file(
+        &self,
+        company: &CompanyId,
+        request: &str,
+        name: &str,
+        bytes: &[u8],
+    ) {
+        use portal::domain::upload::FileType;
+        use portal::store::support::{answer_file_key, Answer, AnswerFile, Status};
+        let key = answer_file_key(company, request, "sample", 0, FileType::Pdf);
+        self.add_file(&key, bytes, "application/pdf").await;
+        let answer = Answer {
+            at: self.clock.now(),
+            text: "Anbei die Gutschrift.".into(),
+            files: vec![AnswerFile {
+                name: name.into(),
+                file_type: FileType::Pdf,
+                size: bytes.len() as u64,
+                key,
+            }],
+        };
+        let stored = self
+            .app_for_seeding
+            .support
+            .answer(company, request, Status::Answered, Some(&answer), answer.at)
+            .await
+            .unwrap();
+        assert!(stored, "the request exists");
     }
 
     /// Stores a support request of `customer` (as if `by` had written it) and returns its id.

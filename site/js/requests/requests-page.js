@@ -12,11 +12,9 @@ import { KINDS, CATEGORIES, REQUEST_STATUSES, categoryLabel, requestStatusLabel,
 const FIELDS = ["category", "subject", "text", "document", "attachment"];
 
 /** "Anhang: PDF, 120 KB" ("application/pdf" → "PDF"; the size counted as in support's mail). */
-const attachmentText = ({ content_type: type, size }) =>
-  t("request_attachment", {
-    type: String(type).split("/").pop().toUpperCase(),
-    size: size < 1048576 ? `${Math.ceil(size / 1024)} KB` : `${(size / 1048576).toLocaleString(lang, { maximumFractionDigits: 1 })} MB`,
-  });
+const fileSize = (size) => (size < 1048576 ? `${Math.ceil(size / 1024)} KB` : `${(size / 1048576).toLocaleString(lang, { maximumFractionDigits: 1 })} MB`);
+const fileType = (type) => String(type).split("/").pop().toUpperCase();
+const attachmentText = ({ content_type: type, size }) => t("request_attachment", { type: fileType(type), size: fileSize(size) });
 
 /** Runs the page (called by its entry script, pages/requests.js). */
 export function requestsPage() {
@@ -226,6 +224,22 @@ export function requestsPage() {
   const message = (className, label, at, text) =>
     el("div", { className }, el("p", { className: "request-label" }, el("strong", { textContent: label }), " · ", timeElement(at)), el("p", { className: "request-text", textContent: String(text ?? "") }));
 
+  /** An answer: support's text (if any) and the files it sent, each a download link. */
+  function answerItem(req, answer) {
+    const files = Array.isArray(answer.files) ? answer.files : [];
+    const links = files.map((f) =>
+      el(
+        "li",
+        {},
+        el("a", { href: `/api/support/requests/${encodeURIComponent(req.id)}/files/${encodeURIComponent(f.id)}`, textContent: f.name }),
+        ` (${fileType(f.content_type)}, ${fileSize(f.size)})`,
+      ),
+    );
+    const box = message("request-answer", t("request_answer"), answer.at, answer.text);
+    if (links.length) box.append(el("p", { className: "request-label", textContent: tn("request_answer_files", links.length) }), el("ul", { className: "request-files" }, ...links));
+    return el("li", {}, box);
+  }
+
   /** What an opened request shows: the message, the document, the answers and the number. */
   function detail(req) {
     const answers = Array.isArray(req.answers) ? req.answers : [];
@@ -233,7 +247,7 @@ export function requestsPage() {
       message("request-message", t("request_message"), req.created_at, req.text),
       req.document && documentLine(req.document),
       answers.length
-        ? el("ol", { className: "request-answers" }, ...answers.map((a) => el("li", {}, message("request-answer", t("request_answer"), a.at, a.text))))
+        ? el("ol", { className: "request-answers" }, ...answers.map((a) => answerItem(req, a)))
         : el("p", { className: "muted", textContent: t("request_no_answer") }),
       el("p", { className: "hint", textContent: t("request_number", { id: req.id }) }),
     ].filter(Boolean);

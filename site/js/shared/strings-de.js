@@ -136,6 +136,8 @@ export default {
   request_attachment: "Anhang: {type}, {size}",
   request_message: "Nachricht",
   request_answer: "Antwort des Supports",
+  request_answer_files: "{n} Dateien vom Support",
+  request_answer_files_one: "1 Datei vom Support",
   request_no_answer: "Noch keine Antwort. Sie erscheint hier, und wer die Anfrage geschrieben hat, bekommt eine E-Mail.",
   request_number: "Anfragenummer {id}",
   requests_one: "1 Anfrage",

@@ -136,6 +136,8 @@ export default {
   request_attachment: "Attachment: {type}, {size}",
   request_message: "Message",
   request_answer: "Answer from support",
+  request_answer_files: "{n} files from support",
+  request_answer_files_one: "1 file from support",
   request_no_answer: "No answer yet. It will appear here, and whoever wrote the request gets an email.",
   request_number: "Request number {id}",
   requests_one: "1 request",

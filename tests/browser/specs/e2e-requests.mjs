@@ -5,7 +5,10 @@
 // page shows the sign-in from this browser with what to do if it wasn't her, "mark all as read"
 // clears the count (also after a reload), and each kind of notification reads as a sentence
 // with its link. English: Claire (viewer) writes a request on /en/portal/requests/ and sees
-// the notifications page in English.
+// the notifications page in English. In both languages support then replies from the dev
+// mailbox with a PDF (stored as SES stores a received mail, taken by the local mail-reply
+// handler), and the customer sees the answer and downloads the file.
+import fs from "node:fs";
 import {
   BASE, flow, assert, assertEqual, newContext, screenshot, signInViaApi, pageFetch, axeCheck, settled,
 } from "../lib/harness.mjs";
@@ -24,6 +27,57 @@ async function listSettled(page) {
     const list = document.getElementById("request-list");
     return document.getElementById("list-loading").hidden && !list.hasAttribute("aria-busy") && (list.children.length > 0 || !document.getElementById("list-empty").hidden);
   });
+}
+
+/** A small PDF as support would attach it. */
+const ANSWER_PDF = Buffer.from("%PDF-1.4\n% Antwort des Supports\n%%EOF\n", "latin1");
+
+/**
+ * Support replies to the mail about request `id` from the dev mailbox (its reply form, as a
+ * mail program would reply) with `text` and `file` attached.
+ */
+async function replyFromDevMailbox(context, id, text, file) {
+  const mailbox = await context.newPage();
+  try {
+    await mailbox.goto("/_dev/mail");
+    const form = mailbox.locator("form", { has: mailbox.locator(`input[name="to"][value*="${id}"]`) }).first();
+    await form.waitFor();
+    await form.locator("textarea").fill(text);
+    await form.locator('input[type="file"]').setInputFiles(file);
+    const [stored] = await Promise.all([
+      mailbox.waitForResponse((response) => response.url().endsWith("/_dev/mail/reply") && response.request().method() === "POST"),
+      form.locator('button[type="submit"]').click(),
+    ]);
+    assertEqual(stored.status(), 303, "the reply is stored as SES would store it");
+    await mailbox.waitForLoadState();
+  } finally {
+    await mailbox.close();
+  }
+}
+
+/** The request the page opened (from its ?id= link). */
+const opened = (page) => page.locator("#request-list > li", { has: page.locator('.request-toggle[aria-expanded="true"]') });
+
+/** Opens request `id` at `path` until support's answer with a file is there (the watcher takes a reply within seconds). */
+async function waitForAnsweredFile(page, path, id) {
+  const started = Date.now();
+  for (;;) {
+    await page.goto(`${path}?id=${id}`);
+    await listSettled(page);
+    if ((await opened(page).locator(".request-files a").count()) > 0) return;
+    assert(Date.now() - started < 30000, "support's answer appears within 30 s");
+    await page.waitForTimeout(1000);
+  }
+}
+
+/** Downloads the answer's file by its link: the name support gave it, the bytes it sent. */
+async function downloadAnswerFile(page, name) {
+  const link = opened(page).locator(".request-files a", { hasText: name });
+  const href = await link.getAttribute("href");
+  assert(/^\/api\/support\/requests\/[0-9]{12}-[0-9a-f]{8}\/files\/0-0$/.test(href), `file link ${href}`);
+  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  assertEqual(download.suggestedFilename(), name, "file name");
+  assert(fs.readFileSync(await download.path()).equals(ANSWER_PDF), "the bytes support sent");
 }
 
 /** The header's notifications entry (its name carries the unread count). */
@@ -234,6 +288,24 @@ async function german(browser) {
       await page.unrouteAll();
     }
   });
+
+  await step("Support antwortet per Mail mit PDF: Antwort und Datei an der Anfrage", async () => {
+    await replyFromDevMailbox(context, requestId, "Die Bestellnummer ist ergänzt, die korrigierte Rechnung hängt an.", {
+      name: "Rechnung korrigiert.pdf",
+      mimeType: "application/pdf",
+      buffer: ANSWER_PDF,
+    });
+    await waitForAnsweredFile(page, "/portal/anfragen/", requestId);
+    const first = opened(page);
+    assertEqual((await first.locator(".status").innerText()).trim(), "Beantwortet", "status");
+    const answer = first.locator(".request-answers > li").first();
+    assertEqual((await answer.locator(".request-answer .request-text").innerText()).trim(), "Die Bestellnummer ist ergänzt, die korrigierte Rechnung hängt an.", "answer text");
+    assert((await answer.innerText()).includes("1 Datei vom Support"), "files labelled");
+    assertEqual((await answer.locator(".request-files li").innerText()).trim(), "Rechnung korrigiert.pdf (PDF, 1 KB)", "file with type and size");
+    await screenshot(page, "de-requests-answer-file");
+    await axeCheck(page, "/portal/anfragen/ (Antwort mit Datei)");
+    await downloadAnswerFile(page, "Rechnung korrigiert.pdf");
+  });
   await context.close();
 }
 
@@ -280,6 +352,22 @@ async function english(browser) {
     await page.locator("#notes-summary", { hasText: "All read." }).waitFor();
     await hidden(page, "#nav-notifications .badge");
     await screenshot(page, "en-notifications");
+  });
+  await step("Support replies by mail with a PDF: answer and file on the request", async () => {
+    const listed = await pageFetch(page, "GET", "/api/support/requests");
+    const id = listed.body.requests.find((r) => r.subject === "Paying by direct debit").id;
+    await replyFromDevMailbox(context, id, "Yes, add your account under Company → Payment.", {
+      name: "Mandate form.pdf",
+      mimeType: "application/pdf",
+      buffer: ANSWER_PDF,
+    });
+    await waitForAnsweredFile(page, "/en/portal/requests/", id);
+    const answer = opened(page).locator(".request-answers > li").first();
+    assert((await answer.innerText()).includes("Answer from support"), "answer labelled in English");
+    assert((await answer.innerText()).includes("1 file from support"), "files labelled in English");
+    assertEqual((await answer.locator(".request-files li").innerText()).trim(), "Mandate form.pdf (PDF, 1 KB)", "file with type and size");
+    await axeCheck(page, "/en/portal/requests/ (answer with a file)");
+    await downloadAnswerFile(page, "Mandate form.pdf");
   });
   await context.close();
 }

@@ -202,14 +202,41 @@ impl Gateway {
         let Some(replies) = &self.local_replies else {
             return plain(StatusCode::NOT_FOUND, "replies by mail are not set up");
         };
-        let Ok(body) = Limited::new(req.into_body(), 64 * 1024).collect().await else {
+        let content_type = req
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        // A reply's files go up to 10 MB each, as the portal takes them.
+        let Ok(body) = Limited::new(req.into_body(), 12 * 1024 * 1024)
+            .collect()
+            .await
+        else {
             return plain(StatusCode::PAYLOAD_TOO_LARGE, "form too large");
         };
-        let form: std::collections::HashMap<String, String> =
-            form_urlencoded::parse(&body.to_bytes())
-                .into_owned()
-                .collect();
-        let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+        let Some(form) = crate::uploads::parse_form(&content_type, &body.to_bytes()) else {
+            return plain(StatusCode::BAD_REQUEST, "expected multipart/form-data");
+        };
+        let field = |name: &str| {
+            form.fields
+                .get(name)
+                .map(String::as_str)
+                .unwrap_or_default()
+        };
+        let file = form
+            .file
+            .as_ref()
+            .filter(|bytes| !bytes.is_empty())
+            .map(|bytes| {
+                (
+                    form.file_name.as_deref().unwrap_or("Anhang"),
+                    form.file_content_type
+                        .as_deref()
+                        .unwrap_or("application/octet-stream"),
+                    &bytes[..],
+                )
+            });
         let id = format!(
             "local{:x}{:x}",
             std::time::SystemTime::now()
@@ -218,11 +245,12 @@ impl Gateway {
                 .unwrap_or(0),
             self.requests.fetch_add(1, Ordering::Relaxed)
         );
-        let raw = crate::watch::ses_stored_mail(
+        let raw = crate::watch::ses_stored_mail_with_files(
             &replies.from,
             field("to"),
             field("subject"),
             field("text"),
+            file.as_slice(),
             &id,
         );
         let stored = replies

@@ -380,6 +380,9 @@ fn statement(out: &mut String, grant: &Permission) {
         Resource::CheckedFiles => {
             "              Resource: !Sub \"${DocumentsBucket.Arn}/checked/*\"\n"
         }
+        Resource::AnswerFiles => {
+            "              Resource: !Sub \"${DocumentsBucket.Arn}/answers/*\"\n"
+        }
         Resource::DocumentsBucket => "              Resource: !GetAtt DocumentsBucket.Arn\n",
         Resource::EventBus => "              Resource: !GetAtt PortalEventBus.Arn\n",
         Resource::InboxFiles => {

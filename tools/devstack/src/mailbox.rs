@@ -207,9 +207,10 @@ pub fn render_html(mails: &[Mail]) -> String {
             // SES receiving, emulated: the reply lands under mail/ of the inbox bucket as SES
             // stores it, and the local mail-reply handler takes it (crate::watch).
             out.push_str(&format!(
-                "<form method=\"post\" action=\"/_dev/mail/reply\" class=\"stack\">\
+                "<form method=\"post\" action=\"/_dev/mail/reply\" enctype=\"multipart/form-data\" class=\"stack\">\
 <input type=\"hidden\" name=\"to\" value=\"{}\"><input type=\"hidden\" name=\"subject\" value=\"Re: {}\">\
 <label>Als Support antworten · reply as support<textarea name=\"text\" rows=\"3\" required></textarea></label>\
+<label>Datei (PDF, PNG, JPEG) · file<input type=\"file\" name=\"file\" accept=\"application/pdf,image/png,image/jpeg\"></label>\
 <button type=\"submit\">Antwort senden · send reply</button></form>",
                 escape(&address),
                 escape(&mail.subject)

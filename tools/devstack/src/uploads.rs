@@ -103,6 +103,9 @@ impl Refusal {
 pub struct Form {
     pub fields: BTreeMap<String, String>,
     pub file: Option<Bytes>,
+    /// The `file` part's `filename` and `Content-Type`, as the browser sent them.
+    pub file_name: Option<String>,
+    pub file_content_type: Option<String>,
 }
 
 /// Splits a multipart/form-data body (RFC 7578). Only what S3 POST uploads use: fields and one
@@ -139,6 +142,22 @@ pub fn parse_form(content_type: &str, body: &Bytes) -> Option<Form> {
             .to_string();
         if name == "file" {
             form.file = Some(body.slice_ref(content));
+            form.file_name = headers
+                .lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))
+                .and_then(|l| {
+                    l.split(';')
+                        .map(str::trim)
+                        .find_map(|p| p.strip_prefix("filename="))
+                })
+                .map(|n| n.trim_matches('"').to_string());
+            form.file_content_type = headers
+                .lines()
+                .find_map(|l| {
+                    l.split_once(':')
+                        .filter(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+                })
+                .map(|(_, value)| value.trim().to_string());
         } else {
             form.fields
                 .insert(name, String::from_utf8(content.to_vec()).ok()?);
@@ -255,6 +274,17 @@ mod tests {
         let form = parse_form(&content_type, &body).expect("form parses");
         assert_eq!(form.file.as_deref(), Some(file));
         check("b", &form, "local", now)
+    }
+
+    /// What the dev mailbox's reply form reads of its file: the name and type the browser gave.
+    #[test]
+    fn the_file_parts_name_and_type_are_read() {
+        let body = Bytes::from_static(b"--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nHallo\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"Rechnung korrigiert.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--b--\r\n");
+        let form = parse_form("multipart/form-data; boundary=b", &body).unwrap();
+        assert_eq!(form.fields["text"], "Hallo");
+        assert_eq!(form.file.as_deref(), Some(&b"%PDF-1.4"[..]));
+        assert_eq!(form.file_name.as_deref(), Some("Rechnung korrigiert.pdf"));
+        assert_eq!(form.file_content_type.as_deref(), Some("application/pdf"));
     }
 
     #[test]

@@ -156,13 +156,48 @@ pub async fn watch<F, Fut>(
     }
 }
 
+/// A file of a reply: name, content type, bytes.
+pub type ReplyFile<'a> = (&'a str, &'a str, &'a [u8]);
+
 /// A mail as SES's S3 action stores it: SES's `Received` line naming the envelope recipient,
 /// its spam and virus verdicts and its `Authentication-Results` (all passing, as for a support
-/// sender whose domain publishes SPF, DKIM and DMARC), then the sender's message.
+/// sender whose domain publishes SPF, DKIM and DMARC), then the sender's message: `text` and
+/// `files` as a mail program writes them (mail-builder's MIME).
 pub fn ses_stored_mail(from: &str, to: &str, subject: &str, text: &str, id: &str) -> Vec<u8> {
+    ses_stored_mail_with_files(from, to, subject, text, &[], id)
+}
+
+/// [`ses_stored_mail`] with files attached.
+pub fn ses_stored_mail_with_files(
+    from: &str,
+    to: &str,
+    subject: &str,
+    text: &str,
+    files: &[ReplyFile<'_>],
+    id: &str,
+) -> Vec<u8> {
+    let domain = from.rsplit('@').next().unwrap_or("example.com");
+    let mut message = mail_builder::MessageBuilder::new()
+        .from(from)
+        .to(to)
+        .subject(subject.replace(['\r', '\n'], " "))
+        .message_id(format!("{id}@mail.{domain}"))
+        .text_body(text.replace("\r\n", "\n"));
+    for (name, content_type, bytes) in files {
+        message = message.attachment(content_type.to_string(), name.to_string(), bytes.to_vec());
+    }
+    let message = message
+        .write_to_vec()
+        .expect("writing MIME to memory cannot fail");
+    let mut stored = ses_receipt_headers(from, to, id).into_bytes();
+    stored.extend(message);
+    stored
+}
+
+/// What SES puts on top of a message it receives from `from` for `to`.
+fn ses_receipt_headers(from: &str, to: &str, id: &str) -> String {
     let domain = from.rsplit('@').next().unwrap_or("example.com");
     let date = now_iso8601();
-    let body: String = text.replace("\r\n", "\n").replace('\n', "\r\n");
     format!(
         "Return-Path: <{from}>\r\n\
 Received: from mail.{domain} (mail.{domain} [192.0.2.10])\r\n by inbound-smtp.{region}.amazonaws.com with SMTP id {id}\r\n for {to};\r\n {date}\r\n\
@@ -170,20 +205,9 @@ X-SES-Spam-Verdict: PASS\r\n\
 X-SES-Virus-Verdict: PASS\r\n\
 Received-SPF: pass (spfCheck: domain of {domain} designates 192.0.2.10 as permitted sender) client-ip=192.0.2.10; envelope-from={from}; helo=mail.{domain};\r\n\
 Authentication-Results: amazonses.com;\r\n spf=pass (spfCheck: domain of {domain} designates 192.0.2.10 as permitted sender) client-ip=192.0.2.10; envelope-from={from}; helo=mail.{domain};\r\n dkim=pass header.i=@{domain};\r\n dmarc=pass header.from={domain};\r\n\
-X-SES-RECEIPT: local\r\n\
-From: {from}\r\n\
-To: {to}\r\n\
-Subject: {subject}\r\n\
-Message-ID: <{id}@mail.{domain}>\r\n\
-MIME-Version: 1.0\r\n\
-Content-Type: text/plain; charset=utf-8\r\n\
-Content-Transfer-Encoding: 8bit\r\n\
-\r\n\
-{body}\r\n",
+X-SES-RECEIPT: local\r\n",
         region = crate::local::REGION,
-        subject = subject.replace(['\r', '\n'], " "),
     )
-    .into_bytes()
 }
 
 /// Starts the replies by mail of the local stack: the `mail-reply` function's handler
@@ -359,7 +383,7 @@ mod tests {
             "abc123",
         );
         let text = String::from_utf8(raw.clone()).unwrap();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let (head, _) = text.split_once("\r\n\r\n").unwrap();
         let names: Vec<&str> = head
             .lines()
             .filter(|l| !l.starts_with(' '))
@@ -379,7 +403,12 @@ mod tests {
             );
         }
         assert!(head.contains("by inbound-smtp."));
-        assert!(body.contains("Danke, erledigt.\r\nGruß"));
+        let message = mail_parser::MessageParser::new().parse(&raw).unwrap();
+        let body = message.body_text(0).unwrap();
+        assert!(
+            body.contains("Danke, erledigt.") && body.contains("Gruß"),
+            "{body}"
+        );
         let receipt = portal::domain::reply::Receipt::from_stored_mail(&raw);
         assert!(receipt.authenticated());
         assert_eq!(

@@ -196,11 +196,12 @@ impl Eraser {
                     .map(str::to_string)
             })
             .collect();
-        // Its documents and what its people uploaded (proofs of payment, attachments).
+        // Its documents, what its people uploaded (proofs of payment, attachments) and the
+        // files support sent with its answers.
         let mut files = self
             .file_versions(&format!("documents/{}/", company.as_str()))
             .await?;
-        for prefix in ["uploads", "checked"] {
+        for prefix in ["uploads", "checked", "answers"] {
             files.extend(
                 self.file_versions(&format!("{prefix}/{}/", company.as_str()))
                     .await?,

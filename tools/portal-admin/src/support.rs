@@ -47,7 +47,7 @@ pub async fn answer(
         notifications: &stores.notifications,
         mail: stores.notifier.as_ref().map(|n| (n.mailer(), n.base_url())),
     };
-    portal::support::answer::answer(&targets, &company, id, text, status, now)
+    portal::support::answer::answer(&targets, &company, id, text, Vec::new(), status, now)
         .await
         .map_err(|e| e.to_string())
 }

@@ -212,8 +212,13 @@ pub async fn request(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRe
         text,
         &request.id,
         "contract_mail_failed",
-        // Replies by mail close these next (issue #18); until then support answers as before.
-        None,
+        // Support closes it by replying #erledigt / #abgelehnt (`support::replies`).
+        crate::domain::reply::Reference::new(
+            crate::domain::reply::ReferenceKind::ContractChange,
+            caller.company.clone(),
+            &request.id,
+        )
+        .ok(),
     )
     .await;
     let lang = req.lang();

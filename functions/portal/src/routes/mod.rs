@@ -298,6 +298,8 @@ pub enum Resource {
     InboxBucket,
     /// The replies SES stored under `mail/` of the inbox bucket.
     InboxMail,
+    /// The files of support's answers under `answers/` in the documents bucket.
+    AnswerFiles,
 }
 
 /// IAM actions on one resource, as declared in the table.

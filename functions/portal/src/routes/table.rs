@@ -918,6 +918,28 @@ routes! {
         ],
     }
 
+    SUPPORT_FILE {
+        function: "support-file",
+        method: "GET",
+        path: "/api/support/requests/{id}/files/{file}",
+        handler: company(ALL_ROLES) => support::answer_file,
+        limits: &[DOWNLOADS_PER_LOGIN],
+        summary: "a file of support's answer (`<answer>-<file>`): 303 to a presigned URL (60 s)",
+        memory_mb: 128,
+        timeout_s: 5,
+        aws_calls: 5,
+        grants: &[
+            Grant {
+                resource: Resource::PortalTable,
+                actions: &["dynamodb:GetItem", "dynamodb:Query"],
+            },
+            Grant {
+                resource: Resource::AnswerFiles,
+                actions: &["s3:GetObject"],
+            },
+        ],
+    }
+
     NOTIFICATIONS_LIST {
         function: "notifications-list",
         method: "GET",

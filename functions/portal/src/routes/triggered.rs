@@ -173,6 +173,11 @@ pub static MAIL_REPLY: Triggered = Triggered {
             resource: Resource::InboxMail,
             actions: &["s3:GetObject"],
         },
+        // The files of an answer (and their removal when the request is gone).
+        Grant {
+            resource: Resource::AnswerFiles,
+            actions: &["s3:PutObject", "s3:DeleteObject"],
+        },
         // The answer's mail to the customer, and the short refusal back to support.
         Grant {
             resource: Resource::MailIdentity,

@@ -608,6 +608,38 @@ fn proof_from(map: &Item) -> Result<Proof, StoreError> {
 }
 
 /// An S3 client; path-style addressing for stand-ins such as moto.
+/// `attachment` under `filename`: as a quoted ASCII name, and for any other name also as
+/// RFC 6266's `filename*` in UTF-8 (a header value must be ASCII; browsers take `filename*`).
+pub fn content_disposition(filename: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    /// RFC 5987's attr-char, which `filename*` leaves as it is.
+    const VALUE: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'!')
+        .remove(b'#')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'+')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'^')
+        .remove(b'_')
+        .remove(b'`')
+        .remove(b'|')
+        .remove(b'~');
+    let plain = |c: char| c.is_ascii() && !c.is_ascii_control() && c != '"' && c != '\\';
+    if filename.chars().all(plain) {
+        return format!("attachment; filename=\"{filename}\"");
+    }
+    let fallback: String = filename
+        .chars()
+        .map(|c| if plain(c) { c } else { '_' })
+        .collect();
+    format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(filename, VALUE)
+    )
+}
+
 pub fn s3_client(sdk: &aws_config::SdkConfig, force_path_style: bool) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(
         aws_sdk_s3::config::Builder::from(sdk)
@@ -730,7 +762,7 @@ impl FileStore {
             .get_object()
             .bucket(&self.bucket)
             .key(key)
-            .response_content_disposition(format!("attachment; filename=\"{filename}\""))
+            .response_content_disposition(content_disposition(filename))
             .response_content_type(content_type)
             .presigned(config)
             .await
@@ -971,5 +1003,20 @@ impl FileStore {
             .await
             .map_err(|e| StoreError::from_sdk("put object", e))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_file_name_beyond_ascii_is_sent_as_filename_star() {
+        assert_eq!(
+            super::content_disposition("Rechnung-R-1.pdf"),
+            "attachment; filename=\"Rechnung-R-1.pdf\""
+        );
+        assert_eq!(
+            super::content_disposition("Gutschrift März \"1\".pdf"),
+            "attachment; filename=\"Gutschrift M_rz _1_.pdf\"; filename*=UTF-8''Gutschrift%20M%C3%A4rz%20%221%22.pdf"
+        );
     }
 }

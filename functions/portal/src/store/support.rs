@@ -97,7 +97,44 @@ impl Status {
 pub struct Answer {
     pub at: u64,
     pub text: String,
+    /// Files support sent with the answer (a reply mail's attachments), in the mail's order.
+    pub files: Vec<AnswerFile>,
 }
+
+/// A file of an answer, stored under `answers/<customer>/<request>/…` in the documents bucket;
+/// the customer downloads it by its place (`<answer>-<file>`, both counted from 0).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AnswerFile {
+    /// The sender's file name, cleaned (`domain::reply`).
+    pub name: String,
+    pub file_type: crate::domain::upload::FileType,
+    pub size: u64,
+    #[serde(skip)]
+    pub key: String,
+}
+
+/// Where the `number`th file (from 0) of an answer stored as `answer_id` lives; the answer id is
+/// random, so a reply taken again never overwrites another answer's file.
+pub fn answer_file_key(
+    company: &CompanyId,
+    request: &str,
+    answer_id: &str,
+    number: usize,
+    file_type: crate::domain::upload::FileType,
+) -> String {
+    let extension = match file_type {
+        crate::domain::upload::FileType::Pdf => "pdf",
+        crate::domain::upload::FileType::Png => "png",
+        crate::domain::upload::FileType::Jpeg => "jpg",
+    };
+    format!(
+        "{ANSWER_FILES_PREFIX}{}/{request}/{answer_id}/{number}.{extension}",
+        company.as_str()
+    )
+}
+
+/// The prefix of answer files in the documents bucket (`routes::Resource::AnswerFiles`).
+pub const ANSWER_FILES_PREFIX: &str = "answers/";
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SupportRequest {
@@ -326,6 +363,29 @@ impl SupportStore {
                         [
                             ("at".to_string(), n(answer.at)),
                             ("text".to_string(), s(&answer.text)),
+                            (
+                                "files".to_string(),
+                                AttributeValue::L(
+                                    answer
+                                        .files
+                                        .iter()
+                                        .map(|f| {
+                                            AttributeValue::M(
+                                                [
+                                                    ("name".to_string(), s(&f.name)),
+                                                    (
+                                                        "type".to_string(),
+                                                        s(f.file_type.content_type()),
+                                                    ),
+                                                    ("size".to_string(), n(f.size)),
+                                                    ("key".to_string(), s(&f.key)),
+                                                ]
+                                                .into(),
+                                            )
+                                        })
+                                        .collect(),
+                                ),
+                            ),
                         ]
                         .into(),
                     )]),
@@ -385,6 +445,11 @@ fn request_from(item: &Item) -> Result<SupportRequest, StoreError> {
                 .map(|m| Answer {
                     at: get_n(m, "at").unwrap_or_default(),
                     text: get_s(m, "text").unwrap_or_default().to_string(),
+                    files: m
+                        .get("files")
+                        .and_then(|v| v.as_l().ok())
+                        .map(|files| files.iter().filter_map(answer_file_from).collect())
+                        .unwrap_or_default(),
                 })
                 .collect()
         })
@@ -413,6 +478,16 @@ fn request_from(item: &Item) -> Result<SupportRequest, StoreError> {
                 })
             })
             .transpose()?,
+    })
+}
+
+fn answer_file_from(value: &AttributeValue) -> Option<AnswerFile> {
+    let m = value.as_m().ok()?;
+    Some(AnswerFile {
+        name: get_s(m, "name")?.to_string(),
+        file_type: get_s(m, "type").and_then(crate::domain::upload::FileType::from_content_type)?,
+        size: get_n(m, "size")?,
+        key: get_s(m, "key")?.to_string(),
     })
 }
 

@@ -8,7 +8,7 @@ use crate::domain::ids::CompanyId;
 use crate::store::directory::Directory;
 use crate::store::mail::{Mailer, OutgoingMail};
 use crate::store::notifications::{Kind, NewNotification, NotificationStore};
-use crate::store::support::{Answer, Status, SupportRequest, SupportStore};
+use crate::store::support::{Answer, AnswerFile, Status, SupportRequest, SupportStore};
 use crate::store::StoreError;
 
 /// What answering writes to and whom it tells.
@@ -36,17 +36,22 @@ pub enum AnswerError {
     Store(#[from] StoreError),
 }
 
-/// Sets `status` and, with a `text`, appends it as an answer; notifies the company's logins and
-/// mails the writer (while still a member).
+/// Sets `status` and, with a `text` or `files` (stored already), appends them as an answer;
+/// notifies the company's logins and mails the writer (while still a member).
 pub async fn answer(
     targets: &AnswerTargets<'_>,
     company: &CompanyId,
     id: &str,
     text: Option<String>,
+    files: Vec<AnswerFile>,
     status: Status,
     now: u64,
 ) -> Result<Answered, AnswerError> {
-    let answer = text.map(|text| Answer { at: now, text });
+    let answer = (text.is_some() || !files.is_empty()).then(|| Answer {
+        at: now,
+        text: text.unwrap_or_default(),
+        files,
+    });
     let missing = || AnswerError::NoSuchRequest(company.clone(), id.to_string());
     if !targets
         .support

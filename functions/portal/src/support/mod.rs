@@ -62,13 +62,14 @@ pub(crate) async fn mail_support(
     reference: Option<crate::domain::reply::Reference>,
 ) {
     let reply_to = reply_address(app, reference.as_ref());
-    let text = match &reply_to {
+    let text = match (&reply_to, &reference) {
         // The address is also in the text, for helpdesks that answer the sender, not Reply-To.
-        Some(address) => format!(
-            "{text}\nAntworten Sie einfach auf diese Mail; die Antwort erscheint im Portal. Erste Zeile #erledigt schließt, #offen öffnet wieder.\nReply to this mail to answer in the portal; a first line #done closes, #reopen opens again.\nAntwortadresse / reply address: {}\n",
+        (Some(address), Some(reference)) => format!(
+            "{text}\n{}\nAntwortadresse / reply address: {}\n",
+            reply_hint(reference.kind()),
             address.as_str()
         ),
-        None => text,
+        _ => text,
     };
     let mail = OutgoingMail::plain(app.config.support_email.clone(), subject, text);
     if let Err(err) = app
@@ -77,6 +78,14 @@ pub(crate) async fn mail_support(
         .await
     {
         tracing::error!(error = %err, about, metric, "support not mailed");
+    }
+}
+
+/// How support answers `kind` by replying (the keywords of `domain::reply`).
+fn reply_hint(kind: crate::domain::reply::ReferenceKind) -> &'static str {
+    match kind {
+        crate::domain::reply::ReferenceKind::SupportRequest => "Antworten Sie einfach auf diese Mail; die Antwort erscheint im Portal. Erste Zeile #erledigt schließt, #offen öffnet wieder.\nReply to this mail to answer in the portal; a first line #done closes, #reopen opens again.",
+        _ => "Antworten Sie auf diese Mail mit #erledigt (umgesetzt) oder #abgelehnt allein in der ersten Zeile; bei einer Ablehnung ist der Text darunter die Begründung für den Kunden.\nReply to this mail with #done (carried out) or #rejected alone on the first line; for a rejection, the text below is the reason the customer sees.",
     }
 }
 
@@ -315,6 +324,68 @@ pub async fn detail(app: &App, req: ApiRequest, caller: Caller) -> Result<ApiRes
     Ok(ApiResponse::json(StatusCode::OK, &request_json(&request)))
 }
 
+/// `GET /api/support/requests/{id}/files/{file}`: a file support sent with an answer, named
+/// by its place (`<answer>-<file>`, from 0), as a 303 to a presigned URL (60 s) under the
+/// sender's file name.
+pub async fn answer_file(
+    app: &App,
+    req: ApiRequest,
+    caller: Caller,
+) -> Result<ApiResponse, ApiError> {
+    let id = req.params.get("id").cloned().unwrap_or_default();
+    let place = req
+        .params
+        .get("file")
+        .and_then(|file| file_place(file))
+        .filter(|_| support::valid_id(&id))
+        .ok_or(ApiError::NotFound)?;
+    let request = app
+        .support
+        .get(&caller.company, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let file = request
+        .answers
+        .get(place.0)
+        .and_then(|answer| answer.files.get(place.1))
+        .ok_or(ApiError::NotFound)?;
+    let url = app
+        .files
+        .presign_download(&file.key, &file.name, file.file_type.content_type())
+        .await?;
+    let mut response = ApiResponse::new(StatusCode::SEE_OTHER);
+    response.headers.insert(
+        http::header::LOCATION,
+        http::HeaderValue::from_str(&url).map_err(ApiError::internal)?,
+    );
+    Ok(response)
+}
+
+/// `<answer>-<file>` as two small numbers (an answer holds few files, a request few answers).
+fn file_place(raw: &str) -> Option<(usize, usize)> {
+    let (answer, file) = raw.split_once('-')?;
+    let number = |part: &str| {
+        (!part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    Some((number(answer)?, number(file)?))
+}
+
+/// An answer as the customer sees it: each file with its place for `answer_file`, never its key.
+fn answer_json(index: usize, answer: &crate::store::support::Answer) -> serde_json::Value {
+    serde_json::json!({
+        "at": answer.at,
+        "text": answer.text,
+        "files": answer.files.iter().enumerate().map(|(n, file)| serde_json::json!({
+            "id": format!("{index}-{n}"),
+            "name": file.name,
+            "content_type": file.file_type.content_type(),
+            "size": file.size,
+        })).collect::<Vec<_>>(),
+    })
+}
+
 pub fn request_json(request: &SupportRequest) -> serde_json::Value {
     serde_json::json!({
         "id": request.id,
@@ -326,7 +397,7 @@ pub fn request_json(request: &SupportRequest) -> serde_json::Value {
         "created_at": request.created_at,
         "created_by": request.created_by,
         "updated_at": request.updated_at,
-        "answers": request.answers,
+        "answers": request.answers.iter().enumerate().map(|(i, a)| answer_json(i, a)).collect::<Vec<_>>(),
         "attachment": request.attachment.as_ref().map(|a| serde_json::json!({
             "content_type": a.file_type.content_type(),
             "size": a.size,

@@ -9,10 +9,11 @@
 use crate::app::App;
 use crate::domain::email::EmailAddress;
 use crate::domain::reply::{
-    parse_reply, Action, Receipt, ReferenceKind, Rejection, ReplyPolicy, SupportSender,
+    parse_reply, Action, Receipt, ReferenceKind, Refusal, Rejection, ReplyPolicy, SupportSender,
 };
+use crate::store::contracts::RequestStatus;
 use crate::store::mail::OutgoingMail;
-use crate::store::support::Status;
+use crate::store::support::{answer_file_key, AnswerFile, Status};
 use crate::support::answer::{answer, AnswerError, AnswerTargets};
 
 /// What became of a reply.
@@ -23,6 +24,12 @@ pub enum Outcome {
         company: String,
         request: String,
         status: Status,
+    },
+    /// The contract change request `request` of `company` is closed as `status`.
+    Resolved {
+        company: String,
+        request: String,
+        status: RequestStatus,
     },
     /// Refused for `reason` (a `Refusal` code); `bounced` when the sender was told.
     Refused { reason: &'static str, bounced: bool },
@@ -81,6 +88,8 @@ pub async fn take(app: &App, raw: &[u8], receipt: &Receipt) -> Result<Outcome, R
                 _ => Status::Answered,
             };
             let text = (!reply.text.is_empty()).then(|| reply.text.clone());
+            let files = store_files(app, reference.company(), reference.item(), &reply).await?;
+            let keys: Vec<String> = files.iter().map(|f| f.key.clone()).collect();
             let targets = AnswerTargets {
                 support: &app.support,
                 directory: &app.directory,
@@ -92,6 +101,7 @@ pub async fn take(app: &App, raw: &[u8], receipt: &Receipt) -> Result<Outcome, R
                 reference.company(),
                 reference.item(),
                 text,
+                files,
                 status,
                 app.clock.now(),
             )
@@ -111,8 +121,12 @@ pub async fn take(app: &App, raw: &[u8], receipt: &Receipt) -> Result<Outcome, R
                         status: done.status,
                     })
                 }
-                // A valid signature on a request that is gone (erased): nothing to answer.
+                // A valid signature on a request that is gone (erased): nothing to answer,
+                // and its files must not stay behind.
                 Err(AnswerError::NoSuchRequest(..)) => {
+                    for key in &keys {
+                        app.files.delete(key).await?;
+                    }
                     tracing::warn!(
                         request = reference.item(),
                         "reply to a request that is gone"
@@ -125,8 +139,94 @@ pub async fn take(app: &App, raw: &[u8], receipt: &Receipt) -> Result<Outcome, R
                 Err(err) => Err(err.into()),
             }
         }
-        // Replies to contract changes, proofs of payment and locked-field changes come next;
-        // their mails carry no reply address yet, so this is a forged or stale address.
+        ReferenceKind::ContractChange => {
+            let status = match reply.action {
+                Action::Done => RequestStatus::Done,
+                Action::Reject => RequestStatus::Rejected,
+                _ => {
+                    return refuse(
+                        app,
+                        Rejection {
+                            reason: Refusal::DecisionMissing {
+                                kind: ReferenceKind::ContractChange,
+                            },
+                            bounce_to: Some(reply.from.clone()),
+                        },
+                    )
+                    .await
+                }
+            };
+            let reason = match status {
+                RequestStatus::Rejected => {
+                    crate::contracts::resolve::reason(&reply.text).map_err(|err| match err {
+                        crate::domain::text::TextError::TooLong { max } => {
+                            Refusal::TextTooLong { max }
+                        }
+                        _ => Refusal::Malformed,
+                    })
+                }
+                _ => Ok(None),
+            };
+            let reason = match reason {
+                Ok(reason) => reason,
+                Err(refusal) => {
+                    let bounce_to = Some(reply.from.clone());
+                    return refuse(
+                        app,
+                        Rejection {
+                            reason: refusal,
+                            bounce_to,
+                        },
+                    )
+                    .await;
+                }
+            };
+            let targets = crate::contracts::ResolveTargets {
+                contracts: &app.contracts,
+                directory: &app.directory,
+                notifications: &app.notifications,
+                mail: Some((&app.mailer, app.config.base_url.as_str())),
+            };
+            let resolution = crate::contracts::Resolution {
+                status,
+                reason,
+                by: "support",
+            };
+            match crate::contracts::resolve_request(
+                &targets,
+                reference.company(),
+                reference.item(),
+                &resolution,
+                app.clock.now(),
+            )
+            .await
+            {
+                Ok(_) => {
+                    tracing::info!(
+                        company = %reference.company(),
+                        request = reference.item(),
+                        status = status.code(),
+                        "contract change resolved by mail"
+                    );
+                    Ok(Outcome::Resolved {
+                        company: reference.company().to_string(),
+                        request: reference.item().to_string(),
+                        status,
+                    })
+                }
+                Err(crate::contracts::ResolveError::Store(err)) => Err(err.into()),
+                // Closed meanwhile (import, the billing system) or gone: nothing left to do.
+                Err(err) => {
+                    tracing::warn!(request = reference.item(), error = %err, "reply to a contract change that is not pending");
+                    Ok(Outcome::Refused {
+                        reason: "not_pending",
+                        bounced: false,
+                    })
+                }
+            }
+        }
+        // Proofs of payment and locked-field changes are decided in the tools; their mails
+        // carry no reply address, so this is a forged or stale address.
         other => {
             tracing::warn!(
                 kind = other.code(),
@@ -138,6 +238,35 @@ pub async fn take(app: &App, raw: &[u8], receipt: &Receipt) -> Result<Outcome, R
             })
         }
     }
+}
+
+/// Stores the reply's files where the customer downloads them (`answers/…` in the documents
+/// bucket), before the answer that names them.
+async fn store_files(
+    app: &App,
+    company: &crate::domain::ids::CompanyId,
+    request: &str,
+    reply: &crate::domain::reply::Reply,
+) -> Result<Vec<AnswerFile>, ReplyError> {
+    let answer_id = crate::domain::upload::new_upload_id();
+    let mut files = Vec::with_capacity(reply.attachments.len());
+    for (number, attachment) in reply.attachments.iter().enumerate() {
+        let key = answer_file_key(company, request, &answer_id, number, attachment.file_type);
+        app.files
+            .put(
+                &key,
+                attachment.bytes.clone(),
+                attachment.file_type.content_type(),
+            )
+            .await?;
+        files.push(AnswerFile {
+            name: attachment.filename.clone(),
+            file_type: attachment.file_type,
+            size: attachment.bytes.len() as u64,
+            key,
+        });
+    }
+    Ok(files)
 }
 
 async fn refuse(app: &App, rejection: Rejection) -> Result<Outcome, ReplyError> {

@@ -286,6 +286,7 @@ fn calls_section() -> Section {
                 Resource::InboxFiles => "inbox bucket, inbox/".to_string(),
                 Resource::InboxBucket => "inbox bucket (list)".to_string(),
                 Resource::InboxMail => "inbox bucket, mail/".to_string(),
+                Resource::AnswerFiles => "documents bucket, answers/".to_string(),
             })
             .collect();
         md.push_str(&format!(

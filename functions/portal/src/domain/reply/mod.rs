@@ -286,6 +286,10 @@ pub enum Refusal {
         keyword: &'static str,
         kind: ReferenceKind,
     },
+    /// A reply to a contract change (or another item support decides) without `#erledigt` or
+    /// `#abgelehnt`: nothing the customer could be shown.
+    #[error("decision_missing (on {})", kind.code())]
+    DecisionMissing { kind: ReferenceKind },
     #[error("text_too_long (over {max} characters)")]
     TextTooLong { max: usize },
     #[error("empty_text")]
@@ -317,6 +321,7 @@ impl Refusal {
             Refusal::NotAReplyAddress => "not_a_reply_address",
             Refusal::ForgedReference => "forged_reference",
             Refusal::KeywordNotApplicable { .. } => "keyword_not_applicable",
+            Refusal::DecisionMissing { .. } => "decision_missing",
             Refusal::TextTooLong { .. } => "text_too_long",
             Refusal::EmptyText => "empty_text",
             Refusal::AttachmentTooLarge { .. } => "attachment_too_large",
@@ -381,6 +386,11 @@ impl Refusal {
                     )
                 }
             }
+            Refusal::DecisionMissing { .. } => pick(
+                de,
+                "Bitte schreiben Sie in die erste Zeile allein #erledigt (umgesetzt) oder #abgelehnt; der Text darunter ist bei einer Ablehnung die Begründung für den Kunden.",
+                "Please write #done (carried out) or #rejected alone on the first line; for a rejection, the text below is the reason the customer sees.",
+            ),
             Refusal::TextTooLong { max } => {
                 if de {
                     format!("Der neue Text ist länger als {max} Zeichen.")
