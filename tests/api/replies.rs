@@ -187,6 +187,15 @@ async fn forged_foreign_and_unauthenticated_replies_change_nothing() {
     );
 }
 
+/// The reply address the mail to support about `item` names (in its text, as for helpdesks).
+async fn mailed_reply_address(portal: &TestPortal, item: &str) -> String {
+    portal
+        .mail_containing("support@example.com", item)
+        .await
+        .reply_address()
+        .expect("the support mail names its reply address")
+}
+
 /// Stores `raw` under `mail/` of the inbox bucket, as SES's receipt rule does; returns the key.
 async fn store_received(portal: &TestPortal, raw: &[u8]) -> String {
     let key = format!(
@@ -226,10 +235,7 @@ fn event_of(portal: &TestPortal, key: &str) -> aws_lambda_events::event::s3::S3E
 async fn a_reply_ses_stored_becomes_one_answer_however_often_its_event_arrives() {
     let portal = TestPortal::spawn().await;
     let (mut browser, _company, _email, id) = new_request(&portal).await;
-    let mail = portal.mail_containing("support@example.com", &id).await;
-    let address = mail
-        .reply_address()
-        .expect("the support mail names its reply address");
+    let address = mailed_reply_address(&portal, &id).await;
     let raw = devstack::watch::ses_stored_mail(
         "support@example.com",
         &address,
@@ -261,11 +267,7 @@ async fn a_reply_ses_stored_becomes_one_answer_however_often_its_event_arrives()
 async fn a_stored_mail_without_ses_verdicts_on_top_is_refused() {
     let portal = TestPortal::spawn().await;
     let (mut browser, _company, _email, id) = new_request(&portal).await;
-    let address = portal
-        .mail_containing("support@example.com", &id)
-        .await
-        .reply_address()
-        .unwrap();
+    let address = mailed_reply_address(&portal, &id).await;
     let mut raw = b"Authentication-Results: mx.elsewhere.example; spf=pass; dkim=pass; dmarc=pass\r\nX-SES-Spam-Verdict: PASS\r\n".to_vec();
     raw.extend(reply_mail(
         "support@example.com",
@@ -297,11 +299,7 @@ async fn the_local_stack_answers_a_stored_reply_within_seconds() {
     )
     .unwrap();
     let (mut browser, _company, _email, id) = new_request(&portal).await;
-    let address = portal
-        .mail_containing("support@example.com", &id)
-        .await
-        .reply_address()
-        .unwrap();
+    let address = mailed_reply_address(&portal, &id).await;
     // The watcher's first listing only notes what is there already.
     tokio::time::sleep(devstack::watch::INTERVAL * 2).await;
     let raw = devstack::watch::ses_stored_mail(
@@ -333,11 +331,7 @@ async fn the_local_stack_answers_a_stored_reply_within_seconds() {
 async fn a_file_sent_with_a_reply_is_downloaded_from_the_answer_by_its_company_only() {
     let portal = TestPortal::spawn().await;
     let (mut browser, _company, _email, id) = new_request(&portal).await;
-    let address = portal
-        .mail_containing("support@example.com", &id)
-        .await
-        .reply_address()
-        .unwrap();
+    let address = mailed_reply_address(&portal, &id).await;
     let pdf = b"%PDF-1.4\n% Gutschrift\n%%EOF\n";
     let raw = devstack::watch::ses_stored_mail_with_files(
         "support@example.com",

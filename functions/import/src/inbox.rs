@@ -747,10 +747,7 @@ impl Checkpoint for BatchCheckpoint<'_> {
 /// Builds the inbox from the function's environment and serves the bucket's events on a
 /// single-threaded runtime (see `portal::lambda::run`).
 pub fn run() -> Result<(), lambda_http::Error> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(serve())
+    portal::lambda::block_on(serve())
 }
 
 async fn serve() -> Result<(), lambda_http::Error> {

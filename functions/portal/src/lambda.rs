@@ -18,10 +18,18 @@ use std::convert::Infallible;
 /// one thread with either runtime). Nothing in the portal needs the multi-threaded runtime (no
 /// `block_in_place`); DNS lookups still go to the blocking pool, which starts on demand.
 pub fn run(route: &'static Route) -> Result<(), lambda_http::Error> {
+    block_on(serve(route))
+}
+
+/// Runs a function's `serve` on the single-threaded runtime every function uses (see `run`):
+/// the routes' functions and the event-triggered ones alike.
+pub fn block_on(
+    serve: impl std::future::Future<Output = Result<(), lambda_http::Error>>,
+) -> Result<(), lambda_http::Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
-        .block_on(serve(route))
+        .block_on(serve)
 }
 
 /// Builds the app once (configuration validated, SDK clients ready) and serves `route`. Invalid

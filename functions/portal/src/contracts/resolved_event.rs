@@ -124,10 +124,7 @@ fn parse(event: &Value) -> Result<(CompanyId, String, Resolution), String> {
 /// Builds the app from the function's environment and serves the bus's events on a
 /// single-threaded runtime (see `crate::lambda::run`).
 pub fn run() -> Result<(), lambda_http::Error> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(serve())
+    crate::lambda::block_on(serve())
 }
 
 async fn serve() -> Result<(), lambda_http::Error> {

@@ -268,6 +268,33 @@ pub const fn read_at_init_for(secrets: &[RouteSecret]) -> Option<ReadAtInit> {
     None
 }
 
+/// Reading each secret that is read at init (its ARN in the environment): `GetSecretValue`.
+pub(crate) fn secret_grants(secrets: &[RouteSecret]) -> Vec<Grant> {
+    secrets
+        .iter()
+        .filter(|s| s.delivery() == SecretDelivery::ReadAtInit)
+        .map(|s| Grant {
+            resource: Resource::Secret(s.secret_resource()),
+            actions: &["secretsmanager:GetSecretValue"],
+        })
+        .collect()
+}
+
+/// Grants merged per resource, in `Resource` order (one IAM statement each).
+pub(crate) fn merged<'a>(grants: impl Iterator<Item = &'a Grant>) -> Vec<Permission> {
+    let mut merged: BTreeMap<Resource, BTreeSet<&'static str>> = BTreeMap::new();
+    for grant in grants {
+        merged
+            .entry(grant.resource)
+            .or_default()
+            .extend(grant.actions.iter().copied());
+    }
+    merged
+        .into_iter()
+        .map(|(resource, actions)| Permission { resource, actions })
+        .collect()
+}
+
 /// The AWS resources a function can be granted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Resource {
@@ -472,32 +499,14 @@ impl Route {
     pub fn permissions(&self) -> Vec<Permission> {
         let session = (self.access() != Access::Public).then_some(&SESSION);
         let counters = (!self.limits.is_empty()).then_some(&RATE_COUNTERS);
-        let secrets: Vec<Grant> = self
-            .secrets
-            .iter()
-            .filter(|s| s.delivery() == SecretDelivery::ReadAtInit)
-            .map(|s| Grant {
-                resource: Resource::Secret(s.secret_resource()),
-                actions: &["secretsmanager:GetSecretValue"],
-            })
-            .collect();
-        let mut merged: BTreeMap<Resource, BTreeSet<&'static str>> = BTreeMap::new();
-        for grant in self
-            .grants
-            .iter()
-            .chain(session)
-            .chain(counters)
-            .chain(&secrets)
-        {
-            merged
-                .entry(grant.resource)
-                .or_default()
-                .extend(grant.actions.iter().copied());
-        }
-        merged
-            .into_iter()
-            .map(|(resource, actions)| Permission { resource, actions })
-            .collect()
+        let secrets = secret_grants(self.secrets);
+        merged(
+            self.grants
+                .iter()
+                .chain(session)
+                .chain(counters)
+                .chain(&secrets),
+        )
     }
 
     /// Whether the route may send mail, publish an event or create stored items.

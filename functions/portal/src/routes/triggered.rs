@@ -3,8 +3,7 @@
 //! bucket notification and its policy are generated from here (`make template`); the handler
 //! lives in the crate that owns the work (the import inbox: `portal_import::inbox`).
 
-use super::{Grant, Permission, Resource, RouteSecret, SecretDelivery};
-use std::collections::{BTreeMap, BTreeSet};
+use super::{Grant, Permission, Resource, RouteSecret};
 
 /// What starts the function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,26 +52,8 @@ pub struct Triggered {
 impl Triggered {
     /// The declared grants plus reading its secrets, merged per resource.
     pub fn permissions(&self) -> Vec<Permission> {
-        let secrets: Vec<Grant> = self
-            .secrets
-            .iter()
-            .filter(|s| s.delivery() == SecretDelivery::ReadAtInit)
-            .map(|s| Grant {
-                resource: Resource::Secret(s.secret_resource()),
-                actions: &["secretsmanager:GetSecretValue"],
-            })
-            .collect();
-        let mut merged: BTreeMap<Resource, BTreeSet<&'static str>> = BTreeMap::new();
-        for grant in self.grants.iter().chain(&secrets) {
-            merged
-                .entry(grant.resource)
-                .or_default()
-                .extend(grant.actions.iter().copied());
-        }
-        merged
-            .into_iter()
-            .map(|(resource, actions)| Permission { resource, actions })
-            .collect()
+        let secrets = super::secret_grants(self.secrets);
+        super::merged(self.grants.iter().chain(&secrets))
     }
 }
 

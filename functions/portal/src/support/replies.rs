@@ -392,10 +392,7 @@ fn decode_key(encoded: &str) -> String {
 
 /// The Lambda function `mail-reply`.
 pub fn run() -> Result<(), lambda_http::Error> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(serve())
+    crate::lambda::block_on(serve())
 }
 
 async fn serve() -> Result<(), lambda_http::Error> {
