@@ -54,7 +54,10 @@ pub async fn read_at_init<'a>(
                 );
             }
             RouteSecret::ReplyKey => {
-                let Some(id) = config.reply_key_secret.clone() else {
+                // The key signs reply addresses; without a reply mailbox no mail carries one,
+                // so a stack without replies by mail does not pay the read at every cold start.
+                let (Some(id), Some(_)) = (config.reply_key_secret.clone(), &config.reply_mailbox)
+                else {
                     continue;
                 };
                 let value = read(&client, secret, &id).await?;
