@@ -423,7 +423,6 @@ async fn support_decides_a_contract_change_by_replying_to_its_mail() {
     };
 
     // Without a decision: bounced with what to write, nothing changes.
-    let before = portal.mail_count("support@example.com").await;
     let key = store_received(&portal, &reply("Schauen wir uns an.")).await;
     assert_eq!(
         replies.take_stored(&key).await.unwrap(),
@@ -432,8 +431,13 @@ async fn support_decides_a_contract_change_by_replying_to_its_mail() {
             bounced: true
         }
     );
-    let bounce = portal.mail("support@example.com", before + 1).await;
-    assert!(bounce.body.contains("#abgelehnt"), "{}", bounce.body);
+    // Support's mailbox is shared by the tests running alongside: find the bounce by its text.
+    portal
+        .mail_containing(
+            "support@example.com",
+            "Bitte schreiben Sie in die erste Zeile allein #erledigt (umgesetzt) oder #abgelehnt",
+        )
+        .await;
 
     let key = store_received(
         &portal,
