@@ -40,6 +40,15 @@ impl FileType {
             .find(|t| t.content_type() == raw.trim().to_ascii_lowercase())
     }
 
+    /// The file name extension the portal gives a file of this type.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileType::Pdf => "pdf",
+            FileType::Png => "png",
+            FileType::Jpeg => "jpg",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             FileType::Pdf => "PDF",

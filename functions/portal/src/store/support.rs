@@ -122,11 +122,7 @@ pub fn answer_file_key(
     number: usize,
     file_type: crate::domain::upload::FileType,
 ) -> String {
-    let extension = match file_type {
-        crate::domain::upload::FileType::Pdf => "pdf",
-        crate::domain::upload::FileType::Png => "png",
-        crate::domain::upload::FileType::Jpeg => "jpg",
-    };
+    let extension = file_type.extension();
     format!(
         "{ANSWER_FILES_PREFIX}{}/{request}/{answer_id}/{number}.{extension}",
         company.as_str()

@@ -180,14 +180,6 @@ fn type_of_extension(extension: &str) -> Option<FileType> {
     }
 }
 
-fn extension_of(file_type: FileType) -> &'static str {
-    match file_type {
-        FileType::Pdf => "pdf",
-        FileType::Png => "png",
-        FileType::Jpeg => "jpg",
-    }
-}
-
 /// The last path segment, without control or invisible characters and leading dots.
 fn clean_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
@@ -199,7 +191,7 @@ fn clean_name(raw: &str) -> String {
 }
 
 fn file_name(name: Option<String>, file_type: FileType, number: usize) -> String {
-    let wanted = extension_of(file_type);
+    let wanted = file_type.extension();
     let (stem, extension) = match name {
         None => (format!("Anhang-{number}"), wanted.to_string()),
         Some(name) => match extension(&name) {
