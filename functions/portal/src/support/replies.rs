@@ -75,7 +75,7 @@ pub fn policy(app: &App) -> Result<ReplyPolicy, ReplyError> {
 /// Takes one reply: `raw` as SES stored it, `receipt` as SES judged it.
 pub async fn take(app: &App, raw: &[u8], receipt: &Receipt) -> Result<Outcome, ReplyError> {
     let policy = policy(app)?;
-    let reply = match parse_reply(raw, receipt, &policy) {
+    let mut reply = match parse_reply(raw, receipt, &policy) {
         Ok(reply) => reply,
         Err(rejection) => return refuse(app, rejection).await,
     };
@@ -88,7 +88,10 @@ pub async fn take(app: &App, raw: &[u8], receipt: &Receipt) -> Result<Outcome, R
                 _ => Status::Answered,
             };
             let text = (!reply.text.is_empty()).then(|| reply.text.clone());
-            let files = store_files(app, reference.company(), reference.item(), &reply).await?;
+            // Moved, not copied: a reply may carry several files of up to 10 MB.
+            let attachments = std::mem::take(&mut reply.attachments);
+            let files =
+                store_files(app, reference.company(), reference.item(), attachments).await?;
             let keys: Vec<String> = files.iter().map(|f| f.key.clone()).collect();
             let targets = AnswerTargets {
                 support: &app.support,
@@ -112,7 +115,7 @@ pub async fn take(app: &App, raw: &[u8], receipt: &Receipt) -> Result<Outcome, R
                         company = %reference.company(),
                         request = reference.item(),
                         status = done.status.code(),
-                        attachments = reply.attachments.len(),
+                        attachments = keys.len(),
                         "support answered by mail"
                     );
                     Ok(Outcome::Answered {
@@ -246,23 +249,20 @@ async fn store_files(
     app: &App,
     company: &crate::domain::ids::CompanyId,
     request: &str,
-    reply: &crate::domain::reply::Reply,
+    attachments: Vec<crate::domain::reply::ReplyAttachment>,
 ) -> Result<Vec<AnswerFile>, ReplyError> {
     let answer_id = crate::domain::upload::new_upload_id();
-    let mut files = Vec::with_capacity(reply.attachments.len());
-    for (number, attachment) in reply.attachments.iter().enumerate() {
+    let mut files = Vec::with_capacity(attachments.len());
+    for (number, attachment) in attachments.into_iter().enumerate() {
+        let size = attachment.bytes.len() as u64;
         let key = answer_file_key(company, request, &answer_id, number, attachment.file_type);
         app.files
-            .put(
-                &key,
-                attachment.bytes.clone(),
-                attachment.file_type.content_type(),
-            )
+            .put(&key, attachment.bytes, attachment.file_type.content_type())
             .await?;
         files.push(AnswerFile {
-            name: attachment.filename.clone(),
+            name: attachment.filename,
             file_type: attachment.file_type,
-            size: attachment.bytes.len() as u64,
+            size,
             key,
         });
     }
