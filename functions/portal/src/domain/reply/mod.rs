@@ -44,7 +44,7 @@
 //!
 //! | keyword | support request (`r`) | contract change, proof of payment, locked field (`c`, `p`, `b`) |
 //! |---|---|---|
-//! | none | [`Action::Answer`]: status answered | [`Action::Answer`]: a message, status unchanged |
+//! | none | [`Action::Answer`]: status answered | [`Action::Answer`]; `support::replies` bounces it for a contract change (`decision_missing`) |
 //! | `#erledigt`, `#done` | [`Action::Close`]: closed | [`Action::Done`]: done / accepted |
 //! | `#offen`, `#reopen` | [`Action::Reopen`]: open again | refused: `keyword_not_applicable` |
 //! | `#abgelehnt`, `#rejected` | refused: `keyword_not_applicable` | [`Action::Reject`]: rejected |
